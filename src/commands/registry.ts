@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import { safeErrorMessage } from '../util/errors.ts';
+import { refresh } from './refresh.ts';
+import { showLog } from './showLog.ts';
+import type { CommandDefinition, CommandServices } from './types.ts';
+
+/** The one table of commands. package.json's contributes.commands must list exactly these ids (a test checks). */
+export const commandTable: readonly CommandDefinition[] = [showLog, refresh];
+
+export function registerCommands(services: CommandServices): vscode.Disposable[] {
+  return commandTable.map((command) =>
+    vscode.commands.registerCommand(command.id, (...args: unknown[]) => runCommand(services, command, args)),
+  );
+}
+
+/** Every command gets the same handling: logged, cancellation is quiet, any other failure is shown once. */
+async function runCommand(services: CommandServices, command: CommandDefinition, args: unknown[]): Promise<unknown> {
+  const started = Date.now();
+  services.log.debug(`${command.id} started`);
+  try {
+    const result = await command.run(services, ...args);
+    services.log.debug(`${command.id} finished in ${Date.now() - started} ms`);
+    return result;
+  } catch (error) {
+    if (error instanceof vscode.CancellationError) {
+      services.log.info(`${command.id} cancelled`);
+      return undefined;
+    }
+    services.log.error(`${command.id} failed`, error);
+    void vscode.window.showErrorMessage(`Arc APIM Gateway: ${safeErrorMessage(error)}`, 'Show Log').then((choice) => {
+      if (choice) services.output.show(true);
+    });
+    return undefined;
+  }
+}

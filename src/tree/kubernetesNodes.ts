@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { ContextValues } from '../constants.ts';
+import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
+import { MessageNode, type TreeNode } from './items.ts';
+
+/** "Kubernetes": the clusters of the user's kubeconfig, where gateways run with or without Arc. */
+export class KubernetesRootNode implements TreeNode {
+  readonly id = 'kubernetes';
+  private readonly source: KubeconfigSource;
+
+  constructor(source: KubeconfigSource) {
+    this.source = source;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Kubernetes', vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.contextValue = ContextValues.kubernetesRoot;
+    item.iconPath = new vscode.ThemeIcon('server-environment');
+    item.description = this.source.describe();
+    item.tooltip = `Contexts from ${this.source.paths().join(', ')}`;
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    const summary = await this.source.read();
+    if (!summary.ok) return [new MessageNode(this.id, summary.error, 'error')];
+    if (summary.value.contexts.length === 0) {
+      return [new MessageNode(this.id, 'No contexts in the kubeconfig', 'empty')];
+    }
+    return summary.value.contexts.map(
+      (ctx) => new KubeContextNode(ctx.name, ctx.cluster, ctx.namespace, ctx.name === summary.value.currentContext),
+    );
+  }
+}
+
+export class KubeContextNode implements TreeNode {
+  readonly id: string;
+  readonly contextName: string;
+  private readonly cluster: string;
+  private readonly namespace: string | undefined;
+  private readonly current: boolean;
+
+  constructor(contextName: string, cluster: string, namespace: string | undefined, current: boolean) {
+    this.contextName = contextName;
+    this.cluster = cluster;
+    this.namespace = namespace;
+    this.current = current;
+    this.id = `kubernetes/context:${contextName}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.contextName, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = ContextValues.kubeContext;
+    item.iconPath = new vscode.ThemeIcon(this.current ? 'pass-filled' : 'circle-large-outline');
+    item.description = [this.current ? 'current' : undefined, this.namespace].filter(Boolean).join(' · ');
+    item.tooltip = `Context ${this.contextName} → cluster ${this.cluster}`;
+    return item;
+  }
+}
