@@ -47,29 +47,26 @@ export async function launchChromium(): Promise<RunningBrowser> {
  * broke the workbench's WebSocket).
  */
 export async function enableSmokeTestDriver(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const patch = (meta: Element): void => {
+  // Page code, kept as a string: it runs in the browser, not in this Node process.
+  await page.addInitScript(`(() => {
+    const patch = (meta) => {
       const raw = meta.getAttribute('data-settings');
-      if (!raw) return;
-      const settings = JSON.parse(raw) as { developmentOptions?: Record<string, unknown> };
-      if (settings.developmentOptions?.enableSmokeTestDriver === true) return;
-      settings.developmentOptions = { ...settings.developmentOptions, enableSmokeTestDriver: true };
+      if (!raw) return false;
+      const settings = JSON.parse(raw);
+      if (settings.developmentOptions && settings.developmentOptions.enableSmokeTestDriver === true) return true;
+      settings.developmentOptions = Object.assign({}, settings.developmentOptions, { enableSmokeTestDriver: true });
       meta.setAttribute('data-settings', JSON.stringify(settings));
+      return true;
     };
-    const find = (): Element | null => document.getElementById('vscode-workbench-web-configuration');
+    const find = () => document.getElementById('vscode-workbench-web-configuration');
     const existing = find();
-    if (existing) patch(existing);
-    else {
-      const observer = new MutationObserver(() => {
-        const meta = find();
-        if (meta?.getAttribute('data-settings')) {
-          patch(meta);
-          observer.disconnect();
-        }
-      });
-      observer.observe(document, { childList: true, subtree: true, attributes: true });
-    }
-  });
+    if (existing && patch(existing)) return;
+    const observer = new MutationObserver(() => {
+      const meta = find();
+      if (meta && patch(meta)) observer.disconnect();
+    });
+    observer.observe(document, { childList: true, subtree: true, attributes: true });
+  })();`);
 }
 
 export type { Browser, BrowserContext, Page };

@@ -136,7 +136,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     await waitForHealthy(url, () => child.exitCode !== null, 60_000);
   } catch (error) {
     await close();
-    throw new Error(`code-server did not start: ${(error as Error).message}\n${output}`);
+    throw new Error(`code-server did not start: ${(error as Error).message}\n${output}`, { cause: error });
   }
   return {
     url,
