@@ -1,6 +1,6 @@
 // Starting real VS Code (code-server) with a throwaway profile, and stopping it with its whole process group.
 // Used by the sandbox command, the integration runner, the e2e tests and the activation benchmark.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,6 +12,8 @@ export interface CodeServerOptions {
   folder?: string;
   /** Install the built extension (dist/, media/, package.json) into the profile, as a user would have it. */
   installExtension?: boolean;
+  /** Install this .vsix with code-server's own --install-extension before starting (what a user does). */
+  vsix?: string;
   /** Extra environment for code-server and so for the extension host (e.g. KUBECONFIG of the sandbox). */
   env?: Record<string, string>;
   /** User settings merged over the quiet defaults. */
@@ -80,6 +82,17 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   );
   writeFileSync(path.join(root, 'config.yaml'), 'auth: none\ncert: false\n');
   if (options.installExtension) installUnpacked(extensionsDir);
+  if (options.vsix) {
+    const installed = spawnSync(
+      node24,
+      [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', options.vsix],
+      { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(root, 'xdg-config'), XDG_DATA_HOME: path.join(root, 'xdg-data') } },
+    );
+    if (installed.status !== 0) {
+      rmSync(root, { recursive: true, force: true });
+      throw new Error(`installing ${options.vsix} failed: ${installed.stderr || installed.stdout}`);
+    }
+  }
 
   const port = options.port ?? (await freePort());
   const args = [

@@ -1,0 +1,71 @@
+// `npm run sandbox`: real VS Code (code-server) with the packaged extension installed in a throwaway profile,
+// pointed at the emulated cluster and Azure of test/sandbox. Stays up until Ctrl+C / SIGTERM, then stops everything
+// it started. `--headless` prints one machine-readable line, `sandbox ready {json}`, for scripts and tests.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { installCodeServer } from './install-code-server.ts';
+import { repoRoot } from './lib/code-server.ts';
+import { extensionManifest, startCodeServer, type RunningCodeServer } from './lib/launch.ts';
+import { packageExtension } from './package.ts';
+import { startSandbox, type RunningSandbox, type WorldName } from '../test/sandbox/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    headless: { type: 'boolean', default: false },
+    world: { type: 'string', default: 'blog-deployed' },
+    'no-build': { type: 'boolean', default: false },
+    port: { type: 'string' },
+  },
+});
+const headless = values.headless === true;
+const say = (line: string): void => {
+  if (!headless) console.log(line);
+  else console.error(line);
+};
+
+let sandbox: RunningSandbox | undefined;
+let server: RunningCodeServer | undefined;
+let stopping = false;
+
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    await server?.close().catch(() => undefined);
+    await sandbox?.close().catch(() => undefined);
+  }
+  process.exit(code);
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+
+try {
+  const { name, version } = extensionManifest();
+  let vsix = path.join(repoRoot, `${name}-${version}.vsix`);
+  if (!values['no-build'] || !existsSync(vsix)) {
+    // Packaging runs the production build (vscode:prepublish), so the sandbox runs what users would install.
+    say('building and packaging the extension…');
+    vsix = packageExtension(headless ? 'ignore' : 'inherit');
+  }
+  await installCodeServer(say);
+  sandbox = await startSandbox({ world: values.world as WorldName });
+  server = await startCodeServer({
+    vsix,
+    env: sandbox.env,
+    ...(values.port ? { port: Number(values.port) } : {}),
+  });
+  const ready = { url: server.url, workspace: server.folder, pid: process.pid, ...sandbox.info };
+  if (headless) {
+    console.log(`sandbox ready ${JSON.stringify(ready)}`);
+  } else {
+    console.log('');
+    console.log(`  Arc APIM Gateway sandbox (world: ${values.world})`);
+    console.log(`  VS Code:     ${server.url}`);
+    for (const [key, value] of Object.entries(sandbox.describe())) console.log(`  ${key.padEnd(12)} ${value}`);
+    console.log('');
+    console.log('  Open the VS Code URL in a browser. Ctrl+C stops everything.');
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await stop(1);
+}
