@@ -38,6 +38,9 @@ const builds: esbuild.BuildOptions[] = [
     // VS Code 1.100's extension host is Node 20; code-server 4.139 runs Node 24.
     target: 'node20',
     external: ['vscode'],
+    // First and last statements of the bundle, so activation can report the cost of evaluating its own code.
+    banner: { js: 'globalThis.__arcApimLoadStart = performance.now();' },
+    footer: { js: 'globalThis.__arcApimLoadEnd = performance.now();' },
   },
   {
     ...common,
