@@ -1,0 +1,234 @@
+import type { LogTimestamp } from './model.ts';
+
+// Hand-written rather than Date.parse: engines disagree on 7-digit fractions (`.5669435Z`), unpadded days and
+// zone-less ISO text (local time in some, UTC in others), and the parser must give the same answer in the extension
+// host and the webview. It runs once per log line, so it reads digits into module state instead of allocating.
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+let pos = 0;
+let count = 0;
+
+/** Digits read by the last `num` call (a function so the type checker does not narrow it across calls). */
+function got(): number {
+    return count;
+}
+
+/** Reads up to `max` digits at `pos`; `got()` says how many were read. */
+function num(s: string, max: number): number {
+    let value = 0;
+    count = 0;
+    while (count < max && pos < s.length) {
+        const d = s.charCodeAt(pos) - 48;
+        if (d < 0 || d > 9) {
+            break;
+        }
+        value = value * 10 + d;
+        pos++;
+        count++;
+    }
+    return value;
+}
+
+function eat(s: string, ch: number): boolean {
+    if (s.charCodeAt(pos) === ch) {
+        pos++;
+        return true;
+    }
+    return false;
+}
+
+/** Milliseconds from the first three fraction digits; the rest must be digits and are dropped. -1 if none. */
+function fraction(s: string): number {
+    let ms = 0;
+    let n = 0;
+    while (pos < s.length) {
+        const d = s.charCodeAt(pos) - 48;
+        if (d < 0 || d > 9) {
+            break;
+        }
+        if (n < 3) {
+            ms = ms * 10 + d;
+        }
+        n++;
+        pos++;
+    }
+    if (n === 0) {
+        return -1;
+    }
+    for (let k = n; k < 3; k++) {
+        ms *= 10;
+    }
+    return ms;
+}
+
+const NO_ZONE = 1e9;
+
+/** `Z`, `+hh:mm`, `+hhmm`, `+hh`: minutes east of UTC; NO_ZONE when absent; NaN when malformed. */
+function zone(s: string): number {
+    const c = s.charCodeAt(pos);
+    if (c === 90 || c === 122) {
+        pos++;
+        return 0;
+    }
+    if (c !== 43 && c !== 45) {
+        return NO_ZONE;
+    }
+    pos++;
+    const hh = num(s, 2);
+    if (got() !== 2) {
+        return NaN;
+    }
+    eat(s, 58);
+    const mm = num(s, 2);
+    const minutes = hh * 60 + (got() === 2 ? mm : 0);
+    return c === 45 ? -minutes : minutes;
+}
+
+let cachedDayKey = -1;
+let cachedDayEpoch = 0;
+
+/** Epoch ms of a date's midnight UTC, or NaN for an impossible date. Logs repeat the same day on every line. */
+function dayEpoch(y: number, mo: number, d: number): number {
+    const key = (y * 100 + mo) * 100 + d;
+    if (key === cachedDayKey) {
+        return cachedDayEpoch;
+    }
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const max = mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] ?? 0);
+    if (mo < 1 || mo > 12 || d < 1 || d > max) {
+        return NaN;
+    }
+    cachedDayKey = key;
+    cachedDayEpoch = Date.UTC(y, mo - 1, d);
+    return cachedDayEpoch;
+}
+
+function build(raw: string, day: number, h: number, mi: number, sec: number, ms: number, offset: number): LogTimestamp {
+    const assumedUtc = offset === NO_ZONE;
+    if (Number.isNaN(day) || Number.isNaN(offset) || h > 23 || mi > 59 || sec > 59) {
+        return { raw, assumedUtc };
+    }
+    const value = day + ((h * 60 + mi) * 60 + sec) * 1000 + ms - (assumedUtc ? 0 : offset * 60_000);
+    return { raw, value, assumedUtc };
+}
+
+/** `yyyy-M-dTH:mm[:ss[.f…]][zone]`, also with a space for `T`. */
+function isoLike(raw: string): LogTimestamp | undefined {
+    pos = 0;
+    const y = num(raw, 4);
+    if (got() !== 4 || !eat(raw, 45)) {
+        return undefined;
+    }
+    const mo = num(raw, 2);
+    if (got() === 0 || !eat(raw, 45)) {
+        return undefined;
+    }
+    const d = num(raw, 2);
+    const dayDigits = got();
+    if (dayDigits === 0) {
+        return undefined;
+    }
+    let h = 0;
+    let mi = 0;
+    let sec = 0;
+    let ms = 0;
+    let hourWritten = false;
+    if (eat(raw, 84) || eat(raw, 32)) {
+        h = num(raw, 2);
+        if (got() === 0 || !eat(raw, 58)) {
+            return undefined;
+        }
+        mi = num(raw, 2);
+        if (got() !== 2) {
+            return undefined;
+        }
+        hourWritten = true;
+        if (eat(raw, 58)) {
+            sec = num(raw, 2);
+            if (got() !== 2) {
+                return undefined;
+            }
+            if (eat(raw, 46) || eat(raw, 44)) {
+                ms = fraction(raw);
+                if (ms < 0) {
+                    return undefined;
+                }
+            }
+        }
+    }
+    const offset = zone(raw);
+    if (pos !== raw.length) {
+        return undefined;
+    }
+    const ts = build(raw, dayEpoch(y, mo, d), h, mi, sec, ms, offset);
+    if (dayDigits === 1 && hourWritten && h >= 1 && h <= 12) {
+        ts.hourAmbiguous = true;
+    }
+    return ts;
+}
+
+/**
+ * .NET `DateTime.ToString()`: invariant culture `MM/dd/yyyy HH:mm:ss` (v1 `timeGenerated`), or en-US
+ * `M/d/yyyy h:mm:ss AM` when the container runs with that culture.
+ */
+function invariantCulture(raw: string): LogTimestamp | undefined {
+    pos = 0;
+    const mo = num(raw, 2);
+    if (got() === 0 || !eat(raw, 47)) {
+        return undefined;
+    }
+    const d = num(raw, 2);
+    if (got() === 0 || !eat(raw, 47)) {
+        return undefined;
+    }
+    const y = num(raw, 4);
+    if (got() !== 4 || !eat(raw, 32)) {
+        return undefined;
+    }
+    let h = num(raw, 2);
+    if (got() === 0 || !eat(raw, 58)) {
+        return undefined;
+    }
+    const mi = num(raw, 2);
+    if (got() !== 2 || !eat(raw, 58)) {
+        return undefined;
+    }
+    const sec = num(raw, 2);
+    if (got() !== 2) {
+        return undefined;
+    }
+    let ms = 0;
+    if (eat(raw, 46)) {
+        ms = fraction(raw);
+        if (ms < 0) {
+            return undefined;
+        }
+    }
+    const meridiem = raw.slice(pos, pos + 3);
+    if (meridiem === ' AM' || meridiem === ' PM') {
+        if (h < 1 || h > 12) {
+            return undefined;
+        }
+        h = (h % 12) + (meridiem === ' PM' ? 12 : 0);
+        pos += 3;
+    }
+    eat(raw, 32);
+    const offset = zone(raw);
+    if (pos !== raw.length) {
+        return undefined;
+    }
+    return build(raw, dayEpoch(y, mo, d), h, mi, sec, ms, offset);
+}
+
+/**
+ * Reads a gateway timestamp. Returns undefined when the text does not have a date's shape at all; a date-shaped text
+ * with impossible values (month 13) gives a timestamp without `value`.
+ */
+export function parseTimestamp(raw: string): LogTimestamp | undefined {
+    const first = raw.charCodeAt(0);
+    if (!(first >= 48 && first <= 57)) {
+        return undefined;
+    }
+    return isoLike(raw) ?? invariantCulture(raw);
+}
