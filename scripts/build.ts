@@ -65,10 +65,13 @@ const builds: esbuild.BuildOptions[] = [
 
 if (!watch) {
   rmSync(path.join(repoRoot, 'dist'), { recursive: true, force: true });
-  rmSync(path.join(repoRoot, 'out'), { recursive: true, force: true });
+  if (!production) rmSync(path.join(repoRoot, 'out'), { recursive: true, force: true });
 }
 
-const active = builds.filter((b) => Array.isArray(b.entryPoints) && b.entryPoints.length > 0);
+// A production build is what gets packaged: it leaves the test bundle (out/) alone.
+const active = builds.filter(
+  (b) => Array.isArray(b.entryPoints) && b.entryPoints.length > 0 && !(production && b.outdir?.startsWith('out')),
+);
 if (watch) {
   for (const options of active) await (await esbuild.context(options)).watch();
 } else {

@@ -43,10 +43,18 @@ export interface ContainerContext {
   readonly args: readonly string[];
   /** Environment resolved the way the kubelet does: env (value / valueFrom) and envFrom ConfigMaps and Secrets. */
   readonly env: Readonly<Record<string, string>>;
+  /** spec.containers[].stdin: the container has an open stdin (`kubectl run -i`), so a shell waits instead of exiting. */
+  readonly stdin?: boolean;
   /** Which restart of this container this is (0 for the first run). */
   readonly restartCount: number;
   /** Write one line to the container's stdout (no trailing newline); the kubelet stamps it with its own time. */
   log(line: string): void;
+  /**
+   * Write raw output as a process does (optional; the sandbox's kubelet always provides it): the text is split into
+   * lines at '\n' like a container runtime does, and a fragment still unterminated when the container exits becomes
+   * the log's last line without a newline (curl printing a body that has no trailing newline).
+   */
+  write?(text: string): void;
   /** The container's main process ended with this code; the pod's restartPolicy decides what happens next. */
   exit(code: number): void;
   /**
@@ -55,6 +63,11 @@ export interface ContainerContext {
    * and with an Error whose code is 'ENOTFOUND' when the name does not resolve.
    */
   fetch(host: string, port: number, request: Omit<SimRequest, 'remoteAddress' | 'port' | 'host'>): Promise<SimResponse>;
+  /**
+   * Optional: the addresses the cluster resolver gives for a name (Service ClusterIP, or pod IPs of a headless
+   * Service), for programs that print them (`curl -v`, busybox wget). Rejects like fetch with code 'ENOTFOUND'.
+   */
+  resolve?(host: string): Promise<string[]>;
   /** Fires when the container is being stopped (pod deleted, restarted); the program must stop its timers. */
   readonly signal: AbortSignal;
 }
