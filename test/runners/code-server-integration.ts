@@ -7,6 +7,7 @@ import { enableSmokeTestDriver, launchChromium } from '../../scripts/lib/browser
 import { VSCODE_VERSION, repoRoot } from '../../scripts/lib/code-server.ts';
 import { startCodeServer } from '../../scripts/lib/launch.ts';
 import { installCodeServer } from '../../scripts/install-code-server.ts';
+import { startSandbox } from '../sandbox/index.ts';
 
 export interface IntegrationRunOptions {
   env?: Record<string, string>;
@@ -18,8 +19,19 @@ export interface IntegrationRunOptions {
 export async function runIntegrationTests(options: IntegrationRunOptions = {}): Promise<{ passed: number; failed: number; exitCode: number }> {
   await installCodeServer();
   const testsPath = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
+  // The tests run against the sandbox's cluster (the blog's end state); its coordinates reach the extension host
+  // through code-server's environment, and its fault knobs over HTTPS.
+  const sandbox = await startSandbox({ world: 'blog-deployed' });
   const server = await startCodeServer({
-    env: { ARC_APIM_EXPECTED_VSCODE_VERSION: VSCODE_VERSION, ...options.env, ...(options.grep ? { ARC_APIM_TEST_GREP: options.grep } : {}) },
+    env: {
+      ...sandbox.env,
+      ARC_APIM_EXPECTED_VSCODE_VERSION: VSCODE_VERSION,
+      ...options.env,
+      ...(options.grep ? { ARC_APIM_TEST_GREP: options.grep } : {}),
+    },
+  }).catch(async (error: unknown) => {
+    await sandbox.close();
+    throw error;
   });
   const browser = await launchChromium();
   let result: { passed: number; failed: number } | undefined;
@@ -60,6 +72,7 @@ export async function runIntegrationTests(options: IntegrationRunOptions = {}): 
   } finally {
     await browser.close();
     await server.close();
+    await sandbox.close();
   }
 }
 

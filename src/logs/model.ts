@@ -1,0 +1,50 @@
+// The live log model shared by log follow (src/kubernetes), the Gateway Logs webview and the in-editor tail.
+// Pure: no `vscode`, no Node APIs.
+import type { GatewayLogEntry, LogTimestamp } from '../gatewayLogs/model.ts';
+import type { DisposableLike } from '../util/disposable.ts';
+import type { Event } from '../util/event.ts';
+
+/** A parsed entry from one pod, with the kubelet's timestamp of its first line (trustworthy when the gateway's is not). */
+export interface TaggedEntry extends GatewayLogEntry {
+  /** Unique, increasing within a session: the key views use for rows and selection. */
+  readonly seq: number;
+  /** The pod that wrote it; undefined for a log file. */
+  readonly pod?: string;
+  /** When the kubelet received the entry's first line (`timestamps=true`). */
+  readonly kubeletTime?: LogTimestamp;
+}
+
+export type PodState = 'following' | 'waiting' | 'resuming' | 'restarted' | 'gone' | 'error';
+
+export interface PodStatus {
+  readonly pod: string;
+  readonly state: PodState;
+  readonly restartCount?: number;
+  readonly message?: string;
+}
+
+/** A notice that belongs in the log's timeline (a pod appeared, restarted, a stream was resumed, entries dropped). */
+export interface SessionNotice {
+  readonly time: number;
+  readonly pod?: string;
+  readonly text: string;
+}
+
+/** One source of entries (a gateway Deployment followed live, one pod, or a saved log file) that views attach to. */
+export interface LogSession extends DisposableLike {
+  readonly id: string;
+  /** e.g. `apim/rb-arc-aks-apimgw (rb-arc-aks)` or a file name. */
+  readonly title: string;
+  readonly live: boolean;
+  /** The bounded buffer's current content, oldest first. */
+  snapshot(): readonly TaggedEntry[];
+  /** How many of the oldest entries the bounded buffer has let go. */
+  readonly droppedCount: number;
+  pods(): readonly PodStatus[];
+  readonly onDidAppend: Event<readonly TaggedEntry[]>;
+  readonly onDidDrop: Event<number>;
+  readonly onDidChangePods: Event<readonly PodStatus[]>;
+  readonly onNotice: Event<SessionNotice>;
+  /** Fires once when the session ends (disposed, or a file finished loading is not an end). */
+  readonly onDidEnd: Event<void>;
+}
