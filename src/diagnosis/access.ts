@@ -1,0 +1,120 @@
+// 401 from the subscription check: APIM rejects a request to an API that requires a subscription when the key is
+// absent from the header and query parameter that API reads (SubscriptionKeyNotFound), or when the key opens no active
+// subscription covering the API (SubscriptionKeyInvalid). Any other 401 (a validate-jwt policy, a backend's own 401)
+// is left unexplained rather than blamed on keys.
+import type { Analysis } from './analysis.ts';
+import { ev, logEvidence, requestEvidence, responseEvidence } from './evidence.ts';
+import type { ApiModel, Model, RequestModel } from './model.ts';
+import { evaluateAll, gatewayChoice } from './routing.ts';
+import { apiLabel, apiShortName, displayPath } from './text.ts';
+import type { Evidence, Fix } from './types.ts';
+
+const DEFAULT_HEADER = 'Ocp-Apim-Subscription-Key';
+const DEFAULT_QUERY = 'subscription-key';
+
+function eq(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+/** The API the gateway dealt with: named by its record, otherwise the one the configuration routes to. */
+export function apiOfRequest(model: Model): ApiModel | undefined {
+  const apis = model.gateway?.apis;
+  if (!apis) return undefined;
+  const record = model.log?.record;
+  if (record?.apiId !== undefined) {
+    const named = apis.filter((a) => eq(a.baseName, record.apiId));
+    return named.find((a) => (record.apiRevision !== undefined ? eq(a.revision, record.apiRevision) : a.isCurrent)) ?? named[0];
+  }
+  const request = model.request;
+  if (!request) return undefined;
+  return gatewayChoice(evaluateAll(apis, { view: request.view, method: request.method, headerNames: request.headerNames, assigned: model.gateway?.assigned }))?.api;
+}
+
+type KeyState = { kind: 'read'; where: string } | { kind: 'wrong-name'; where: string } | { kind: 'none' };
+
+function keyState(request: RequestModel, api: ApiModel | undefined): KeyState {
+  const header = api?.keyHeader ?? DEFAULT_HEADER;
+  const query = api?.keyQuery ?? DEFAULT_QUERY;
+  const key = request.key;
+  if (key?.in === 'header' && eq(key.name, header)) return { kind: 'read', where: `header ${key.name}` };
+  if (key?.in === 'query' && key.name === query) return { kind: 'read', where: `query parameter ${key.name}` };
+  if (request.headerNames.has(header.toLowerCase())) return { kind: 'read', where: `header ${header}` };
+  if (request.view.query.has(query)) return { kind: 'read', where: `query parameter ${query}` };
+  if (key) return { kind: 'wrong-name', where: `${key.in === 'header' ? 'header' : 'query parameter'} ${key.name}` };
+  return { kind: 'none' };
+}
+
+function keyNamesText(api: ApiModel | undefined): string {
+  return `header ${api?.keyHeader ?? DEFAULT_HEADER} or query parameter ${api?.keyQuery ?? DEFAULT_QUERY}`;
+}
+
+export function analyseUnauthorized(model: Model): Analysis {
+  const request = model.request;
+  if (!request) return { findings: [], note: model.requestProblem };
+  const record = model.log?.record;
+  const response = model.response?.kind === 'http' ? model.response : undefined;
+  const api = apiOfRequest(model);
+  const reason = record?.lastError?.reason;
+  const body = response?.body ?? '';
+  const saysMissing = eq(reason, 'SubscriptionKeyNotFound') || /missing subscription key/i.test(body);
+  const saysInvalid = eq(reason, 'SubscriptionKeyInvalid') || /invalid subscription key/i.test(body);
+  const challenge = /AzureApiManagementKey/i.test(response?.headers.get('www-authenticate') ?? '');
+  const key = keyState(request, api);
+
+  let kind: 'missing' | 'invalid' | undefined;
+  if (saysMissing) kind = 'missing';
+  else if (saysInvalid) kind = 'invalid';
+  // No word from the gateway about why: the subscription check is the cause only if something ties the 401 to it.
+  else if (reason === undefined && (challenge || api?.subscriptionRequired === true)) kind = key.kind === 'read' ? 'invalid' : 'missing';
+  if (kind === undefined) {
+    const note =
+      reason !== undefined
+        ? `the gateway's record gives the reason ${reason}, which is not about subscription keys`
+        : api?.subscriptionRequired === false
+          ? `${apiLabel(api)} requires no subscription, which rules out the subscription check`
+          : 'nothing ties the 401 to the subscription check';
+    return { findings: [], note };
+  }
+
+  const label = api ? apiLabel(api) : record?.apiId ?? 'the API';
+  const short = api ? apiShortName(api) : record?.apiId ?? 'the API';
+  const apiId = api?.baseName ?? record?.apiId;
+  const path = displayPath(request, model);
+  const evidence: Evidence[] = [
+    ...requestEvidence(model),
+    ev('Subscription key sent', key.kind === 'none' ? 'no' : `yes, as ${key.where}`),
+    ev(`${short} reads the key from`, keyNamesText(api)),
+  ];
+  if (api?.subscriptionRequired !== undefined) evidence.push(ev(`${short} requires a subscription`, api.subscriptionRequired ? 'yes' : 'no'));
+  const resp = responseEvidence(model);
+  if (resp) evidence.push(resp);
+  const log = logEvidence(model);
+  if (log) evidence.push(log);
+  const fixes: Fix[] = apiId !== undefined ? [{ id: 'pick-subscription-key', label: `Pick a subscription key for ${short}`, apiId }] : [];
+
+  if (kind === 'invalid') {
+    return {
+      findings: [
+        {
+          code: 'subscription-key-invalid',
+          severity: 'error',
+          title: `Subscription key rejected by ${short}`,
+          explanation: `The gateway rejected the subscription key sent with the request to ${path} because it does not belong to an active subscription that covers ${label}.`,
+          evidence,
+          fixes,
+        },
+      ],
+    };
+  }
+  let explanation: string;
+  if (key.kind === 'wrong-name') {
+    explanation = `${label} reads its subscription key from the ${keyNamesText(api)}, but the request to ${path} sent it as ${key.where}, which the gateway ignores.`;
+  } else if (key.kind === 'read') {
+    explanation = `The gateway found no subscription key on the request to ${path} for ${label}, although one was sent as ${key.where}, so it did not arrive at the gateway.`;
+  } else {
+    explanation = `${label} requires a subscription key, and the request to ${path} sent none, so the gateway answered 401.`;
+  }
+  return {
+    findings: [{ code: 'subscription-key-missing', severity: 'error', title: `Subscription key missing for ${short}`, explanation, evidence, fixes }],
+  };
+}

@@ -1,0 +1,365 @@
+// The diagnosis input read into one typed, validated model. Every rule works on this model only, so a missing or
+// mistyped field anywhere in the input means "not known" and never an exception.
+import type { GatewayRequest } from '../gatewayLogs/model.ts';
+import { bool, instant, list, num, obj, safeDecode, str, text } from './read.ts';
+import type { DiagnosisInput, ServicePort, SubscriptionKeySent, TransportErrorKind } from './types.ts';
+
+export type VersioningScheme = 'Segment' | 'Query' | 'Header';
+
+export interface OperationModel {
+  /** ARM entity name (`retrieve-resource`). */
+  name: string;
+  displayName?: string;
+  method: string;
+  urlTemplate: string;
+  /** Template query parameters whose templateParameters entry says `required: false`. */
+  optionalQuery: ReadonlySet<string>;
+}
+
+export interface VersioningModel {
+  /** `apiVersionSetId` as ARM gives it (or the set's name when only that is known). */
+  setId: string;
+  scheme: VersioningScheme;
+  queryName: string;
+  headerName: string;
+  /** Empty for the set's original, unversioned API. */
+  version: string;
+}
+
+export interface ApiModel {
+  /** ARM entity name: `echo-api` for the current revision, `echo-api;rev=2` for another. */
+  name: string;
+  /** The API without revision: what gateways are assigned and what logs call `apiId`. */
+  baseName: string;
+  displayName?: string;
+  /** Path without leading or trailing slashes (`echo`, `` for a root API). */
+  path: string;
+  pathSegments: readonly string[];
+  /** Lower-cased; undefined when ARM did not say. */
+  protocols?: readonly string[];
+  revision?: string;
+  isCurrent: boolean;
+  versioning?: VersioningModel;
+  subscriptionRequired?: boolean;
+  keyHeader: string;
+  keyQuery: string;
+  serviceUrl?: string;
+  /** Undefined when operations were not loaded. */
+  operations?: readonly OperationModel[];
+}
+
+/** A request as the gateway sees it, for routing. */
+export interface RequestView {
+  scheme: string;
+  host: string;
+  /** Effective port (the scheme's default when the URL names none). */
+  port: number;
+  /** Path as sent, percent-encoding kept. */
+  path: string;
+  /** Non-empty path segments, decoded. */
+  segments: readonly string[];
+  query: URLSearchParams;
+}
+
+export interface RequestModel {
+  method: string;
+  /** The URL the client sent to, for building retry URLs. */
+  sent: URL;
+  sentView: RequestView;
+  /** The gateway's view: the log record's `url` when it has one, otherwise the sent URL. */
+  view: RequestView;
+  /** Where `view` came from. */
+  viewSource: 'log' | 'request';
+  /** Host the gateway was asked for (Host header or URL authority), lower-cased, without port. */
+  hostAsked: string;
+  headerNames: ReadonlySet<string>;
+  key?: SubscriptionKeySent;
+  bodySize?: number;
+  sentAt?: number;
+}
+
+export type ResponseModel =
+  | { kind: 'http'; status: number; headers: ReadonlyMap<string, string>; body?: string; bodySize?: number }
+  | { kind: 'transport'; error: TransportErrorKind; message?: string };
+
+export interface LastErrorModel {
+  source?: string;
+  reason?: string;
+  message?: string;
+  section?: string;
+}
+
+export interface RecordModel {
+  line?: number;
+  method?: string;
+  url?: string;
+  responseCode?: number;
+  backendResponseCode?: number;
+  apiId?: string;
+  apiRevision?: string;
+  operationId?: string;
+  backendUrl?: string;
+  isRequestSuccess?: boolean;
+  lastError?: LastErrorModel;
+}
+
+export interface LogModel {
+  record?: RecordModel;
+  searchedMs?: number;
+  requestRecordsSeen?: number;
+}
+
+export interface GatewayModel {
+  id?: string;
+  /** Undefined when the APIs were not read. */
+  apis?: readonly ApiModel[];
+  /** Lower-cased base names; undefined when not known. */
+  assigned?: ReadonlySet<string>;
+  hostnames?: readonly string[];
+  tokenExpiresAt?: number;
+  connected?: boolean;
+  localDiagnostics?: boolean;
+  ports?: readonly ServicePort[];
+}
+
+export interface Model {
+  request?: RequestModel;
+  /** Why `request` is absent (no URL, unparseable URL). */
+  requestProblem?: string;
+  response?: ResponseModel;
+  log?: LogModel;
+  gateway?: GatewayModel;
+  now: number;
+}
+
+const DEFAULT_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
+const DEFAULT_KEY_QUERY = 'subscription-key';
+const TRANSPORT_ERRORS: readonly TransportErrorKind[] = ['connection-refused', 'timeout', 'dns', 'tls', 'reset', 'other'];
+
+export function pathSegments(path: string): string[] {
+  return path
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(safeDecode);
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function viewOf(url: URL): RequestView {
+  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  const port = url.port !== '' ? Number(url.port) : scheme === 'https' || scheme === 'wss' ? 443 : 80;
+  return { scheme, host: url.hostname.toLowerCase(), port, path: url.pathname, segments: pathSegments(url.pathname), query: url.searchParams };
+}
+
+function hostWithoutPort(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon > 0 && /^\d+$/.test(h.slice(colon + 1)) ? h.slice(0, colon) : h;
+}
+
+function readKey(value: unknown): SubscriptionKeySent | undefined {
+  const o = obj(value);
+  const where = o?.['in'];
+  const name = text(o?.['name']);
+  return (where === 'header' || where === 'query') && name !== undefined ? { in: where, name } : undefined;
+}
+
+function readRecord(entry: unknown): RecordModel | undefined {
+  const e = obj(entry);
+  const r = obj(e?.['request']) as (Record<string, unknown> & GatewayRequest) | undefined;
+  if (!e || !r) return undefined;
+  const le = obj(r.lastError) ?? obj(list(r.errors).at(-1));
+  const record: RecordModel = {
+    line: num(e['line']),
+    method: text(r.method),
+    url: text(r.url),
+    responseCode: num(r.responseCode),
+    backendResponseCode: num(r.backendResponseCode),
+    apiId: text(r.apiId),
+    apiRevision: text(r.apiRevision),
+    operationId: text(r.operationId),
+    backendUrl: text(r.backendUrl),
+    isRequestSuccess: bool(r.isRequestSuccess),
+  };
+  if (le) {
+    record.lastError = { source: text(le['source']), reason: text(le['reason']), message: text(le['message']), section: text(le['section']) };
+  }
+  return record;
+}
+
+function readOperation(value: unknown): OperationModel | undefined {
+  const o = obj(value);
+  const method = text(o?.['method']);
+  const urlTemplate = str(o?.['urlTemplate']);
+  if (!o || method === undefined || urlTemplate === undefined) return undefined;
+  const optionalQuery = new Set<string>();
+  for (const p of list(o['templateParameters'])) {
+    const param = obj(p);
+    const name = text(param?.['name']);
+    if (name !== undefined && param?.['required'] === false) optionalQuery.add(name);
+  }
+  return {
+    name: text(o['name']) ?? `${method.toUpperCase()} ${urlTemplate}`,
+    displayName: text(o['displayName']),
+    method: method.toUpperCase(),
+    urlTemplate,
+    optionalQuery,
+  };
+}
+
+function lastSegment(id: string): string {
+  return (id.split('/').filter((s) => s.length > 0).at(-1) ?? id).toLowerCase();
+}
+
+function asScheme(value: unknown): VersioningScheme | undefined {
+  const s = str(value)?.toLowerCase();
+  return s === 'segment' ? 'Segment' : s === 'query' ? 'Query' : s === 'header' ? 'Header' : undefined;
+}
+
+function readVersioning(api: Record<string, unknown>, sets: readonly unknown[]): VersioningModel | undefined {
+  const setId = text(api['apiVersionSetId']);
+  const details = obj(api['apiVersionSet']);
+  const wanted = setId !== undefined ? lastSegment(setId) : text(details?.['name'])?.toLowerCase();
+  if (wanted === undefined) return undefined;
+  const set =
+    sets.map(obj).find((s) => s !== undefined && (text(s['name'])?.toLowerCase() === wanted || lastSegment(text(s['id']) ?? '') === wanted)) ??
+    details;
+  const scheme = asScheme(set?.['versioningScheme']);
+  if (!set || !scheme) return undefined;
+  return {
+    setId: setId ?? text(set['id']) ?? wanted,
+    scheme,
+    // APIM's defaults when a set does not name them.
+    queryName: text(set['versionQueryName']) ?? 'api-version',
+    headerName: text(set['versionHeaderName']) ?? 'Api-Version',
+    version: str(api['apiVersion']) ?? '',
+  };
+}
+
+function readApi(value: unknown, sets: readonly unknown[]): ApiModel | undefined {
+  const wrapper = obj(value);
+  const api = obj(wrapper?.['api']);
+  const name = text(api?.['name']) ?? (text(api?.['id']) !== undefined ? lastSegment(text(api?.['id']) ?? '') : undefined);
+  const rawPath = str(api?.['path']);
+  // Without a name or a path nothing can be said about routing to this API; leave it out rather than invent one.
+  if (!wrapper || !api || name === undefined || rawPath === undefined) return undefined;
+  const path = rawPath.replace(/^\/+|\/+$/g, '');
+  const revInName = /;rev=([^;/]+)$/i.exec(name)?.[1];
+  const protocols = Array.isArray(api['protocols']) ? api['protocols'].map(str).filter((p) => p !== undefined).map((p) => p.toLowerCase()) : undefined;
+  const keyNames = obj(api['subscriptionKeyParameterNames']);
+  const operations = Array.isArray(wrapper['operations'])
+    ? wrapper['operations'].map(readOperation).filter((o) => o !== undefined)
+    : undefined;
+  return {
+    name,
+    baseName: name.replace(/;rev=[^;/]*$/i, ''),
+    displayName: text(api['displayName']),
+    path,
+    pathSegments: pathSegments(path),
+    protocols,
+    revision: text(api['apiRevision']) ?? revInName,
+    // ARM calls the current revision by the bare name; any `;rev=` entity is another revision.
+    isCurrent: bool(api['isCurrent']) ?? revInName === undefined,
+    versioning: readVersioning(api, sets),
+    subscriptionRequired: bool(api['subscriptionRequired']),
+    keyHeader: text(keyNames?.['header']) ?? DEFAULT_KEY_HEADER,
+    keyQuery: text(keyNames?.['query']) ?? DEFAULT_KEY_QUERY,
+    serviceUrl: text(api['serviceUrl']),
+    operations,
+  };
+}
+
+function readPorts(value: unknown): ServicePort[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const ports: ServicePort[] = [];
+  for (const p of value) {
+    const o = obj(p);
+    const port = num(o?.['port']);
+    const scheme = o?.['scheme'];
+    if (port !== undefined && (scheme === 'http' || scheme === 'https')) ports.push({ port, scheme, ...(text(o?.['name']) ? { name: text(o?.['name']) } : {}) });
+  }
+  return ports;
+}
+
+function readGateway(value: unknown): GatewayModel | undefined {
+  const g = obj(value);
+  if (!g) return undefined;
+  const sets = list(g['versionSets']);
+  const assigned = Array.isArray(g['assignedApiIds'])
+    ? new Set(g['assignedApiIds'].map(text).filter((a) => a !== undefined).map((a) => lastSegment(a).replace(/;rev=[^;/]*$/, '')))
+    : undefined;
+  return {
+    id: text(g['gatewayId']),
+    apis: Array.isArray(g['apis']) ? g['apis'].map((a) => readApi(a, sets)).filter((a) => a !== undefined) : undefined,
+    assigned,
+    hostnames: Array.isArray(g['hostnames']) ? g['hostnames'].map(text).filter((h) => h !== undefined).map((h) => h.toLowerCase()) : undefined,
+    tokenExpiresAt: instant(g['tokenExpiresAt']),
+    connected: bool(g['connected']),
+    localDiagnostics: bool(g['localDiagnostics']),
+    ports: readPorts(g['ports']),
+  };
+}
+
+function readResponse(value: unknown): ResponseModel | undefined {
+  const r = obj(value);
+  if (r?.['kind'] === 'transport') {
+    const error = TRANSPORT_ERRORS.find((e) => e === r['error']) ?? 'other';
+    return { kind: 'transport', error, message: text(r['message']) };
+  }
+  const status = num(r?.['status']);
+  if (!r || status === undefined) return undefined;
+  const headers = new Map<string, string>();
+  for (const [name, v] of Object.entries(obj(r['headers']) ?? {})) {
+    const s = str(v);
+    if (s !== undefined) headers.set(name.toLowerCase(), s);
+  }
+  return { kind: 'http', status, headers, body: str(r['body']), bodySize: num(r['bodySize']) };
+}
+
+function readRequest(value: unknown, record: RecordModel | undefined): { request?: RequestModel; problem?: string } {
+  const r = obj(value);
+  const url = text(r?.['url']);
+  if (!r || url === undefined) return { problem: 'the request has no URL' };
+  const sent = parseUrl(url);
+  if (!sent) return { problem: `the request URL ${url} cannot be parsed` };
+  const sentView = viewOf(sent);
+  const logged = record?.url !== undefined ? parseUrl(record.url) : undefined;
+  const view = logged ? viewOf(logged) : sentView;
+  const hostHeader = text(r['hostHeader']);
+  return {
+    request: {
+      method: (text(r['method']) ?? text(record?.method) ?? 'GET').toUpperCase(),
+      sent,
+      sentView,
+      view,
+      viewSource: logged ? 'log' : 'request',
+      hostAsked: hostHeader !== undefined ? hostWithoutPort(hostHeader) : view.host,
+      headerNames: new Set(list(r['headerNames']).map(str).filter((h) => h !== undefined).map((h) => h.toLowerCase())),
+      key: readKey(r['subscriptionKey']),
+      bodySize: num(r['bodySize']),
+      sentAt: instant(r['sentAt']),
+    },
+  };
+}
+
+export function readInput(input: DiagnosisInput | undefined): Model {
+  const root = obj(input);
+  const logObj = obj(root?.['log']);
+  const record = readRecord(logObj?.['record']);
+  const { request, problem } = readRequest(root?.['request'], record);
+  return {
+    request,
+    requestProblem: problem,
+    response: readResponse(root?.['response']),
+    log: logObj ? { record, searchedMs: num(logObj['searchedMs']), requestRecordsSeen: num(logObj['requestRecordsSeen']) } : undefined,
+    gateway: readGateway(root?.['gateway']),
+    now: instant(root?.['now']) ?? request?.sentAt ?? Date.now(),
+  };
+}
