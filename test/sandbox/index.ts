@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startArmServer, type ArmServer } from './arm/server.ts';
 import { createGatewayProgram } from './gateway/program.ts';
 import { startKubeApiServer, type KubeApiServer } from './k8s/server.ts';
 import type { KubeObject } from './k8s/types.ts';
@@ -28,6 +29,12 @@ export interface SandboxInfo {
   kubeApi: string;
   caFile: string;
   token: string;
+  /** The ARM emulator: the Azure SDKs' `endpoint` (it trusts the same caFile). */
+  armEndpoint: string;
+  /** The world's first Azure subscription (the blog's). */
+  subscriptionId: string;
+  /** Bearer token the ARM emulator accepts (what a TokenCredential must return). */
+  armToken: string;
 }
 
 export interface RunningSandbox {
@@ -35,6 +42,7 @@ export interface RunningSandbox {
   /** Environment for VS Code / the extension host: KUBECONFIG and the sandbox's locations. */
   readonly env: Record<string, string>;
   readonly kube: KubeApiServer;
+  readonly arm: ArmServer;
   readonly world: World;
   describe(): Record<string, string>;
   close(): Promise<void>;
@@ -47,14 +55,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const { world, kubernetesObjects } = createWorld(worldName);
   const ca = await createSandboxCa(dir);
   const kube = await startKubeApiServer({ dir, ca, programs: [createGatewayProgram(world)], clusterName: 'rb-arc-aks' });
+  let arm: ArmServer;
   try {
     for (const object of kubernetesObjects) await kube.create(object as unknown as KubeObject);
     if (options.waitForReady !== false) await waitForDeployments(kube, 60_000);
+    // Beside the cluster it plays: Arc extensions installed through ARM land in this kube emulator.
+    arm = await startArmServer({ ca, world, kube });
   } catch (error) {
     await kube.close();
     throw error;
   }
-  const info: SandboxInfo = { world: worldName, kubeconfig: kube.kubeconfigPath, kubeApi: kube.url, caFile: kube.caFile, token: kube.token };
+  const subscriptionId = [...world.azureSubscriptions.values()][0]?.subscriptionId ?? '';
+  const info: SandboxInfo = {
+    world: worldName, kubeconfig: kube.kubeconfigPath, kubeApi: kube.url, caFile: kube.caFile, token: kube.token,
+    armEndpoint: arm.url, subscriptionId, armToken: arm.token,
+  };
   return {
     info,
     env: {
@@ -62,11 +77,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       ARC_APIM_SANDBOX_KUBE_API: kube.url,
       ARC_APIM_SANDBOX_CA_FILE: kube.caFile,
       ARC_APIM_SANDBOX_TOKEN: kube.token,
+      ARC_APIM_SANDBOX_ARM_ENDPOINT: arm.url,
+      ARC_APIM_SANDBOX_SUBSCRIPTION_ID: subscriptionId,
+      ARC_APIM_SANDBOX_ARM_TOKEN: arm.token,
     },
     kube,
+    arm,
     world,
-    describe: () => ({ 'Kubernetes:': kube.url, 'kubeconfig:': kube.kubeconfigPath, 'CA:': kube.caFile }),
+    describe: () => ({ 'Kubernetes:': kube.url, 'kubeconfig:': kube.kubeconfigPath, 'ARM:': arm.url, 'CA:': kube.caFile }),
     close: async () => {
+      await arm.close();
       await kube.close();
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
