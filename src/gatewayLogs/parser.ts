@@ -4,15 +4,15 @@
 // The parser works a physical line at a time and decides what a line is from that line and the entry before it,
 // never from what follows; so the entries do not depend on how the text was cut into chunks. The price is that the
 // newest entry is held back until the next line (or `end()`), because that line may still belong to it (a stack
-// frame, the rest of a `lastError`).
+// frame, the rest of a `lastError`). `flush()` lets a live view have it earlier, at the cost of that invariance.
 
 import { FieldBuilder } from './fields.ts';
 import { fillFromJson, readJsonLine } from './json.ts';
-import { KvScanner, MAX_FIELDS, keyAt } from './kv.ts';
+import { KvScanner, MAX_FIELDS, hasAt, keyAt } from './kv.ts';
 import { MAX_LEVEL_NAME_LENGTH, normalizeLevel } from './levels.ts';
 import type { GatewayLogEntry, LogLevel } from './model.ts';
-import { buildRequest, looksLikeRequest } from './request.ts';
-import { parseTimestamp } from './timestamp.ts';
+import { buildRequest, buildRequestPlanned, looksLikeRequest, requestPlan } from './request.ts';
+import { parseTimestampAt, timestampEnd } from './timestamp.ts';
 
 export type {
     EntryFormat,
@@ -82,6 +82,9 @@ const ASPNET_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
     ['crit', 'fatal'],
 ]);
 
+/** The `fields` of an entry whose list is still being read; `finish` always replaces it. Frozen: never filled. */
+const NO_FIELDS_YET: Record<string, string> = Object.freeze({});
+
 /** ASP.NET Core's console logger writes `info: Category[eventId]` and the message on indented lines below. */
 const ASPNET_INDENT = '      ';
 
@@ -100,8 +103,34 @@ interface Pending {
     aspNetLines: string[] | undefined;
 }
 
-/** Event names, sources and level spellings repeat on nearly every line; entries share one copy of each. */
-const MAX_INTERNED = 4096;
+/**
+ * Event names, sources and level spellings repeat on nearly every line; entries share one copy of each. A small
+ * table indexed by length and a few characters, rather than a `Map`, which would hash every fresh copy.
+ */
+class RecentNames {
+    private static readonly SIZE = 1024;
+    private readonly slots: string[] = new Array<string>(RecentNames.SIZE).fill('');
+
+    get(s: string, from: number, to: number): string {
+        const length = to - from;
+        if (length <= 0) {
+            return '';
+        }
+        const h =
+            (length * 31 + s.charCodeAt(from) * 7 + s.charCodeAt(to - 1) * 3 + s.charCodeAt(from + (length >> 1))) &
+            (RecentNames.SIZE - 1);
+        // Copied, then compared (see `hasAt`): a copy that turns out known dies young, which costs little.
+        const name = s.slice(from, to);
+        const known = this.slots[h];
+        if (name === known) {
+            return known;
+        }
+        if (length <= 256) {
+            this.slots[h] = name;
+        }
+        return name;
+    }
+}
 
 function isDigit(c: number): boolean {
     return c >= 48 && c <= 57;
@@ -111,34 +140,21 @@ function note(entry: GatewayLogEntry, text: string): void {
     (entry.notes ??= []).push(text);
 }
 
-interface LevelHead {
-    level: LogLevel;
-    raw: string;
-    /** Index just past the closing bracket. */
-    end: number;
-}
-
-/** `[Level]` at the start of the line: the shape every text-format gateway entry has. */
-function levelHead(s: string): LevelHead | undefined {
+/**
+ * Index of the `]` that closes a `[Level]` at the start of the line (the shape every text-format gateway entry
+ * has), or -1. Only the first few characters are read: a level name is short.
+ */
+function levelClose(s: string): number {
     if (s.charCodeAt(0) !== OPEN_BRACKET) {
-        return undefined;
+        return -1;
     }
-    const close = s.indexOf(']', 1);
-    if (close < 2 || close > MAX_LEVEL_NAME_LENGTH + 1) {
-        return undefined;
+    const last = Math.min(s.length - 1, MAX_LEVEL_NAME_LENGTH + 1);
+    for (let i = 1; i <= last; i++) {
+        if (s.charCodeAt(i) === CLOSE_BRACKET) {
+            return i >= 2 ? i : -1;
+        }
     }
-    const raw = s.slice(1, close);
-    const level = normalizeLevel(raw);
-    return level ? { level, raw, end: close + 1 } : undefined;
-}
-
-/** A line that begins a new entry even in the middle of a multi-line value. */
-function startsEntry(s: string): boolean {
-    const c = s.charCodeAt(0);
-    if (c === OPEN_BRACKET) {
-        return levelHead(s) !== undefined;
-    }
-    return c === OPEN_BRACE && s.charCodeAt(1) === QUOTE;
+    return -1;
 }
 
 function isStackLine(s: string): boolean {
@@ -146,25 +162,18 @@ function isStackLine(s: string): boolean {
     while (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB) {
         i++;
     }
-    if (i > 0 && s.startsWith('at ', i)) {
-        return true;
+    // Every line after an entry is asked this: the first character settles it for nearly all of them.
+    const c = s.charCodeAt(i);
+    if (c === 97) {
+        return i > 0 && hasAt(s, 'at ', i);
     }
-    return s.startsWith('---> ', i) || s.startsWith('--- End of', i);
+    return c === 45 && (hasAt(s, '---> ', i) || hasAt(s, '--- End of', i));
 }
 
 /** A source is one token up to the end of the line (`events.snapshot.storage.private`); text with spaces is message. */
 function isSourceToken(s: string, from: number): boolean {
     const length = s.length - from;
-    if (length <= 0 || length > 256) {
-        return false;
-    }
-    for (let i = from; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c === SPACE || c === 44) {
-            return false;
-        }
-    }
-    return true;
+    return length > 0 && length <= 256 && s.indexOf(' ', from) < 0 && s.indexOf(',', from) < 0;
 }
 
 export class GatewayLogParser {
@@ -177,39 +186,62 @@ export class GatewayLogParser {
         openLines: 0,
         aspNetLines: undefined,
     };
-    private readonly names = new Map<string, string>();
+    private readonly names = new RecentNames();
     private readonly fieldBuilder = new FieldBuilder();
+    private readonly scanner = new KvScanner(this.fieldBuilder);
+    /** The level as written, from the last `levelAt`. */
+    private levelRaw = '';
 
-    private intern(s: string): string {
-        const known = this.names.get(s);
-        if (known !== undefined) {
-            return known;
+    /** The level of a `[Level]` head whose `]` is at `close`, or undefined; sets `levelRaw`. */
+    private levelAt(s: string, close: number): LogLevel | undefined {
+        this.levelRaw = this.names.get(s, 1, close);
+        return normalizeLevel(this.levelRaw);
+    }
+
+    /** A line that begins a new entry even in the middle of a multi-line value. */
+    private startsEntry(s: string): boolean {
+        const c = s.charCodeAt(0);
+        if (c === OPEN_BRACKET) {
+            const close = levelClose(s);
+            return close >= 0 && this.levelAt(s, close) !== undefined;
         }
-        if (this.names.size < MAX_INTERNED) {
-            this.names.set(s, s);
-        }
-        return s;
+        return c === OPEN_BRACE && s.charCodeAt(1) === QUOTE;
     }
 
     /** Parses the next piece of the stream; returns the entries that are now complete. */
     push(chunk: string): GatewayLogEntry[] {
         const out: GatewayLogEntry[] = [];
         let start = 0;
+        // The next ESC in the chunk at or after `start` (the chunk's length for none): one search answers for all
+        // the lines before it, which then need no ANSI stripping.
+        let esc = -1;
         for (;;) {
             const nl = chunk.indexOf('\n', start);
             if (nl < 0) {
                 break;
             }
-            let line = chunk.slice(start, nl);
-            if (this.carry.length > 0) {
-                this.carry.push(line);
+            let line: string;
+            let s: string;
+            if (this.carry.length === 0) {
+                // The CR of a CRLF is left out of the one slice rather than cut off a second one.
+                line = chunk.slice(start, nl > start && chunk.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+                if (esc < start) {
+                    esc = chunk.indexOf('\x1b', start);
+                    if (esc < 0) {
+                        esc = chunk.length;
+                    }
+                }
+                s = esc < nl ? stripAnsi(line) : line;
+            } else {
+                this.carry.push(chunk.slice(start, nl));
                 line = this.carry.join('');
                 this.carry = [];
+                if (line.charCodeAt(line.length - 1) === 13) {
+                    line = line.slice(0, -1);
+                }
+                s = stripAnsi(line);
             }
-            if (line.charCodeAt(line.length - 1) === 13) {
-                line = line.slice(0, -1);
-            }
-            this.handle(line, out);
+            this.handle(line, s, out);
             start = nl + 1;
         }
         if (start < chunk.length) {
@@ -219,13 +251,29 @@ export class GatewayLogParser {
         return out;
     }
 
+    /**
+     * For a live tail that has gone quiet: returns the held newest entry now instead of when the next line arrives,
+     * unless it is inside a multi-line JSON value (`lastError: {` not yet closed), which the next lines must finish.
+     * The stream goes on: line numbers continue, and an unterminated line stays buffered (it may still grow). A
+     * line that would have continued the released entry (a stack frame, an indented ASP.NET message line) becomes
+     * an entry of its own, usually `text`; so the entries depend on when `flush` was called, and a stream that is
+     * never flushed gets exactly the entries of `parseGatewayLog`.
+     */
+    flush(): GatewayLogEntry[] {
+        const p = this.pending;
+        if (!p.entry || p.kv?.isOpen) {
+            return [];
+        }
+        return [this.finish(p, p.entry)];
+    }
+
     /** Ends the stream: parses an unterminated last line and returns every entry still held. Resets the parser. */
     end(): GatewayLogEntry[] {
         const out: GatewayLogEntry[] = [];
         if (this.carry.length > 0) {
             const line = this.carry.join('');
             this.carry = [];
-            this.handle(line, out);
+            this.handle(line, stripAnsi(line), out);
         }
         if (this.pending.entry) {
             out.push(this.finish(this.pending, this.pending.entry));
@@ -234,20 +282,20 @@ export class GatewayLogParser {
         return out;
     }
 
-    private handle(line: string, out: GatewayLogEntry[]): void {
+    /** `s` is `line` without ANSI codes. */
+    private handle(line: string, s: string, out: GatewayLogEntry[]): void {
         const n = ++this.lineNo;
-        const s = stripAnsi(line);
         const p = this.pending;
         const entry = p.entry;
         if (entry) {
             if (p.kv?.isOpen) {
-                if (p.openLines < MAX_OPEN_VALUE_LINES && !startsEntry(s)) {
+                if (p.openLines < MAX_OPEN_VALUE_LINES && !this.startsEntry(s)) {
                     entry.raw.push(line);
                     p.openLines++;
                     p.kv.resume(s);
                     return;
                 }
-            } else if (p.aspNetLines && s.startsWith(ASPNET_INDENT)) {
+            } else if (p.aspNetLines && hasAt(s, ASPNET_INDENT, 0)) {
                 entry.raw.push(line);
                 p.aspNetLines.push(s);
                 return;
@@ -261,21 +309,23 @@ export class GatewayLogParser {
     }
 
     private begin(line: string, s: string, n: number): void {
-        const entry: GatewayLogEntry = { kind: 'text', format: 'text', line: n, raw: [line], fields: {} };
         const p = this.pending;
-        p.entry = entry;
         p.kv = undefined;
         p.kindFromFields = false;
         p.openLines = 0;
         p.aspNetLines = undefined;
         const c = s.charCodeAt(0);
         if (c === OPEN_BRACKET) {
-            const head = levelHead(s);
-            if (head) {
-                this.textRecord(p, entry, s, head);
+            const close = levelClose(s);
+            const level = close >= 0 ? this.levelAt(s, close) : undefined;
+            if (level) {
+                this.textRecord(p, line, s, n, level, close + 1);
                 return;
             }
-        } else if (c === OPEN_BRACE) {
+        }
+        const entry: GatewayLogEntry = { kind: 'text', format: 'text', line: n, raw: [line], fields: {} };
+        p.entry = entry;
+        if (c === OPEN_BRACE) {
             const json = readJsonLine(s);
             if (json && fillFromJson(entry, json.obj)) {
                 if (json.trailing) {
@@ -284,54 +334,78 @@ export class GatewayLogParser {
                 return;
             }
             note(entry, json ? 'JSON nested too deeply to read' : 'starts like JSON but is not a complete JSON object');
-        } else if (this.aspNetHead(p, entry, s)) {
+        } else if (c !== OPEN_BRACKET && this.aspNetHead(p, entry, s)) {
             return;
         }
         entry.message = s;
     }
 
     /** `[Level] timestamp [Event], key: value, …` and the untagged 1.x request `[Level] timestamp, key: …`. */
-    private textRecord(p: Pending, entry: GatewayLogEntry, s: string, head: LevelHead): void {
-        entry.kind = 'event';
-        entry.level = head.level;
-        entry.levelRaw = this.intern(head.raw);
-        let i = head.end;
+    private textRecord(p: Pending, line: string, s: string, n: number, level: LogLevel, headEnd: number): void {
+        const levelRaw = this.levelRaw;
+        let i = headEnd;
         while (s.charCodeAt(i) === SPACE) {
             i++;
         }
-        if (isDigit(s.charCodeAt(i))) {
-            let e = i;
-            while (e < s.length) {
-                const c = s.charCodeAt(e);
-                if (c === SPACE || c === 44 || c === OPEN_BRACKET) {
-                    break;
-                }
-                e++;
-            }
-            const ts = parseTimestamp(s.slice(i, e));
-            if (ts) {
-                entry.timestamp = ts;
-                i = e;
-                while (s.charCodeAt(i) === SPACE) {
-                    i++;
-                }
+        const timestamp = parseTimestampAt(s, i);
+        if (timestamp) {
+            i = timestampEnd();
+            while (s.charCodeAt(i) === SPACE) {
+                i++;
             }
         }
+        let event: string | undefined;
         if (s.charCodeAt(i) === OPEN_BRACKET) {
-            let e = i + 1;
-            while (e < s.length && s.charCodeAt(e) !== CLOSE_BRACKET && s.charCodeAt(e) !== SPACE) {
-                e++;
-            }
-            if (e > i + 1 && s.charCodeAt(e) === CLOSE_BRACKET) {
-                entry.event = this.intern(s.slice(i + 1, e));
-                i = e + 1;
+            // `[Name]` with no space in the name.
+            const close = s.indexOf(']', i + 1);
+            if (close > i + 1) {
+                const space = s.indexOf(' ', i + 1);
+                if (space < 0 || space > close) {
+                    event = this.names.get(s, i + 1, close);
+                    i = close + 1;
+                }
             }
         }
-        const isRequest = entry.event === 'GatewayLogs';
-        if (isRequest) {
-            entry.kind = 'request';
+        const isRequest = event === 'GatewayLogs';
+        let colon = -1;
+        let firstExpected = false;
+        if (s.charCodeAt(i) === 44 && s.charCodeAt(i + 1) === SPACE) {
+            // Usually the first key of the last record layout, which one comparison confirms (see `FieldBuilder`).
+            const marker = this.fieldBuilder.firstMarker();
+            firstExpected = marker !== undefined && hasAt(s, marker, i);
+            colon = firstExpected && marker !== undefined ? i + marker.length - 2 : keyAt(s, i + 2);
         }
-        const listAt = s.charCodeAt(i) === 44 && s.charCodeAt(i + 1) === SPACE && keyAt(s, i + 2) >= 0 ? i + 2 : -1;
+        const listAt = colon >= 0 ? i + 2 : -1;
+        // A generic list gets its fields at `finish`; until then the entry holds a shared empty record instead of
+        // a new one that would be garbage (event lists may still turn out generic: they replace a real one).
+        const generic = listAt >= 0 && (event === undefined || isRequest);
+        const fields = generic ? NO_FIELDS_YET : {};
+        // All properties in one literal when the line has them all (the usual case): added one by one they would
+        // go to a separate array, reallocated as it grows. Same order either way.
+        let entry: GatewayLogEntry;
+        if (timestamp !== undefined && event !== undefined) {
+            entry = {
+                kind: isRequest ? 'request' : 'event',
+                format: 'text',
+                line: n,
+                raw: [line],
+                fields,
+                level,
+                levelRaw,
+                timestamp,
+                event,
+            };
+        } else {
+            const kind = isRequest ? 'request' : 'event';
+            entry = { kind, format: 'text', line: n, raw: [line], fields, level, levelRaw };
+            if (timestamp !== undefined) {
+                entry.timestamp = timestamp;
+            }
+            if (event !== undefined) {
+                entry.event = event;
+            }
+        }
+        p.entry = entry;
         if (listAt < 0) {
             if (i < s.length) {
                 entry.message = s.slice(i).trimStart();
@@ -341,12 +415,26 @@ export class GatewayLogParser {
             }
             return;
         }
-        if (entry.event !== undefined && !isRequest && this.eventList(entry, s, listAt)) {
+        if (!generic && this.eventList(entry, s, listAt)) {
             return;
         }
-        p.kv = new KvScanner();
-        p.kindFromFields = entry.event === undefined;
-        p.kv.scan(s, listAt);
+        const kv = this.scanner;
+        const builder = this.fieldBuilder;
+        kv.reset();
+        p.kv = kv;
+        p.kindFromFields = event === undefined;
+        // A list that ends in `{` or `[` goes on over the next lines, which no one-line layout reads.
+        const last = s.charCodeAt(s.length - 1);
+        const layout = last === OPEN_BRACE || last === OPEN_BRACKET ? undefined : builder.oneLineLayout();
+        if (layout !== undefined) {
+            const read = kv.scanLayout(s, listAt, layout.written, layout.pattern);
+            builder.layoutRead(read);
+            if (read) {
+                return;
+            }
+        }
+        builder.startRecord();
+        kv.scan(s, listAt, colon, firstExpected);
     }
 
     /**
@@ -359,15 +447,15 @@ export class GatewayLogParser {
         let source: string | undefined;
         const si = s.lastIndexOf(', source: ');
         if (si >= at && isSourceToken(s, si + 10)) {
-            source = this.intern(s.slice(si + 10));
+            source = this.names.get(s, si + 10, s.length);
             end = si;
-        } else if (s.startsWith('source: ', at) && isSourceToken(s, at + 8)) {
-            source = this.intern(s.slice(at + 8));
+        } else if (hasAt(s, 'source: ', at) && isSourceToken(s, at + 8)) {
+            source = this.names.get(s, at + 8, s.length);
             end = at;
         }
         let message: string | undefined;
         let exception: string | undefined;
-        if (s.startsWith('message:', at)) {
+        if (hasAt(s, 'message:', at)) {
             const from = s.charCodeAt(at + 8) === SPACE ? at + 9 : at + 8;
             const ei = from <= end ? s.indexOf(', exception: ', from) : -1;
             if (ei >= 0 && ei < end) {
@@ -376,7 +464,7 @@ export class GatewayLogParser {
             } else {
                 message = from <= end ? s.slice(from, end) : '';
             }
-        } else if (s.startsWith('exception:', at)) {
+        } else if (hasAt(s, 'exception:', at)) {
             const from = s.charCodeAt(at + 10) === SPACE ? at + 11 : at + 10;
             exception = from <= end ? s.slice(from, end) : '';
         } else if (end !== at) {
@@ -431,10 +519,17 @@ export class GatewayLogParser {
             if (kv.tooManyFields) {
                 note(entry, `more than ${MAX_FIELDS} fields; the rest of the line is the last field's value`);
             }
-            entry.fields = this.fieldBuilder.build(kv.keys, kv.values);
-            if (entry.kind === 'request' || (p.kindFromFields && looksLikeRequest(kv.keys, kv.values))) {
+            const builder = this.fieldBuilder;
+            entry.fields = builder.build(kv.keys, kv.values, kv.count, p.openLines === 0);
+            if (entry.kind === 'request' || (p.kindFromFields && looksLikeRequest(kv.keys, kv.values, kv.count))) {
                 entry.kind = 'request';
-                entry.request = buildRequest(kv.keys, kv.values);
+                const shape = builder.lastShape;
+                if (shape) {
+                    const plan = (shape.plan ??= requestPlan(shape.names));
+                    entry.request = buildRequestPlanned(plan, kv.values, entry.timestamp);
+                } else {
+                    entry.request = buildRequest(kv.keys.slice(0, kv.count), kv.values, entry.timestamp);
+                }
             } else {
                 const fields = entry.fields;
                 if (Object.hasOwn(fields, 'message')) {

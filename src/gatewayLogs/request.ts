@@ -1,5 +1,4 @@
-import type { GatewayError, GatewayLogEntry, GatewayRequest } from './model.ts';
-import { setOwn } from './fields.ts';
+import type { GatewayError, GatewayLogEntry, GatewayRequest, LogTimestamp } from './model.ts';
 import { parseTimestamp } from './timestamp.ts';
 
 // One builder for both syntaxes: text records give every value as a string, JSON records give numbers, booleans
@@ -15,27 +14,44 @@ function asString(v: unknown): string | undefined {
     return undefined;
 }
 
-function isDecimal(s: string): boolean {
+/** The value of a decimal numeral (`-12`, `3.5`); NaN for anything else. */
+function decimal(s: string): number {
     let i = s.charCodeAt(0) === 45 ? 1 : 0;
     const digitsStart = i;
-    let dot = false;
+    let n = 0;
     for (; i < s.length; i++) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) {
+            break;
+        }
+        n = n * 10 + d;
+    }
+    if (i === digitsStart) {
+        return NaN;
+    }
+    if (i === s.length) {
+        // Up to 15 digits the sum is exact; longer numerals go through Number for its rounding.
+        return i - digitsStart > 15 ? Number(s) : digitsStart === 1 ? -n : n;
+    }
+    if (s.charCodeAt(i) !== 46 || i + 1 === s.length) {
+        return NaN;
+    }
+    for (i++; i < s.length; i++) {
         const c = s.charCodeAt(i);
-        if (c === 46 && !dot && i > digitsStart) {
-            dot = true;
-        } else if (c < 48 || c > 57) {
-            return false;
+        if (c < 48 || c > 57) {
+            return NaN;
         }
     }
-    return i > digitsStart && s.charCodeAt(s.length - 1) !== 46;
+    return Number(s);
 }
 
 function asNumber(v: unknown): number | undefined {
     if (typeof v === 'number') {
         return Number.isFinite(v) ? v : undefined;
     }
-    if (typeof v === 'string' && v.length > 0 && v.length < 30 && isDecimal(v)) {
-        return Number(v);
+    if (typeof v === 'string' && v.length > 0 && v.length < 30) {
+        const n = decimal(v);
+        return Number.isNaN(n) ? undefined : n;
     }
     return undefined;
 }
@@ -45,7 +61,14 @@ function asBoolean(v: unknown): boolean | undefined {
         return v;
     }
     if (typeof v === 'string') {
-        const lower = v.toLowerCase();
+        // The spellings the gateway writes first: they skip the lower-case copy.
+        if (v === 'True' || v === 'true') {
+            return true;
+        }
+        if (v === 'False' || v === 'false') {
+            return false;
+        }
+        const lower = v.length === 4 || v.length === 5 ? v.toLowerCase() : '';
         if (lower === 'true') {
             return true;
         }
@@ -71,18 +94,19 @@ function parseJsonText(v: unknown): unknown {
     }
 }
 
+/**
+ * A parsed `lastError` object as a GatewayError: `elapsed` as a number when it reads as one. Converted in place:
+ * the object is JSON.parse's (text records) or part of the record JSON.parse read, which nothing else keeps, and
+ * a copy would be one more object per failed request.
+ */
 function toGatewayError(o: Record<string, unknown>): GatewayError {
-    const e: GatewayError = {};
-    for (const key of Object.keys(o)) {
-        const value = o[key];
-        const elapsed = key === 'elapsed' ? asNumber(value) : undefined;
+    if (Object.hasOwn(o, 'elapsed')) {
+        const elapsed = asNumber(o['elapsed']);
         if (elapsed !== undefined) {
-            e.elapsed = elapsed;
-        } else {
-            setOwn(e, key, value);
+            o['elapsed'] = elapsed;
         }
     }
-    return e;
+    return o;
 }
 
 function asError(v: unknown): GatewayError | undefined {
@@ -104,93 +128,172 @@ function asErrors(v: unknown): GatewayError[] | undefined {
     return list;
 }
 
+// What a record key stands for in the typed request. Text records of one layout share a plan (a code per key), so
+// the common record reads its keys by number instead of comparing each with two dozen names.
+const NONE = 0;
+const CODES = new Map<string, number>(
+    [
+        'correlationId',
+        'method',
+        'url',
+        'responseCode',
+        'backendResponseCode',
+        'totalTime',
+        'backendTime',
+        'clientTime',
+        'apiId',
+        'operationId',
+        'apiRevision',
+        'clientProtocol',
+        'backendProtocol',
+        'backendMethod',
+        'backendUrl',
+        'isRequestSuccess',
+        'cache',
+        'region',
+        'callerIpAddress',
+        'responseSize',
+        'apimSubscriptionId',
+        'timeGenerated',
+        'lastError',
+        'errors',
+    ].map((key, i) => [key, i + 1]),
+);
+
+/** How the requests of one record layout are built. */
+export interface RequestPlan {
+    /** The request code of every key of the layout (repeats already renamed). */
+    codes: Uint8Array;
+    /**
+     * The properties a request of this layout gets when every value reads, each null, in order; made by JSON.parse
+     * so that copies hold every property inside the object. An object built from `{}` keeps all but four in a
+     * separate array that is reallocated as it grows: several allocations per request.
+     */
+    template: GatewayRequest | undefined;
+}
+
+export function requestPlan(keys: readonly string[]): RequestPlan {
+    const codes = new Uint8Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+        codes[i] = CODES.get(keys[i] ?? '') ?? NONE;
+    }
+    return { codes, template: undefined };
+}
+
+/** The timestamp of the record's line, while a text record's request is built. */
+let lineTimestamp: LogTimestamp | undefined;
+
+/** Set when `applyCode` left a property undefined or unset (an unreadable value), for `dropUndefined`. */
+let holes = false;
+
+function orHole<T>(v: T | undefined): T | undefined {
+    if (v === undefined) {
+        holes = true;
+    }
+    return v;
+}
+
 /**
- * Sets the request property a record key stands for; the first occurrence of a key wins. Named assignments, not
- * computed names: those would put every request object in V8's slow dictionary mode (see fields.ts).
+ * Sets the request property a record key stands for, unless an earlier key already did (the first occurrence
+ * wins) or the value does not read as that property's type (then the property stays absent). Named assignments,
+ * not computed names: those would put every request object in V8's slow dictionary mode (see fields.ts).
  */
-function applyField(r: GatewayRequest, key: string, value: unknown): void {
-    switch (key) {
-        case 'correlationId':
-            r.correlationId ??= asString(value);
+function applyCode(r: GatewayRequest, code: number, value: unknown): void {
+    switch (code) {
+        case 1:
+            r.correlationId ??= orHole(asString(value));
             break;
-        case 'method':
-            r.method ??= asString(value);
+        case 2:
+            r.method ??= orHole(asString(value));
             break;
-        case 'url':
-            r.url ??= asString(value);
+        case 3:
+            r.url ??= orHole(asString(value));
             break;
-        case 'responseCode':
-            r.responseCode ??= asNumber(value);
+        case 4:
+            r.responseCode ??= orHole(asNumber(value));
             break;
-        case 'backendResponseCode':
-            r.backendResponseCode ??= asNumber(value);
+        case 5:
+            r.backendResponseCode ??= orHole(asNumber(value));
             break;
-        case 'totalTime':
-            r.totalTime ??= asNumber(value);
+        case 6:
+            r.totalTime ??= orHole(asNumber(value));
             break;
-        case 'backendTime':
-            r.backendTime ??= asNumber(value);
+        case 7:
+            r.backendTime ??= orHole(asNumber(value));
             break;
-        case 'clientTime':
-            r.clientTime ??= asNumber(value);
+        case 8:
+            r.clientTime ??= orHole(asNumber(value));
             break;
-        case 'apiId':
-            r.apiId ??= asString(value);
+        case 9:
+            r.apiId ??= orHole(asString(value));
             break;
-        case 'operationId':
-            r.operationId ??= asString(value);
+        case 10:
+            r.operationId ??= orHole(asString(value));
             break;
-        case 'apiRevision':
-            r.apiRevision ??= asString(value);
+        case 11:
+            r.apiRevision ??= orHole(asString(value));
             break;
-        case 'clientProtocol':
-            r.clientProtocol ??= asString(value);
+        case 12:
+            r.clientProtocol ??= orHole(asString(value));
             break;
-        case 'backendProtocol':
-            r.backendProtocol ??= asString(value);
+        case 13:
+            r.backendProtocol ??= orHole(asString(value));
             break;
-        case 'backendMethod':
-            r.backendMethod ??= asString(value);
+        case 14:
+            r.backendMethod ??= orHole(asString(value));
             break;
-        case 'backendUrl':
-            r.backendUrl ??= asString(value);
+        case 15:
+            r.backendUrl ??= orHole(asString(value));
             break;
-        case 'isRequestSuccess':
-            r.isRequestSuccess ??= asBoolean(value);
+        case 16:
+            r.isRequestSuccess ??= orHole(asBoolean(value));
             break;
-        case 'cache':
-            r.cache ??= asString(value);
+        case 17:
+            r.cache ??= orHole(asString(value));
             break;
-        case 'region':
-            r.region ??= asString(value);
+        case 18:
+            r.region ??= orHole(asString(value));
             break;
-        case 'callerIpAddress':
-            r.callerIpAddress ??= asString(value);
+        case 19:
+            r.callerIpAddress ??= orHole(asString(value));
             break;
-        case 'responseSize':
-            r.responseSize ??= asNumber(value);
+        case 20:
+            r.responseSize ??= orHole(asNumber(value));
             break;
-        case 'apimSubscriptionId':
-            r.apimSubscriptionId ??= asString(value);
+        case 21:
+            r.apimSubscriptionId ??= orHole(asString(value));
             break;
-        case 'timeGenerated': {
+        case 22: {
             const s = asString(value);
             if (s !== undefined) {
-                r.timeGenerated ??= parseTimestamp(s) ?? { raw: s, assumedUtc: false };
+                // 2.x writes the line's own timestamp again here: the entry's parsed copy serves for both.
+                r.timeGenerated ??=
+                    lineTimestamp !== undefined && s === lineTimestamp.raw
+                        ? lineTimestamp
+                        : (parseTimestamp(s) ?? { raw: s, assumedUtc: false });
+            } else {
+                holes = true;
             }
             break;
         }
-        case 'lastError':
-            r.lastError ??= asError(value);
+        case 23:
+            r.lastError ??= orHole(asError(value));
             break;
-        case 'errors':
-            r.errors ??= asErrors(value);
+        case 24:
+            r.errors ??= orHole(asErrors(value));
             break;
     }
 }
 
-/** Drops properties left undefined by `??=` on unreadable values, so entries compare and serialise cleanly. */
+/**
+ * Drops properties left undefined by `??=` on unreadable values, so entries compare and serialise cleanly. Only
+ * walks the object when `applyCode` left a hole, which real records rarely do.
+ */
 function dropUndefined(r: GatewayRequest): GatewayRequest {
+    if (!holes) {
+        return r;
+    }
+    holes = false;
     for (const key of Object.keys(r) as Array<keyof GatewayRequest>) {
         if (r[key] === undefined) {
             delete r[key];
@@ -199,27 +302,79 @@ function dropUndefined(r: GatewayRequest): GatewayRequest {
     return r;
 }
 
-/** Builds the typed request from a record's keys and values, in the order written (repeats already renamed). */
-export function buildRequest(keys: readonly string[], values: readonly unknown[]): GatewayRequest {
+/**
+ * Builds the typed request from a record's keys and values, in the order written (repeats already renamed).
+ * `timestamp` is the line's own: a `timeGenerated` with the same text shares it.
+ */
+export function buildRequest(
+    keys: readonly string[],
+    values: readonly unknown[],
+    timestamp: LogTimestamp | undefined,
+): GatewayRequest {
+    return buildRequestPlanned(requestPlan(keys), values, timestamp);
+}
+
+function applyAll(r: GatewayRequest, codes: Uint8Array, values: readonly unknown[]): void {
+    holes = false;
+    for (let i = 0; i < codes.length; i++) {
+        const code = codes[i] ?? NONE;
+        if (code !== NONE) {
+            applyCode(r, code, values[i]);
+        }
+    }
+}
+
+/** `buildRequest` with the keys already turned into codes by `requestPlan`; `plan` learns the object layout. */
+export function buildRequestPlanned(
+    plan: RequestPlan,
+    values: readonly unknown[],
+    timestamp: LogTimestamp | undefined,
+): GatewayRequest {
+    lineTimestamp = timestamp;
+    try {
+        return buildPlanned(plan, values);
+    } finally {
+        lineTimestamp = undefined;
+    }
+}
+
+function buildPlanned(plan: RequestPlan, values: readonly unknown[]): GatewayRequest {
+    const template = plan.template;
+    if (template !== undefined) {
+        // The codes are distinct, so without a hole every key set its own property: exactly the template's, in its
+        // order, and `??=` treats the nulls as unset. With a hole the copy is dropped and built plainly instead.
+        const r = { ...template };
+        applyAll(r, plan.codes, values);
+        if (!holes) {
+            return r;
+        }
+    }
     const r: GatewayRequest = {};
-    for (let i = 0; i < keys.length; i++) {
-        applyField(r, keys[i] ?? '', values[i]);
+    applyAll(r, plan.codes, values);
+    if (!holes && template === undefined) {
+        plan.template = JSON.parse(
+            JSON.stringify(Object.fromEntries(Object.keys(r).map((key) => [key, null]))),
+        ) as GatewayRequest;
     }
     return dropUndefined(r);
 }
 
 /** Builds the typed request from a parsed JSON object. */
 export function buildRequestFromObject(obj: Record<string, unknown>): GatewayRequest {
+    holes = false;
     const r: GatewayRequest = {};
     for (const key of Object.keys(obj)) {
-        applyField(r, key, obj[key]);
+        const code = CODES.get(key);
+        if (code !== undefined) {
+            applyCode(r, code, obj[key]);
+        }
     }
     return dropUndefined(r);
 }
 
 /** True when a record is the gateway's per-request log rather than an event that happens to have fields. */
-export function looksLikeRequest(keys: readonly string[], values: readonly unknown[]): boolean {
-    for (let i = 0; i < keys.length; i++) {
+export function looksLikeRequest(keys: readonly string[], values: readonly unknown[], count: number): boolean {
+    for (let i = 0; i < count; i++) {
         const key = keys[i];
         if (key === 'isRequestSuccess' || (key === 'category' && values[i] === 'GatewayLogs')) {
             return true;

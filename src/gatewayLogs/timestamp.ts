@@ -113,9 +113,13 @@ function build(raw: string, day: number, h: number, mi: number, sec: number, ms:
     return { raw, value, assumedUtc };
 }
 
-/** `yyyy-M-dTH:mm[:ss[.f…]][zone]`, also with a space for `T`. */
-function isoLike(raw: string): LogTimestamp | undefined {
-    pos = 0;
+/**
+ * `yyyy-M-dTH:mm[:ss[.f…]][zone]`, also with a space for `T`, as the whole of `raw`; or, `inLine`, as the token
+ * at `from` in a line, which ends at a space, a comma, a `[` or the line's end (so neither a space for `T` nor a
+ * decimal comma can occur in it).
+ */
+function isoLike(raw: string, from: number, inLine: boolean): LogTimestamp | undefined {
+    pos = from;
     const y = num(raw, 4);
     if (got() !== 4 || !eat(raw, 45)) {
         return undefined;
@@ -134,7 +138,7 @@ function isoLike(raw: string): LogTimestamp | undefined {
     let sec = 0;
     let ms = 0;
     let hourWritten = false;
-    if (eat(raw, 84) || eat(raw, 32)) {
+    if (eat(raw, 84) || (!inLine && eat(raw, 32))) {
         h = num(raw, 2);
         if (got() === 0 || !eat(raw, 58)) {
             return undefined;
@@ -149,7 +153,7 @@ function isoLike(raw: string): LogTimestamp | undefined {
             if (got() !== 2) {
                 return undefined;
             }
-            if (eat(raw, 46) || eat(raw, 44)) {
+            if (eat(raw, 46) || (!inLine && eat(raw, 44))) {
                 ms = fraction(raw);
                 if (ms < 0) {
                     return undefined;
@@ -158,10 +162,15 @@ function isoLike(raw: string): LogTimestamp | undefined {
         }
     }
     const offset = zone(raw);
-    if (pos !== raw.length) {
+    if (inLine) {
+        const c = raw.charCodeAt(pos);
+        if (pos !== raw.length && c !== 32 && c !== 44 && c !== 91) {
+            return undefined;
+        }
+    } else if (pos !== raw.length) {
         return undefined;
     }
-    const ts = build(raw, dayEpoch(y, mo, d), h, mi, sec, ms, offset);
+    const ts = build(inLine ? raw.slice(from, pos) : raw, dayEpoch(y, mo, d), h, mi, sec, ms, offset);
     if (dayDigits === 1 && hourWritten && h >= 1 && h <= 12) {
         ts.hourAmbiguous = true;
     }
@@ -230,5 +239,66 @@ export function parseTimestamp(raw: string): LogTimestamp | undefined {
     if (!(first >= 48 && first <= 57)) {
         return undefined;
     }
-    return isoLike(raw) ?? invariantCulture(raw);
+    return isoLike(raw, 0, false) ?? invariantCulture(raw);
+}
+
+/**
+ * `parseTimestamp` of the token at `from` in `line`, the text up to the next space, comma or `[` (then the line's
+ * end), read in place rather than cut out first. On success `timestampEnd()` is where the token ends.
+ */
+export function parseTimestampAt(line: string, from: number): LogTimestamp | undefined {
+    const first = line.charCodeAt(from);
+    if (!(first >= 48 && first <= 57)) {
+        return undefined;
+    }
+    // The other shape, `MM/dd/yyyy HH:mm:ss`, needs a space after the year, which such a token cannot hold.
+    return usualShape(line, from) ?? isoLike(line, from, true);
+}
+
+/** The two digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+    const a = s.charCodeAt(i) - 48;
+    const b = s.charCodeAt(i + 1) - 48;
+    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, read at fixed places; undefined for
+ * anything else, which `isoLike` then reads (this gives what it would).
+ */
+function usualShape(line: string, from: number): LogTimestamp | undefined {
+    const end = from + 23;
+    if (
+        line.charCodeAt(from + 4) !== 45 ||
+        line.charCodeAt(from + 7) !== 45 ||
+        line.charCodeAt(from + 10) !== 84 ||
+        line.charCodeAt(from + 13) !== 58 ||
+        line.charCodeAt(from + 16) !== 58 ||
+        line.charCodeAt(from + 19) !== 46
+    ) {
+        return undefined;
+    }
+    const next = line.charCodeAt(end);
+    if (end < line.length && next !== 32 && next !== 44 && next !== 91) {
+        return undefined;
+    }
+    const century = twoDigits(line, from);
+    const year = twoDigits(line, from + 2);
+    const mo = twoDigits(line, from + 5);
+    const d = twoDigits(line, from + 8);
+    const h = twoDigits(line, from + 11);
+    const mi = twoDigits(line, from + 14);
+    const sec = twoDigits(line, from + 17);
+    const ms10 = twoDigits(line, from + 20);
+    const ms1 = line.charCodeAt(from + 22) - 48;
+    if ((century | year | mo | d | h | mi | sec | ms10) < 0 || !(ms1 >= 0 && ms1 <= 9)) {
+        return undefined;
+    }
+    pos = end;
+    return build(line.slice(from, end), dayEpoch(century * 100 + year, mo, d), h, mi, sec, ms10 * 10 + ms1, NO_ZONE);
+}
+
+/** Where the token read by the last successful `parseTimestampAt` ends. */
+export function timestampEnd(): number {
+    return pos;
 }

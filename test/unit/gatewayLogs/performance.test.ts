@@ -54,14 +54,15 @@ function bestOf(runs: number, fn: () => void): number {
 
 describe('parser performance', () => {
     for (const [name, make] of Object.entries(shapes)) {
-        it(`parses a 1 MB line of ${name} in under 100 ms, and twice that in about twice the time`, () => {
+        it(`parses a 1 MB line of ${name} in under 100 ms, and four times that in about four times the time`, () => {
             const one = make(MB);
-            const two = make(2 * MB);
+            const four = make(4 * MB);
             const t1 = bestOf(3, () => parseGatewayLog(one));
-            const t2 = bestOf(3, () => parseGatewayLog(two));
+            const t4 = bestOf(3, () => parseGatewayLog(four));
             assert.ok(t1 < 100, `${t1.toFixed(1)} ms`);
-            // Quadratic work would be ~4x; allow noise on small absolute times.
-            assert.ok(t2 < 3 * t1 + 5, `1 MB ${t1.toFixed(1)} ms, 2 MB ${t2.toFixed(1)} ms`);
+            // Linear work is ~4x and quadratic ~16x: the wide gap keeps a busy CI machine's noise (GC pauses, a
+            // few ms on small absolute times) from failing a linear parser while still catching a quadratic one.
+            assert.ok(t4 < 9 * t1 + 20, `1 MB ${t1.toFixed(1)} ms, 4 MB ${t4.toFixed(1)} ms`);
         });
     }
 
