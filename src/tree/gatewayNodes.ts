@@ -1,0 +1,351 @@
+// The Kubernetes side of the Gateways tree below a kubeconfig context: namespaces that hold gateways → gateway
+// Deployments → their pods (live) and the Services in front of them. contextValues are listed in README.md.
+import * as vscode from 'vscode';
+import { ContextValues } from '../constants.ts';
+import type { KubeContextClient, KubernetesClients } from '../kubernetes/client.ts';
+import { describeClusterError, discoverGateways } from '../kubernetes/discovery.ts';
+import {
+  describeGatewayDeployment,
+  servicesForDeployment,
+  summarizePod,
+  type GatewayDeploymentInfo,
+  type GatewayServiceInfo,
+  type PodSummary,
+} from '../kubernetes/gateways.ts';
+import { ListWatch } from '../kubernetes/listWatch.ts';
+import { deploymentSelector } from '../kubernetes/selectors.ts';
+import type { KubeDeployment, KubeList, KubePod, KubeService } from '../kubernetes/types.ts';
+import type { Logger } from '../logging.ts';
+import type { FollowTarget } from '../logs/followSession.ts';
+import { Disposable } from '../util/disposable.ts';
+import { safeErrorMessage } from '../util/errors.ts';
+import { MessageNode, type TreeNode } from './items.ts';
+
+/** What Kubernetes nodes need from the tree: cluster access and a way to redraw themselves when a watch reports. */
+export interface KubernetesTreeContext {
+  readonly kube: KubernetesClients;
+  redraw(node: TreeNode): void;
+  readonly log: Logger;
+}
+
+/** Children of a kubeconfig context: its gateways, grouped by namespace. */
+export async function gatewayNamespaces(tree: KubernetesTreeContext, parentId: string, context: string, defaultNamespace: string | undefined): Promise<TreeNode[]> {
+  let client: KubeContextClient;
+  let found;
+  try {
+    client = await tree.kube.forContext(context);
+    found = await discoverGateways(client, defaultNamespace);
+  } catch (error) {
+    tree.log.warn(`listing gateways in ${context} failed: ${safeErrorMessage(error)}`);
+    return [new MessageNode(parentId, safeErrorMessage(describeClusterError(context, error)), 'error')];
+  }
+  const nodes: TreeNode[] = [];
+  if (found.onlyNamespace) {
+    nodes.push(new MessageNode(parentId, `Listing every namespace is not allowed; showing namespace ${found.onlyNamespace}`, 'info'));
+  }
+  if (found.byNamespace.size === 0) {
+    nodes.push(new MessageNode(parentId, 'No API Management gateway found (image azure-api-management/gateway or its Helm chart)', 'empty'));
+    return nodes;
+  }
+  for (const [namespace, gateways] of found.byNamespace) {
+    nodes.push(new GatewayNamespaceNode(tree, client, parentId, context, namespace, gateways));
+  }
+  return nodes;
+}
+
+/** A namespace that holds at least one gateway. */
+export class GatewayNamespaceNode implements TreeNode {
+  readonly id: string;
+  readonly context: string;
+  readonly namespace: string;
+  private readonly tree: KubernetesTreeContext;
+  private readonly client: KubeContextClient;
+  private gateways: GatewayDeploymentInfo[] | undefined;
+
+  constructor(tree: KubernetesTreeContext, client: KubeContextClient, parentId: string, context: string, namespace: string, gateways: GatewayDeploymentInfo[]) {
+    this.tree = tree;
+    this.client = client;
+    this.context = context;
+    this.namespace = namespace;
+    this.gateways = gateways;
+    this.id = `${parentId}/ns:${namespace}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.namespace, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    item.contextValue = ContextValues.gatewayNamespace;
+    item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+    const count = this.gateways?.length;
+    item.description = count === undefined ? 'namespace' : `namespace · ${count} gateway${count === 1 ? '' : 's'}`;
+    item.tooltip = `Namespace ${this.namespace} in ${this.context}`;
+    return item;
+  }
+
+  invalidate(): void {
+    this.gateways = undefined;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    if (!this.gateways) {
+      try {
+        const list = await this.client.getJson<KubeList<KubeDeployment>>(`/apis/apps/v1/namespaces/${encodeURIComponent(this.namespace)}/deployments`);
+        this.gateways = (list.items ?? []).map(describeGatewayDeployment).filter((g): g is GatewayDeploymentInfo => g !== undefined);
+      } catch (error) {
+        return [new MessageNode(this.id, describeClusterError(this.context, error), 'error')];
+      }
+    }
+    if (this.gateways.length === 0) return [new MessageNode(this.id, 'No gateway in this namespace any more', 'empty')];
+    return this.gateways.map((g) => new GatewayDeploymentNode(this.tree, this.client, this.id, this.context, g));
+  }
+}
+
+/**
+ * A gateway Deployment. While expanded it watches its own status and its pods, so replica counts and pod states are
+ * live; the watches stop when it is collapsed or leaves the tree.
+ */
+export class GatewayDeploymentNode implements TreeNode {
+  readonly id: string;
+  readonly context: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** For "Tail Gateway Logs" and other commands run on this node. */
+  readonly followTarget: FollowTarget;
+  private info: GatewayDeploymentInfo;
+  private readonly tree: KubernetesTreeContext;
+  private readonly client: KubeContextClient;
+  private live: LiveDeployment | undefined;
+
+  constructor(tree: KubernetesTreeContext, client: KubeContextClient, parentId: string, context: string, info: GatewayDeploymentInfo) {
+    this.tree = tree;
+    this.client = client;
+    this.context = context;
+    this.namespace = info.namespace;
+    this.name = info.name;
+    this.info = info;
+    this.id = `${parentId}/deployment:${info.name}`;
+    this.followTarget = { context, namespace: info.namespace, deployment: info.name };
+  }
+
+  get gateway(): GatewayDeploymentInfo {
+    return this.live?.info ?? this.info;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const g = this.gateway;
+    const item = new vscode.TreeItem(g.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.contextValue = ContextValues.gatewayDeployment;
+    const healthy = g.ready >= g.desired && g.desired > 0;
+    item.iconPath = new vscode.ThemeIcon(
+      'server-process',
+      g.desired === 0 ? new vscode.ThemeColor('disabledForeground') : healthy ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('testing.iconQueued'),
+    );
+    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}`;
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${g.name}** — Deployment in \`${g.namespace}\` (${this.context})\n\n`);
+    tooltip.appendMarkdown(`Image: \`${g.image ?? 'unknown'}\`\n\n`);
+    tooltip.appendMarkdown(`Replicas: ${g.ready} ready, ${g.available} available, ${g.updated} up to date, ${g.desired} desired\n\n`);
+    tooltip.appendMarkdown(g.matchedBy === 'image' ? 'Found by its gateway image' : 'Found by the labels of the gateway Helm chart');
+    if (g.release) tooltip.appendMarkdown(` (release \`${g.release}\`)`);
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    if (!this.live) {
+      const live = new LiveDeployment(this.client, this.namespace, this.name, () => this.tree.redraw(this), this.tree.log);
+      this.live = live;
+      try {
+        await live.start();
+      } catch (error) {
+        live.dispose();
+        this.live = undefined;
+        return [new MessageNode(this.id, describeClusterError(this.context, error), 'error')];
+      }
+    }
+    const live = this.live;
+    if (!live.deployment) return [new MessageNode(this.id, 'The Deployment no longer exists', 'empty')];
+    const nodes: TreeNode[] = live.pods().map((pod) => new GatewayPodNode(this.id, this.context, this.namespace, this.name, summarizePod(pod)));
+    if (nodes.length === 0) nodes.push(new MessageNode(this.id, 'No pods', 'empty'));
+    if (live.servicesError) nodes.push(new MessageNode(this.id, `Services: ${live.servicesError}`, 'error'));
+    for (const service of live.services) nodes.push(new GatewayServiceNode(this.id, this.context, service));
+    return nodes;
+  }
+
+  invalidate(): void {
+    this.stop();
+  }
+
+  collapsed(): void {
+    this.stop();
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    this.live?.dispose();
+    this.live = undefined;
+  }
+}
+
+/** The watched state behind an expanded Deployment node. */
+class LiveDeployment extends Disposable {
+  deployment: KubeDeployment | undefined;
+  services: GatewayServiceInfo[] = [];
+  servicesError: string | undefined;
+  private readonly podsByName = new Map<string, KubePod>();
+  private readonly client: KubeContextClient;
+  private readonly namespace: string;
+  private readonly name: string;
+  private readonly changed: () => void;
+  private readonly log: Logger;
+  private redrawTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(client: KubeContextClient, namespace: string, name: string, changed: () => void, log: Logger) {
+    super();
+    this.client = client;
+    this.namespace = namespace;
+    this.name = name;
+    this.changed = changed;
+    this.log = log;
+    this.register({ dispose: () => this.redrawTimer !== undefined && clearTimeout(this.redrawTimer) });
+  }
+
+  get info(): GatewayDeploymentInfo | undefined {
+    return this.deployment ? describeGatewayDeployment(this.deployment) : undefined;
+  }
+
+  pods(): KubePod[] {
+    return [...this.podsByName.values()].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  }
+
+  async start(): Promise<void> {
+    const ns = encodeURIComponent(this.namespace);
+    const deployments = this.register(
+      new ListWatch<KubeDeployment>(this.client, `/apis/apps/v1/namespaces/${ns}/deployments`, { fieldSelector: `metadata.name=${this.name}` }, {
+        replace: (items) => {
+          this.deployment = items[0];
+          this.scheduleRedraw();
+        },
+        event: (type, d) => {
+          this.deployment = type === 'DELETED' ? undefined : d;
+          this.scheduleRedraw();
+        },
+        error: (error, retry) => this.log.warn(`deployment watch ${this.namespace}/${this.name}: ${safeErrorMessage(error)} (retry in ${retry} ms)`),
+      }),
+    );
+    const [deployment] = await deployments.start();
+    this.deployment = deployment;
+    if (!deployment) return;
+    const pods = this.register(
+      new ListWatch<KubePod>(this.client, `/api/v1/namespaces/${ns}/pods`, { labelSelector: deploymentSelector(deployment) }, {
+        replace: (items) => {
+          this.podsByName.clear();
+          for (const p of items) this.podsByName.set(p.metadata?.name ?? '', p);
+          this.scheduleRedraw();
+        },
+        event: (type, p) => {
+          const podName = p.metadata?.name ?? '';
+          if (type === 'DELETED') this.podsByName.delete(podName);
+          else this.podsByName.set(podName, p);
+          this.scheduleRedraw();
+        },
+        error: (error, retry) => this.log.warn(`pod watch ${this.namespace}/${this.name}: ${safeErrorMessage(error)} (retry in ${retry} ms)`),
+      }),
+    );
+    const [initialPods, services] = await Promise.all([
+      pods.start(),
+      this.client.getJson<KubeList<KubeService>>(`/api/v1/namespaces/${ns}/services`).then(
+        (list) => ({ ok: true as const, list }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    ]);
+    for (const p of initialPods) this.podsByName.set(p.metadata?.name ?? '', p);
+    if (services.ok) this.services = servicesForDeployment(deployment, services.list.items ?? []);
+    else this.servicesError = safeErrorMessage(services.error);
+  }
+
+  private scheduleRedraw(): void {
+    // Pod updates come in bursts (scheduled, creating, started, ready): one redraw per burst.
+    if (this.redrawTimer !== undefined || this.isDisposed) return;
+    this.redrawTimer = setTimeout(() => {
+      this.redrawTimer = undefined;
+      if (!this.isDisposed) this.changed();
+    }, 50);
+  }
+}
+
+export class GatewayPodNode implements TreeNode {
+  readonly id: string;
+  readonly context: string;
+  readonly namespace: string;
+  readonly deployment: string;
+  readonly pod: PodSummary;
+  /** For "Tail Gateway Logs" on one pod. */
+  readonly followTarget: FollowTarget;
+
+  constructor(parentId: string, context: string, namespace: string, deployment: string, pod: PodSummary) {
+    this.id = `${parentId}/pod:${pod.name}`;
+    this.context = context;
+    this.namespace = namespace;
+    this.deployment = deployment;
+    this.pod = pod;
+    this.followTarget = { context, namespace, pod: pod.name };
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const p = this.pod;
+    const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = ContextValues.gatewayPod;
+    item.iconPath = podIcon(p);
+    const parts = [p.status, `${p.readyContainers}/${p.containers} ready`];
+    if (p.restarts > 0) parts.push(`${p.restarts} restart${p.restarts === 1 ? '' : 's'}`);
+    item.description = parts.join(' · ');
+    const lines = [`Pod ${p.name} (${p.phase})`, `Status: ${p.status}${p.message ? ` — ${p.message}` : ''}`];
+    if (p.restarts > 0) lines.push(`Restarts: ${p.restarts}${p.lastTermination ? ` (last: ${p.lastTermination})` : ''}`);
+    if (p.podIP) lines.push(`IP: ${p.podIP}`);
+    if (p.node) lines.push(`Node: ${p.node}`);
+    item.tooltip = lines.join('\n');
+    return item;
+  }
+}
+
+function podIcon(p: PodSummary): vscode.ThemeIcon {
+  if (p.status === 'Terminating') return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+  if (p.status === 'Running' && p.ready) return new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'));
+  if (p.status === 'Pending' || p.status === 'ContainerCreating' || p.status === 'PodInitializing' || p.status.startsWith('Init:')) return new vscode.ThemeIcon('loading~spin');
+  if (p.status === 'Running') return new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('testing.iconQueued'));
+  return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+}
+
+export class GatewayServiceNode implements TreeNode {
+  readonly id: string;
+  readonly context: string;
+  readonly service: GatewayServiceInfo;
+
+  constructor(parentId: string, context: string, service: GatewayServiceInfo) {
+    this.id = `${parentId}/service:${service.name}`;
+    this.context = context;
+    this.service = service;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const s = this.service;
+    const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = ContextValues.gatewayService;
+    item.iconPath = new vscode.ThemeIcon('plug');
+    item.description = [s.type, ...s.ports.map((p) => p.label)].join(' · ');
+    const lines = [`Service ${s.name} (${s.type}${s.clusterIP && s.clusterIP !== 'None' ? `, ${s.clusterIP}` : ''})`];
+    for (const p of s.ports) {
+      lines.push(`${p.name ?? 'port'}: ${p.port} → ${typeof p.targetPort === 'string' ? `${p.targetPort} (${p.containerPort ?? 'unresolved'})` : p.targetPort}/${p.protocol}${p.nodePort ? `, node port ${p.nodePort}` : ''}${p.scheme ? `, ${p.scheme}` : ''}`);
+    }
+    if (s.external.length > 0) lines.push(`External: ${s.external.join(', ')}`);
+    item.tooltip = lines.join('\n');
+    return item;
+  }
+}
