@@ -1,5 +1,6 @@
 // The host↔webview message contract. Pure (no `vscode`, no DOM): both the extension bundle and the browser bundles
 // compile it, so a message shape can only change in one place. Each view adds its own messages to these unions.
+import type { GatewayLogsToHost, GatewayLogsToWebview } from './gatewayLogs.ts';
 
 /** The first message of every webview: the host streams nothing before it (messages sent earlier are lost). */
 export interface ReadyMessage {
@@ -7,11 +8,12 @@ export interface ReadyMessage {
 }
 
 /** Every message a webview sends to the host. */
-export type WebviewToHost = ReadyMessage;
+export type WebviewToHost = ReadyMessage | GatewayLogsToHost;
 
 /** Every message the host sends to a webview. */
-export type HostToWebview = { readonly type: 'init'; readonly view: string };
+export type HostToWebview = { readonly type: 'init'; readonly view: string } | GatewayLogsToWebview;
 
-export function isWebviewToHost(value: unknown): value is WebviewToHost {
+export function isReadyMessage(value: unknown): value is ReadyMessage {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'ready';
 }
+

@@ -16,6 +16,17 @@ export function hostApi(): VsCodeApi {
   return api;
 }
 
-export function onHostMessage(handler: (message: HostToWebview) => void): void {
-  window.addEventListener('message', (event: MessageEvent<HostToWebview>) => handler(event.data));
+/**
+ * Calls `handler` with every message that passes `guard`; anything else (another frame's postMessage, a shape from an
+ * older host) is ignored rather than trusted. Returns the function that stops listening.
+ */
+export function onHostMessage<T extends HostToWebview>(
+  guard: (value: unknown) => value is T,
+  handler: (message: T) => void,
+): () => void {
+  const listener = (event: MessageEvent<unknown>): void => {
+    if (guard(event.data)) handler(event.data);
+  };
+  window.addEventListener('message', listener);
+  return () => window.removeEventListener('message', listener);
 }

@@ -1,0 +1,300 @@
+// The Gateway Logs view's messages. Pure (no `vscode`, no DOM): the extension host and the webview bundle both
+// compile this file. Log content crosses as data (strings and numbers) and is only ever shown with textContent.
+import type { EntryKind, EntryFormat, LogLevel } from '../gatewayLogs/model.ts';
+import type { PodState, PodStatus, SessionNotice } from '../logs/model.ts';
+
+export type { PodStatus, SessionNotice };
+
+/**
+ * Which clock the time column shows: the gateway's own timestamp; the kubelet's when the gateway's is missing or
+ * ambiguous; a request record's `timeGenerated`; the gateway's ambiguous 1.x time as a last resort; or none.
+ */
+export type TimeSource = 'gateway' | 'kubelet' | 'request' | 'ambiguous' | 'none';
+
+/**
+ * One table row: what the columns, the filters and the chart need, and no more. Everything else about an entry
+ * (fields, lastError, raw lines) is fetched on demand for the details pane, so 50k live rows stay light.
+ */
+export interface LogRow {
+  /** The session's sequence number: unique and increasing, the key of the row. */
+  readonly seq: number;
+  /** Epoch milliseconds of the time column; absent when no clock could be read. */
+  readonly time?: number;
+  readonly timeSource: TimeSource;
+  /** The timestamp as written, when it has no usable value (shown instead of a formatted time). */
+  readonly timeText?: string;
+  readonly pod?: string;
+  readonly level?: LogLevel;
+  readonly kind: EntryKind;
+  readonly method?: string;
+  /** Path and query of the request URL (scheme and host removed). */
+  readonly path?: string;
+  readonly status?: number;
+  /** Milliseconds. */
+  readonly totalTime?: number;
+  readonly api?: string;
+  readonly operation?: string;
+  readonly event?: string;
+  /** One line: the message, or the entry's first line for text the parser kept as it was. */
+  readonly message: string;
+  readonly failed: boolean;
+  readonly correlationId?: string;
+  /** Lower-cased text the free-text filter searches (raw lines included), computed once so filtering never does. */
+  readonly search: string;
+}
+
+/** Everything about one entry, for the details pane. Secrets are masked by the host before this is built. */
+export interface EntryDetails {
+  readonly seq: number;
+  readonly line: number;
+  readonly kind: EntryKind;
+  readonly format: EntryFormat;
+  readonly pod?: string;
+  readonly level?: string;
+  readonly timestamp?: string;
+  readonly kubeletTime?: string;
+  /** Every key/value as the gateway wrote it, in order. */
+  readonly fields: readonly (readonly [string, string])[];
+  /** `lastError` and `errors`, pretty-printed JSON. */
+  readonly lastErrorJson?: string;
+  readonly errorsJson?: string;
+  readonly raw: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface LogsSettings {
+  readonly maxEntries: number;
+}
+
+// ---- Host → webview ----------------------------------------------------------------------------------------------
+
+/** Starts (or restarts, after the webview was reloaded) the view: rows follow in `append` messages. */
+export interface ResetMessage {
+  readonly type: 'gatewayLogs/reset';
+  readonly title: string;
+  readonly live: boolean;
+  readonly ended: boolean;
+  readonly settings: LogsSettings;
+  /** Entries the session had already let go before this snapshot (never sent). */
+  readonly droppedBefore: number;
+  readonly pods: readonly PodStatus[];
+}
+
+export interface AppendMessage {
+  readonly type: 'gatewayLogs/append';
+  /** Echoed by the webview's `ack`, which is what lets the host send the next batch. */
+  readonly batch: number;
+  readonly rows: readonly LogRow[];
+  /** Entries that never reached the view because it fell too far behind (they count as dropped). */
+  readonly skipped: number;
+}
+
+export interface PodsMessage {
+  readonly type: 'gatewayLogs/pods';
+  readonly pods: readonly PodStatus[];
+}
+
+export interface NoticeMessage {
+  readonly type: 'gatewayLogs/notice';
+  readonly notice: SessionNotice;
+}
+
+export interface EndedMessage {
+  readonly type: 'gatewayLogs/ended';
+}
+
+export interface DetailsMessage {
+  readonly type: 'gatewayLogs/details';
+  readonly seq: number;
+  /** Absent when the entry has left the session's buffer. */
+  readonly details?: EntryDetails;
+}
+
+/**
+ * The answer to `clear`: rows up to `throughSeq` go, including any of a batch that was already on its way when the
+ * user pressed Clear (messages arrive in order, so those come before this).
+ */
+export interface ClearedMessage {
+  readonly type: 'gatewayLogs/cleared';
+  readonly throughSeq: number;
+}
+
+export type GatewayLogsToWebview =
+  | ResetMessage
+  | AppendMessage
+  | PodsMessage
+  | NoticeMessage
+  | EndedMessage
+  | DetailsMessage
+  | ClearedMessage;
+
+// ---- Webview → host ----------------------------------------------------------------------------------------------
+
+export interface AckMessage {
+  readonly type: 'gatewayLogs/ack';
+  readonly batch: number;
+  /** Rows of that batch the webview stored. */
+  readonly rows: number;
+}
+
+export interface ClearMessage {
+  readonly type: 'gatewayLogs/clear';
+}
+
+export interface RequestDetailsMessage {
+  readonly type: 'gatewayLogs/requestDetails';
+  readonly seq: number;
+}
+
+export interface CopyMessage {
+  readonly type: 'gatewayLogs/copy';
+  readonly text: string;
+}
+
+export type GatewayLogsToHost = AckMessage | ClearMessage | RequestDetailsMessage | CopyMessage;
+
+// ---- Guards ------------------------------------------------------------------------------------------------------
+// Both sides check what they receive: a message is just `unknown` until its shape is proven.
+
+/** The host masks secrets before sending, but a copy request is capped so a runaway selection cannot flood the clipboard. */
+export const MAX_COPY_CHARS = 4_000_000;
+
+const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+const KINDS: ReadonlySet<string> = new Set<EntryKind>(['request', 'event', 'text']);
+const TIME_SOURCES: ReadonlySet<string> = new Set<TimeSource>(['gateway', 'kubelet', 'request', 'ambiguous', 'none']);
+const POD_STATES: ReadonlySet<string> = new Set<PodState>(['following', 'waiting', 'resuming', 'restarted', 'gone', 'error']);
+
+type Shape = Record<string, unknown>;
+
+function isObject(value: unknown): value is Shape {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function optional(value: unknown, check: (v: unknown) => boolean): boolean {
+  return value === undefined || check(value);
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function isGatewayLogsToHost(value: unknown): value is GatewayLogsToHost {
+  if (!isObject(value)) return false;
+  switch (value.type) {
+    case 'gatewayLogs/ack':
+      return isCount(value.batch) && isCount(value.rows);
+    case 'gatewayLogs/clear':
+      return true;
+    case 'gatewayLogs/requestDetails':
+      return isCount(value.seq);
+    case 'gatewayLogs/copy':
+      return isString(value.text) && value.text.length <= MAX_COPY_CHARS;
+    default:
+      return false;
+  }
+}
+
+export function isLogRow(value: unknown): value is LogRow {
+  if (!isObject(value)) return false;
+  return (
+    isCount(value.seq) &&
+    optional(value.time, isFiniteNumber) &&
+    TIME_SOURCES.has(value.timeSource as string) &&
+    optional(value.timeText, isString) &&
+    optional(value.pod, isString) &&
+    optional(value.level, (v) => LEVELS.has(v as string)) &&
+    KINDS.has(value.kind as string) &&
+    optional(value.method, isString) &&
+    optional(value.path, isString) &&
+    optional(value.status, isFiniteNumber) &&
+    optional(value.totalTime, isFiniteNumber) &&
+    optional(value.api, isString) &&
+    optional(value.operation, isString) &&
+    optional(value.event, isString) &&
+    isString(value.message) &&
+    typeof value.failed === 'boolean' &&
+    optional(value.correlationId, isString) &&
+    isString(value.search)
+  );
+}
+
+function isPodStatus(value: unknown): value is PodStatus {
+  return (
+    isObject(value) &&
+    isString(value.pod) &&
+    POD_STATES.has(value.state as string) &&
+    optional(value.restartCount, isCount) &&
+    optional(value.message, isString)
+  );
+}
+
+function isPodList(value: unknown): value is readonly PodStatus[] {
+  return Array.isArray(value) && value.every(isPodStatus);
+}
+
+function isStringList(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every(isString);
+}
+
+function isEntryDetails(value: unknown): value is EntryDetails {
+  return (
+    isObject(value) &&
+    isCount(value.seq) &&
+    isCount(value.line) &&
+    KINDS.has(value.kind as string) &&
+    (value.format === 'text' || value.format === 'json') &&
+    optional(value.pod, isString) &&
+    optional(value.level, isString) &&
+    optional(value.timestamp, isString) &&
+    optional(value.kubeletTime, isString) &&
+    Array.isArray(value.fields) &&
+    value.fields.every((f) => Array.isArray(f) && f.length === 2 && isString(f[0]) && isString(f[1])) &&
+    optional(value.lastErrorJson, isString) &&
+    optional(value.errorsJson, isString) &&
+    isStringList(value.raw) &&
+    isStringList(value.notes)
+  );
+}
+
+/**
+ * The webview's check of what arrives on `message` events. Rows are checked one by one on purpose: a batch is at most
+ * a few thousand rows and the check is a handful of typeof tests each.
+ */
+export function isGatewayLogsToWebview(value: unknown): value is GatewayLogsToWebview {
+  if (!isObject(value)) return false;
+  switch (value.type) {
+    case 'gatewayLogs/reset':
+      return (
+        isString(value.title) &&
+        typeof value.live === 'boolean' &&
+        typeof value.ended === 'boolean' &&
+        isObject(value.settings) &&
+        isCount(value.settings.maxEntries) &&
+        value.settings.maxEntries > 0 &&
+        isCount(value.droppedBefore) &&
+        isPodList(value.pods)
+      );
+    case 'gatewayLogs/append':
+      return isCount(value.batch) && isCount(value.skipped) && Array.isArray(value.rows) && value.rows.every(isLogRow);
+    case 'gatewayLogs/pods':
+      return isPodList(value.pods);
+    case 'gatewayLogs/notice':
+      return (
+        isObject(value.notice) &&
+        isFiniteNumber(value.notice.time) &&
+        isString(value.notice.text) &&
+        optional(value.notice.pod, isString)
+      );
+    case 'gatewayLogs/ended':
+      return true;
+    case 'gatewayLogs/cleared':
+      return typeof value.throughSeq === 'number' && Number.isSafeInteger(value.throughSeq) && value.throughSeq >= -1;
+    case 'gatewayLogs/details':
+      return isCount(value.seq) && optional(value.details, isEntryDetails);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,140 @@
+// The Gateway Logs panel: a PanelShell running the gatewayLogs bundle, fed by a GatewayLogsDataProvider. One panel
+// per source; opening a source that already has a panel reveals it. The panel owns its session: closing the tab
+// stops the follow.
+import * as vscode from 'vscode';
+import type { GatewayLogsToHost, GatewayLogsToWebview } from '../contract/gatewayLogs.ts';
+import { isGatewayLogsToHost } from '../contract/gatewayLogs.ts';
+import type { Logger } from '../logging.ts';
+import type { LogSession } from '../logs/model.ts';
+import { Disposable } from '../util/disposable.ts';
+import type { Event } from '../util/event.ts';
+import { GatewayLogsDataProvider, type DeliveryStats } from './gatewayLogsProvider.ts';
+import { PanelShell } from './panelShell.ts';
+
+export const GATEWAY_LOGS_VIEW_TYPE = 'arcApimGateway.gatewayLogs';
+
+/** What a command returns after opening logs: enough for our integration tests to see rows arrive, nothing more. */
+export interface GatewayLogsPanelHandle {
+  readonly key: string;
+  readonly title: string;
+  /** Rows posted to the webview and rows it confirmed it stored. */
+  delivery(): DeliveryStats;
+  /** The session has ended: its streams are closed (the panel was closed, or a followed source went away). */
+  readonly ended: boolean;
+  reveal(): void;
+  close(): void;
+}
+
+export interface OpenLogsOptions {
+  /** Identifies the source (`file:/path`, `deployment:ctx/ns/name`): a second open of it reveals the first panel. */
+  readonly key: string;
+  readonly title: string;
+  readonly maxEntries: number;
+  /** Called only when no panel for `key` is open; the panel owns (and disposes) what it returns. */
+  readonly createSession: () => LogSession | Promise<LogSession>;
+}
+
+class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
+  readonly key: string;
+  readonly title: string;
+  private readonly shell: PanelShell<GatewayLogsToWebview, GatewayLogsToHost>;
+  private readonly provider: GatewayLogsDataProvider;
+  readonly onDidClose: Event<void>;
+  private sessionEnded = false;
+
+  constructor(extensionUri: vscode.Uri, key: string, session: LogSession, maxEntries: number, log: Logger) {
+    super();
+    this.key = key;
+    this.title = session.title;
+    // Disposal runs in reverse: the webview and the provider go first, then the session (its streams), and last this
+    // listener, so it still hears the session end.
+    this.register(session.onDidEnd(() => (this.sessionEnded = true)));
+    this.register(session);
+    this.shell = this.register(
+      new PanelShell<GatewayLogsToWebview, GatewayLogsToHost>({
+        viewType: GATEWAY_LOGS_VIEW_TYPE,
+        title: `Logs: ${session.title}`,
+        extensionUri,
+        script: 'gatewayLogs',
+        styles: ['gatewayLogs.css'],
+        isMessage: isGatewayLogsToHost,
+        iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'activitybar.svg'),
+      }),
+    );
+    this.provider = this.register(
+      new GatewayLogsDataProvider(session, (message) => this.shell.post(message), {
+        maxEntries,
+        copy: (text) => {
+          void vscode.env.clipboard.writeText(text).then(
+            () => vscode.window.setStatusBarMessage('Copied to the clipboard', 2000),
+            (error: unknown) => log.warn(`copy to the clipboard failed: ${String(error)}`),
+          );
+        },
+      }),
+    );
+    this.register(this.shell.onDidBecomeReady(() => this.provider.onReady()));
+    this.register(this.shell.onDidLoseContent(() => this.provider.onLost()));
+    this.register(this.shell.onDidReceiveMessage((message) => this.provider.handle(message)));
+    this.onDidClose = this.shell.onDidClose;
+    this.register(this.shell.onDidClose(() => this.dispose()));
+    log.info(`opened logs for ${key}`);
+  }
+
+  delivery(): DeliveryStats {
+    return this.provider.delivery();
+  }
+
+  get isClosed(): boolean {
+    return this.isDisposed;
+  }
+
+  get ended(): boolean {
+    return this.sessionEnded;
+  }
+
+  reveal(): void {
+    this.shell.reveal();
+  }
+
+  close(): void {
+    this.dispose();
+  }
+}
+
+/** The open Gateway Logs panels, keyed by source. Disposed with the extension. */
+export class GatewayLogsPanels extends Disposable {
+  private readonly extensionUri: vscode.Uri;
+  private readonly log: Logger;
+  private readonly open = new Map<string, GatewayLogsPanel>();
+
+  constructor(extensionUri: vscode.Uri, log: Logger) {
+    super();
+    this.extensionUri = extensionUri;
+    this.log = log;
+    this.register({ dispose: () => [...this.open.values()].forEach((panel) => panel.dispose()) });
+  }
+
+  async show(options: OpenLogsOptions): Promise<GatewayLogsPanelHandle> {
+    const existing = this.open.get(options.key);
+    if (existing && !existing.isClosed) {
+      existing.reveal();
+      return existing;
+    }
+    const session = await options.createSession();
+    if (this.isDisposed) {
+      session.dispose();
+      throw new vscode.CancellationError();
+    }
+    const panel = new GatewayLogsPanel(this.extensionUri, options.key, session, options.maxEntries, this.log);
+    this.open.set(options.key, panel);
+    panel.onDidClose(() => {
+      if (this.open.get(options.key) === panel) this.open.delete(options.key);
+    });
+    return panel;
+  }
+
+  /** The open panels' handles (for tests). */
+  handles(): readonly GatewayLogsPanelHandle[] {
+    return [...this.open.values()];
+  }
+}

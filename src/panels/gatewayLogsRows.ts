@@ -1,0 +1,137 @@
+// What the Gateway Logs webview is sent for an entry: a light row for the table and, on request, the full details.
+// Pure (no `vscode`): the data provider, the tests and the benchmarks share it.
+//
+// Gateway logs are the user's data, but a request URL can carry `subscription-key=…` and JSON records can carry
+// tokens; everything that leaves the host is passed through `redact` first, so the webview (and the clipboard, which
+// copies what the webview shows) never holds the secret.
+import type { EntryDetails, LogRow, TimeSource } from '../contract/gatewayLogs.ts';
+import { isFailedRequest, stripAnsi } from '../gatewayLogs/parser.ts';
+import type { TaggedEntry } from '../logs/model.ts';
+import { redact } from '../util/redact.ts';
+
+/** Free-text search looks at most this much of an entry: a 1000-line stack trace should not cost the filter 1000 lines. */
+export const MAX_SEARCH_CHARS = 8192;
+/** The message column is one line; the details pane has the rest. */
+export const MAX_MESSAGE_CHARS = 500;
+
+export function toLogRow(entry: TaggedEntry): LogRow {
+  const request = entry.request;
+  const { time, source, text } = pickTime(entry);
+  const firstLine = stripAnsi(entry.raw[0] ?? '');
+  const row: {
+    -readonly [K in keyof LogRow]: LogRow[K];
+  } = {
+    seq: entry.seq,
+    timeSource: source,
+    kind: entry.kind,
+    message: redact(clip(summary(entry, firstLine), MAX_MESSAGE_CHARS)),
+    failed: isFailedRequest(entry),
+    search: searchText(entry),
+  };
+  if (time !== undefined) row.time = time;
+  if (text !== undefined) row.timeText = text;
+  if (entry.pod !== undefined) row.pod = entry.pod;
+  if (entry.level !== undefined) row.level = entry.level;
+  if (entry.event !== undefined) row.event = entry.event;
+  if (request) {
+    if (request.method !== undefined) row.method = request.method;
+    if (request.url !== undefined) row.path = redact(urlPath(request.url));
+    if (request.responseCode !== undefined) row.status = request.responseCode;
+    if (request.totalTime !== undefined) row.totalTime = request.totalTime;
+    if (request.apiId !== undefined) row.api = request.apiId;
+    if (request.operationId !== undefined) row.operation = request.operationId;
+    if (request.correlationId !== undefined) row.correlationId = request.correlationId;
+  }
+  return row;
+}
+
+/**
+ * The gateway's timestamp when it can be believed; else the kubelet's (exact, but when the line was read, not when the
+ * gateway wrote it); else a request's `timeGenerated`; else the 1.x time that may be 12 hours off.
+ */
+export function pickTime(entry: TaggedEntry): { time?: number; source: TimeSource; text?: string } {
+  const own = entry.timestamp;
+  if (own?.value !== undefined && !own.hourAmbiguous) return { time: own.value, source: 'gateway' };
+  if (entry.kubeletTime?.value !== undefined) return { time: entry.kubeletTime.value, source: 'kubelet' };
+  const generated = entry.request?.timeGenerated;
+  if (generated?.value !== undefined && !generated.hourAmbiguous) return { time: generated.value, source: 'request' };
+  if (own?.value !== undefined) return { time: own.value, source: 'ambiguous' };
+  const written = own?.raw ?? generated?.raw;
+  return written !== undefined ? { source: 'none', text: written } : { source: 'none' };
+}
+
+/** `http://host:5000/echo/resource?x=1` → `/echo/resource?x=1`; anything that is not an absolute URL stays as it is. */
+export function urlPath(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme <= 0 || scheme > 10 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(url.slice(0, scheme))) return url;
+  const slash = url.indexOf('/', scheme + 3);
+  if (slash < 0) {
+    const query = url.indexOf('?', scheme + 3);
+    return query < 0 ? '/' : `/${url.slice(query)}`;
+  }
+  return url.slice(slash);
+}
+
+function summary(entry: TaggedEntry, firstLine: string): string {
+  if (entry.kind === 'text') return entry.raw.length > 1 ? `${firstLine} (+${entry.raw.length - 1} lines)` : firstLine;
+  const request = entry.request;
+  if (request) {
+    const error = request.lastError ?? request.errors?.[0];
+    if (!error) return '';
+    return [error.reason, error.message].filter((part) => typeof part === 'string' && part.length > 0).join(': ');
+  }
+  if (entry.message !== undefined) return entry.source !== undefined ? `${entry.message} — ${entry.source}` : entry.message;
+  // An event whose payload is other keys (`[PoolTrimmed], pool: a, removed: 2`): show them as written.
+  const parts: string[] = [];
+  for (const key in entry.fields) {
+    if (key !== 'source') parts.push(`${key}: ${entry.fields[key] ?? ''}`);
+    if (parts.length >= 8) break;
+  }
+  const text = parts.join(', ');
+  return entry.source !== undefined ? `${text} — ${entry.source}` : text;
+}
+
+function searchText(entry: TaggedEntry): string {
+  let text = entry.pod !== undefined ? `${entry.pod}\n` : '';
+  for (const line of entry.raw) {
+    if (text.length >= MAX_SEARCH_CHARS) break;
+    text += `${line}\n`;
+  }
+  return redact(stripAnsi(clip(text, MAX_SEARCH_CHARS))).toLowerCase();
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Everything about one entry for the details pane, secrets masked, colour codes removed. */
+export function toEntryDetails(entry: TaggedEntry): EntryDetails {
+  const fields: (readonly [string, string])[] = [];
+  for (const key in entry.fields) fields.push([key, redact(entry.fields[key] ?? '')]);
+  const request = entry.request;
+  const details: { -readonly [K in keyof EntryDetails]: EntryDetails[K] } = {
+    seq: entry.seq,
+    line: entry.line,
+    kind: entry.kind,
+    format: entry.format,
+    fields,
+    raw: entry.raw.map((line) => redact(stripAnsi(line))),
+    notes: entry.notes ? [...entry.notes] : [],
+  };
+  if (entry.pod !== undefined) details.pod = entry.pod;
+  const level = entry.levelRaw ?? entry.level;
+  if (level !== undefined) details.level = level;
+  if (entry.timestamp) details.timestamp = entry.timestamp.raw;
+  if (entry.kubeletTime) details.kubeletTime = entry.kubeletTime.raw;
+  if (request?.lastError !== undefined) details.lastErrorJson = prettyJson(request.lastError);
+  if (request?.errors !== undefined) details.errorsJson = prettyJson(request.errors);
+  return details;
+}
+
+function prettyJson(value: unknown): string {
+  try {
+    return redact(JSON.stringify(value, null, 2) ?? String(value));
+  } catch {
+    return redact(String(value));
+  }
+}

@@ -1,0 +1,103 @@
+// The details pane: every field of one entry, its lastError / errors as indented JSON, and its lines as written,
+// with copy buttons. Details come from the host on request (rows do not carry them); all of it is set as text.
+import type { EntryDetails, LogRow } from '../../contract/gatewayLogs.ts';
+import { button, el } from '../shared/dom.ts';
+import { formatIsoTime } from './format.ts';
+
+export interface DetailsEvents {
+  onClose(): void;
+  onCopy(text: string): void;
+}
+
+export class DetailsPane {
+  readonly element: HTMLElement;
+  private readonly heading: HTMLSpanElement;
+  private readonly body: HTMLDivElement;
+  private readonly events: DetailsEvents;
+  private seq: number | undefined;
+
+  constructor(events: DetailsEvents) {
+    this.events = events;
+    this.heading = el('span', { className: 'details-title' });
+    this.body = el('div', { className: 'details-body' });
+    this.element = el('aside', { className: 'details', attrs: { 'aria-label': 'Entry details', tabindex: '-1' } }, [
+      el('div', { className: 'details-bar' }, [this.heading, button('Close', 'Close the details (Escape)', () => events.onClose(), 'btn close')]),
+      this.body,
+    ]);
+    this.element.hidden = true;
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        events.onClose();
+      }
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.element.hidden;
+  }
+
+  get shownSeq(): number | undefined {
+    return this.isOpen ? this.seq : undefined;
+  }
+
+  /** Opens on a row while its details are fetched. */
+  showLoading(row: LogRow): void {
+    this.seq = row.seq;
+    this.element.hidden = false;
+    this.heading.textContent = headingFor(row);
+    this.body.replaceChildren(el('p', { className: 'muted', text: 'Loading…' }));
+  }
+
+  show(row: LogRow | undefined, details: EntryDetails | undefined, seq: number): void {
+    if (seq !== this.seq || !this.isOpen) return;
+    if (!details) {
+      this.body.replaceChildren(el('p', { className: 'muted', text: 'This entry has left the session’s buffer; its details are no longer available.' }));
+      return;
+    }
+    const copy = (label: string, title: string, text: () => string): HTMLButtonElement => button(label, title, () => this.events.onCopy(text()));
+    const rawText = details.raw.join('\n');
+    const actions = el('div', { className: 'details-actions' }, [
+      copy('Copy lines', 'Copy the entry’s lines as written', () => rawText),
+      copy('Copy as JSON', 'Copy the entry’s fields as a JSON object', () => JSON.stringify(Object.fromEntries(details.fields), null, 2)),
+    ]);
+    if (row?.correlationId) actions.append(copy('Copy correlation id', 'Copy the request’s correlationId', () => row.correlationId ?? ''));
+
+    const summary: [string, string][] = [['Line', String(details.line)], ['Kind', details.kind], ['Format', details.format]];
+    if (details.level) summary.push(['Level', details.level]);
+    if (details.timestamp) summary.push(['Timestamp', details.timestamp]);
+    if (details.kubeletTime) summary.push(['Kubelet time', details.kubeletTime]);
+    if (row?.time !== undefined) summary.push(['Shown time', `${formatIsoTime(row.time)} (${row.timeSource})`]);
+    if (details.pod) summary.push(['Pod', details.pod]);
+
+    const sections: Node[] = [actions, table('Entry', summary)];
+    if (details.lastErrorJson) sections.push(jsonBlock('lastError', details.lastErrorJson, () => this.events.onCopy(details.lastErrorJson ?? '')));
+    if (details.errorsJson) sections.push(jsonBlock('errors', details.errorsJson, () => this.events.onCopy(details.errorsJson ?? '')));
+    if (details.fields.length > 0) sections.push(table('Fields', details.fields));
+    if (details.notes.length > 0) sections.push(el('h3', { text: 'Parser notes' }), el('ul', {}, details.notes.map((n) => el('li', { text: n }))));
+    sections.push(el('h3', { text: `Lines (${details.raw.length})` }), el('pre', { className: 'raw', text: rawText }));
+    this.body.replaceChildren(...sections);
+  }
+
+  close(): void {
+    this.element.hidden = true;
+    this.seq = undefined;
+  }
+}
+
+function headingFor(row: LogRow): string {
+  if (row.kind === 'request') return [row.method, row.path, row.status].filter((p) => p !== undefined).join(' ') || 'Request';
+  return row.event ?? (row.kind === 'text' ? 'Text' : 'Event');
+}
+
+function table(title: string, pairs: readonly (readonly [string, string])[]): HTMLElement {
+  const rows = pairs.map(([key, value]) => el('tr', {}, [el('th', { text: key, attrs: { title: key } }), el('td', { text: value })]));
+  return el('section', {}, [el('h3', { text: title }), el('table', { className: 'kv' }, [el('tbody', {}, rows)])]);
+}
+
+function jsonBlock(title: string, json: string, copy: () => void): HTMLElement {
+  return el('section', { className: 'json' }, [
+    el('h3', {}, [document.createTextNode(title), button('Copy', `Copy ${title}`, copy, 'btn small')]),
+    el('pre', { className: `json ${title}`, text: json }),
+  ]);
+}

@@ -1,0 +1,215 @@
+// The webview's rows: a bounded store in arrival order and the filtered view the table shows. Pure (no DOM).
+//
+// Both are arrays with a moving start index: appends are pushes, letting the oldest go is moving the start, and the
+// arrays are compacted only when the dead prefix is larger than the live part, so every operation is amortised O(1)
+// per row and nothing is copied per frame.
+import type { LogRow } from '../../contract/gatewayLogs.ts';
+import type { RowPredicate } from './filter.ts';
+
+class RowList {
+  private items: LogRow[] = [];
+  private start = 0;
+
+  get length(): number {
+    return this.items.length - this.start;
+  }
+
+  at(index: number): LogRow | undefined {
+    return index >= 0 ? this.items[this.start + index] : undefined;
+  }
+
+  first(): LogRow | undefined {
+    return this.items[this.start];
+  }
+
+  last(): LogRow | undefined {
+    return this.length > 0 ? this.items[this.items.length - 1] : undefined;
+  }
+
+  push(row: LogRow): void {
+    this.items.push(row);
+  }
+
+  /** Lets the first `n` rows go. */
+  dropFirst(n: number): void {
+    this.start += Math.min(n, this.length);
+    if (this.start > 1024 && this.start * 2 > this.items.length) {
+      this.items = this.items.slice(this.start);
+      this.start = 0;
+    }
+  }
+
+  clear(): void {
+    this.items = [];
+    this.start = 0;
+  }
+
+  /** Index of the first row with seq ≥ `seq` (rows are in increasing seq order). */
+  lowerBound(seq: number): number {
+    let lo = this.start;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.items[mid]?.seq ?? Number.POSITIVE_INFINITY) < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - this.start;
+  }
+
+  indexOfSeq(seq: number): number {
+    const i = this.lowerBound(seq);
+    return this.at(i)?.seq === seq ? i : -1;
+  }
+}
+
+/** Every row received, newest last, at most `maxEntries`; counts what it let go. */
+export class RowStore {
+  readonly maxEntries: number;
+  private readonly rows = new RowList();
+  private evictedCount = 0;
+  private apiSet = new Set<string>();
+  private podSet = new Set<string>();
+  /** Bumped when a new API or pod name is seen, so the filter menus rebuild only then. */
+  namesVersion = 0;
+
+  constructor(maxEntries: number) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a whole number ≥ 1 (got ${maxEntries})`);
+    this.maxEntries = maxEntries;
+  }
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  /** Rows this store let go to stay within maxEntries (not counting clears). */
+  get evicted(): number {
+    return this.evictedCount;
+  }
+
+  at(index: number): LogRow | undefined {
+    return this.rows.at(index);
+  }
+
+  first(): LogRow | undefined {
+    return this.rows.first();
+  }
+
+  last(): LogRow | undefined {
+    return this.rows.last();
+  }
+
+  apis(): string[] {
+    return [...this.apiSet].sort();
+  }
+
+  pods(): string[] {
+    return [...this.podSet].sort();
+  }
+
+  /** Appends rows in order (a row not newer than the newest is ignored); returns how many old rows were let go. */
+  append(rows: readonly LogRow[]): number {
+    let newest = this.rows.last()?.seq ?? -1;
+    for (const row of rows) {
+      if (row.seq <= newest) continue;
+      newest = row.seq;
+      this.rows.push(row);
+      if (row.api !== undefined && !this.apiSet.has(row.api)) {
+        this.apiSet.add(row.api);
+        this.namesVersion++;
+      }
+      if (row.pod !== undefined && !this.podSet.has(row.pod)) {
+        this.podSet.add(row.pod);
+        this.namesVersion++;
+      }
+    }
+    const excess = this.rows.length - this.maxEntries;
+    if (excess <= 0) return 0;
+    this.rows.dropFirst(excess);
+    this.evictedCount += excess;
+    return excess;
+  }
+
+  /** Removes every row up to and including `seq` (what the user cleared). */
+  clearThrough(seq: number): void {
+    this.rows.dropFirst(this.rows.lowerBound(seq + 1));
+  }
+
+  /** Index of the first row with seq ≥ `seq`. */
+  lowerBound(seq: number): number {
+    return this.rows.lowerBound(seq);
+  }
+}
+
+/**
+ * The rows that pass the filter, in order. Extended incrementally as rows arrive (only new rows are tested) and
+ * rebuilt when the filter changes. While paused it is simply not extended: what is on screen stays on screen.
+ */
+export class FilteredView {
+  private readonly rows = new RowList();
+  private predicate: RowPredicate | undefined;
+  /** The newest seq of the store already tested. */
+  private scannedSeq = -1;
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  at(index: number): LogRow | undefined {
+    return this.rows.at(index);
+  }
+
+  last(): LogRow | undefined {
+    return this.rows.last();
+  }
+
+  indexOfSeq(seq: number): number {
+    return this.rows.indexOfSeq(seq);
+  }
+
+  /** Index of the first row with seq ≥ `seq`, so a selection whose row was filtered out lands on its neighbour. */
+  lowerBound(seq: number): number {
+    return this.rows.lowerBound(seq);
+  }
+
+  get newestScannedSeq(): number {
+    return this.scannedSeq;
+  }
+
+  /** Tests every stored row up to `upToSeq` against a new filter. */
+  rebuild(store: RowStore, predicate: RowPredicate | undefined, upToSeq = Number.POSITIVE_INFINITY): void {
+    this.predicate = predicate;
+    this.rows.clear();
+    this.scannedSeq = -1;
+    this.extend(store, upToSeq);
+  }
+
+  /** Tests the rows that arrived since the last call; returns how many passed. */
+  extend(store: RowStore, upToSeq = Number.POSITIVE_INFINITY): number {
+    const before = this.rows.length;
+    const predicate = this.predicate;
+    for (let i = store.lowerBound(this.scannedSeq + 1); i < store.length; i++) {
+      const row = store.at(i);
+      if (!row || row.seq > upToSeq) break;
+      this.scannedSeq = row.seq;
+      if (!predicate || predicate(row)) this.rows.push(row);
+    }
+    return this.rows.length - before;
+  }
+
+  /** Lets go of rows older than the store's oldest (they were evicted or cleared). */
+  trimTo(store: RowStore): number {
+    const oldest = store.first()?.seq;
+    if (oldest === undefined) {
+      const n = this.rows.length;
+      this.rows.clear();
+      return n;
+    }
+    const n = this.rows.lowerBound(oldest);
+    this.rows.dropFirst(n);
+    return n;
+  }
+
+  clear(): void {
+    this.rows.clear();
+  }
+}

@@ -1,0 +1,362 @@
+// The virtualised log table: a fixed pool of row elements, moved and re-filled as the view scrolls, so the DOM holds
+// the visible rows (plus a few each side) whether the view has 10 rows or 1M. Every cell is filled with textContent.
+import type { LogRow } from '../../contract/gatewayLogs.ts';
+import { el, setText } from '../shared/dom.ts';
+import { formatIsoTime, formatTime } from './format.ts';
+import { DEFAULT_MAX_CONTENT_HEIGHT, computeWindow, maxScrollTop, scrollTopForRow, type WindowInput } from './virtualWindow.ts';
+
+/** Must match `--row-height` in media/gatewayLogs.css. */
+export const ROW_HEIGHT = 22;
+/** Must match `--header-height` in media/gatewayLogs.css. */
+export const HEADER_HEIGHT = 24;
+const OVERSCAN = 8;
+
+export interface TableSource {
+  readonly length: number;
+  at(index: number): LogRow | undefined;
+  indexOfSeq(seq: number): number;
+  lowerBound(seq: number): number;
+}
+
+export interface TableEvents {
+  onSelect(row: LogRow | undefined): void;
+  /** Enter or a click: show the details of the row. */
+  onOpen(row: LogRow): void;
+  /** The user (not the table) scrolled; `atEnd` says whether the newest row is now in view. */
+  onUserScroll(atEnd: boolean): void;
+  onEscape(): void;
+}
+
+const COLUMNS = [
+  ['time', 'Time (UTC)'],
+  ['pod', 'Pod'],
+  ['level', 'Level'],
+  ['kind', 'Kind'],
+  ['method', 'Method'],
+  ['path', 'Path'],
+  ['status', 'Status'],
+  ['total', 'Total'],
+  ['api', 'API / operation'],
+  ['msg', 'Event / message'],
+] as const;
+
+interface Slot {
+  readonly element: HTMLDivElement;
+  readonly cells: readonly HTMLSpanElement[];
+  readonly event: HTMLSpanElement;
+  readonly message: HTMLSpanElement;
+  row: LogRow | undefined;
+  index: number;
+}
+
+const TIME_TITLES: Readonly<Record<LogRow['timeSource'], string>> = {
+  gateway: "the gateway's timestamp",
+  kubelet: "the kubelet's time (the gateway's own timestamp is missing or ambiguous)",
+  request: "the request's timeGenerated (the line's own timestamp is ambiguous)",
+  ambiguous: "the gateway 1.x timestamp, which may be 12 hours off (it has no AM/PM)",
+  none: 'no readable time',
+};
+
+export class VirtualTable {
+  readonly element: HTMLDivElement;
+  private readonly area: HTMLDivElement;
+  private readonly layer: HTMLDivElement;
+  private readonly events: TableEvents;
+  private readonly slots: Slot[] = [];
+  private readonly slotOf = new WeakMap<Element, Slot>();
+  private source: TableSource = { length: 0, at: () => undefined, indexOfSeq: () => -1, lowerBound: () => 0 };
+  private selected: number | undefined;
+  /** The scrollTop the table itself set last; a scroll event elsewhere is the user's. */
+  private expectedTop = Number.NaN;
+  private viewportHeight = 0;
+  private lastWindow = { first: -1, end: -1, offset: Number.NaN, length: -1 };
+  private layerBase = Number.NaN;
+  private onRender: ((first: number, end: number) => void) | undefined;
+
+  constructor(events: TableEvents) {
+    this.events = events;
+    const header = el(
+      'div',
+      { className: 'row header', attrs: { role: 'row', 'aria-rowindex': '1' } },
+      COLUMNS.map(([key, label]) => el('span', { className: `c ${key}`, text: label, attrs: { role: 'columnheader' } })),
+    );
+    this.layer = el('div', { className: 'layer', attrs: { role: 'rowgroup' } });
+    this.area = el('div', { className: 'area' }, [this.layer]);
+    this.element = el('div', {
+      className: 'table',
+      attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Gateway log entries', 'aria-rowcount': '1', 'aria-multiselectable': 'false' },
+    }, [header, this.area]);
+    this.element.addEventListener('scroll', () => this.handleScroll(), { passive: true });
+    this.element.addEventListener('keydown', (event) => this.handleKey(event));
+    this.layer.addEventListener('click', (event) => {
+      const target = event.target instanceof Element ? event.target.closest('.row') : null;
+      const slot = target ? this.slotOf.get(target) : undefined;
+      if (!slot?.row) return;
+      this.select(slot.index);
+      this.events.onOpen(slot.row);
+      this.element.focus({ preventScroll: true });
+    });
+    new ResizeObserver(() => {
+      this.viewportHeight = Math.max(0, this.element.clientHeight - HEADER_HEIGHT);
+      this.render();
+    }).observe(this.element);
+  }
+
+  /** Called after each render with the rows now in the DOM (the benchmark and the tests read rendering through it). */
+  setRenderListener(listener: ((first: number, end: number) => void) | undefined): void {
+    this.onRender = listener;
+  }
+
+  setSource(source: TableSource): void {
+    this.source = source;
+    this.lastWindow.length = -1;
+  }
+
+  /** The row count changed (rows arrived or were let go) without the view being replaced. */
+  invalidate(): void {
+    this.lastWindow.length = -1;
+  }
+
+  get selectedSeq(): number | undefined {
+    return this.selected;
+  }
+
+  selectedRow(): LogRow | undefined {
+    if (this.selected === undefined) return undefined;
+    const index = this.source.indexOfSeq(this.selected);
+    return index >= 0 ? this.source.at(index) : undefined;
+  }
+
+  setSelectedSeq(seq: number | undefined): void {
+    this.selected = seq;
+    this.refreshSelection();
+  }
+
+  isAtEnd(): boolean {
+    return this.element.scrollTop >= this.maxTop() - 2;
+  }
+
+  scrollToEnd(): void {
+    this.setScrollTop(this.maxTop());
+  }
+
+  scrollToStart(): void {
+    this.setScrollTop(0);
+  }
+
+  /** `count` rows above the current ones left the source: scroll up by as much so the same rows stay in view. */
+  removedAbove(count: number): void {
+    const input = this.windowInput();
+    const topRow = computeWindow({ ...input, overscan: 0 }).topRow;
+    const target = Math.max(0, topRow - count);
+    this.setScrollTop(scrollTopForRow(Math.floor(target), input, 'start') + (target - Math.floor(target)) * ROW_HEIGHT);
+  }
+
+  /**
+   * Renders the rows the scroll position shows. Row i always uses slot i mod poolSize and is placed at i × rowHeight,
+   * so a wheel step only fills the rows that scroll in; the others keep their text, style and layout untouched.
+   */
+  render(): void {
+    const count = this.source.length;
+    const input = this.windowInput();
+    const win = computeWindow({ ...input, overscan: OVERSCAN });
+    this.area.style.height = `${win.contentHeight}px`;
+    const last = this.lastWindow;
+    if (last.first === win.first && last.end === win.end && last.offset === win.offset && last.length === count) return;
+    if (last.length !== count) this.element.setAttribute('aria-rowcount', String(count + 1));
+    this.lastWindow = { first: win.first, end: win.end, offset: win.offset, length: count };
+    const needed = win.end - win.first;
+    if (this.slots.length < needed) {
+      while (this.slots.length < needed) this.slots.push(this.createSlot());
+      // The modulus changed: every slot is reassigned below.
+      for (const slot of this.slots) slot.index = -1;
+    }
+    // Rows sit at i × rowHeight inside the layer; the layer carries the compression offset (0 when not compressed).
+    const base = win.offset - win.first * ROW_HEIGHT;
+    if (base !== this.layerBase) {
+      this.layerBase = base;
+      this.layer.style.transform = `translateY(${base}px)`;
+    }
+    const size = this.slots.length;
+    for (let index = win.first; index < win.end; index++) {
+      const slot = this.slots[index % size];
+      const row = this.source.at(index);
+      if (!slot || !row) continue;
+      if (slot.index !== index) {
+        slot.index = index;
+        slot.element.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+        slot.element.setAttribute('aria-rowindex', String(index + 2));
+        slot.row = undefined;
+      }
+      if (slot.row !== row) this.fill(slot, row);
+      if (slot.element.hidden) slot.element.hidden = false;
+    }
+    for (const slot of this.slots) {
+      if ((slot.index < win.first || slot.index >= win.end) && !slot.element.hidden) {
+        slot.element.hidden = true;
+        slot.index = -1;
+        slot.row = undefined;
+      }
+    }
+    this.refreshSelection();
+    this.onRender?.(win.first, win.end);
+  }
+
+  private windowInput(): Omit<WindowInput, 'overscan'> {
+    return {
+      count: this.source.length,
+      rowHeight: ROW_HEIGHT,
+      viewportHeight: this.viewportHeight || Math.max(0, this.element.clientHeight - HEADER_HEIGHT),
+      scrollTop: this.element.scrollTop,
+      maxContentHeight: DEFAULT_MAX_CONTENT_HEIGHT,
+    };
+  }
+
+  private maxTop(): number {
+    const input = this.windowInput();
+    return maxScrollTop(input.count, ROW_HEIGHT, input.viewportHeight, DEFAULT_MAX_CONTENT_HEIGHT);
+  }
+
+  private setScrollTop(top: number): void {
+    // The content must be tall enough before the browser accepts the new position.
+    this.area.style.height = `${computeWindow({ ...this.windowInput(), overscan: 0 }).contentHeight}px`;
+    this.element.scrollTop = top;
+    this.expectedTop = this.element.scrollTop;
+    this.render();
+  }
+
+  private handleScroll(): void {
+    // Everything is read before render() writes: a read after the writes would force a synchronous layout.
+    const top = this.element.scrollTop;
+    const byUs = Math.abs(top - this.expectedTop) < 1;
+    const atEnd = top >= this.maxTop() - 2;
+    this.expectedTop = Number.NaN;
+    this.render();
+    if (!byUs) this.events.onUserScroll(atEnd);
+  }
+
+  private createSlot(): Slot {
+    const cells = COLUMNS.map(([key]) => el('span', { className: `c ${key}`, attrs: { role: 'gridcell' } }));
+    const event = el('span', { className: 'ev' });
+    const message = el('span', { className: 'm' });
+    cells[cells.length - 1]?.append(event, message);
+    const element = el('div', { className: 'row', attrs: { role: 'row', 'aria-selected': 'false' } }, cells);
+    element.hidden = true;
+    this.layer.append(element);
+    const slot: Slot = { element, cells, event, message, row: undefined, index: -1 };
+    this.slotOf.set(element, slot);
+    return slot;
+  }
+
+  private fill(slot: Slot, row: LogRow): void {
+    slot.row = row;
+    const [time, pod, level, kind, method, path, status, total, api] = slot.cells;
+    if (time) {
+      setText(time, row.time !== undefined ? formatTime(row.time) : (row.timeText ?? ''));
+      time.title = row.time !== undefined ? `${formatIsoTime(row.time)} — ${TIME_TITLES[row.timeSource]}` : TIME_TITLES[row.timeSource];
+      time.className = `c time t-${row.timeSource}`;
+    }
+    if (pod) setText(pod, row.pod ?? '');
+    if (level) setText(level, row.level ?? '');
+    if (kind) setText(kind, row.kind);
+    if (method) setText(method, row.method ?? '');
+    if (path) {
+      setText(path, row.path ?? '');
+      path.title = row.path ?? '';
+    }
+    if (status) {
+      setText(status, row.status !== undefined ? String(row.status) : '');
+      status.className = row.status !== undefined ? `c status s${Math.floor(row.status / 100)}` : 'c status';
+    }
+    if (total) setText(total, row.totalTime !== undefined ? `${row.totalTime} ms` : '');
+    if (api) setText(api, row.api !== undefined ? (row.operation !== undefined ? `${row.api} / ${row.operation}` : row.api) : '');
+    setText(slot.event, row.event !== undefined && row.event !== 'GatewayLogs' ? row.event : '');
+    setText(slot.message, row.message);
+    slot.element.className = `row lv-${row.level ?? 'none'} k-${row.kind}${row.failed ? ' failed' : ''}${slot.index % 2 === 1 ? ' alt' : ''}`;
+    // The class list was replaced: selection is re-applied from scratch.
+    slot.element.setAttribute('aria-selected', 'false');
+  }
+
+  private refreshSelection(): void {
+    let active = false;
+    for (const slot of this.slots) {
+      const isSelected = slot.row !== undefined && slot.row.seq === this.selected && !slot.element.hidden;
+      if (slot.element.classList.contains('selected') !== isSelected) {
+        slot.element.classList.toggle('selected', isSelected);
+        slot.element.setAttribute('aria-selected', String(isSelected));
+      }
+      if (isSelected) {
+        slot.element.id = 'active-row';
+        active = true;
+      } else if (slot.element.id) {
+        slot.element.removeAttribute('id');
+      }
+    }
+    if (active) this.element.setAttribute('aria-activedescendant', 'active-row');
+    else this.element.removeAttribute('aria-activedescendant');
+  }
+
+  /** Selects row `index` of the view and scrolls it into sight. */
+  select(index: number, position: 'nearest' | 'start' | 'end' = 'nearest'): void {
+    const count = this.source.length;
+    if (count === 0) return;
+    const clamped = Math.min(Math.max(0, index), count - 1);
+    const row = this.source.at(clamped);
+    this.selected = row?.seq;
+    const top = scrollTopForRow(clamped, this.windowInput(), position);
+    if (Math.abs(top - this.element.scrollTop) >= 1) this.setScrollTop(top);
+    else this.render();
+    this.refreshSelection();
+    this.events.onSelect(row);
+  }
+
+  private selectedIndex(): number {
+    if (this.selected === undefined) return -1;
+    const exact = this.source.indexOfSeq(this.selected);
+    return exact >= 0 ? exact : Math.min(this.source.lowerBound(this.selected), this.source.length - 1);
+  }
+
+  private handleKey(event: KeyboardEvent): void {
+    const page = Math.max(1, Math.floor(this.windowInput().viewportHeight / ROW_HEIGHT) - 1);
+    const current = this.selectedIndex();
+    const from = current >= 0 ? current : Math.floor(computeWindow({ ...this.windowInput(), overscan: 0 }).topRow);
+    let target: number | undefined;
+    switch (event.key) {
+      case 'ArrowDown':
+        target = current >= 0 ? from + 1 : from;
+        break;
+      case 'ArrowUp':
+        target = current >= 0 ? from - 1 : from;
+        break;
+      case 'PageDown':
+        target = from + page;
+        break;
+      case 'PageUp':
+        target = from - page;
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = this.source.length - 1;
+        break;
+      case 'Enter': {
+        const row = this.selectedRow();
+        if (row) {
+          event.preventDefault();
+          this.events.onOpen(row);
+        }
+        return;
+      }
+      case 'Escape':
+        event.preventDefault();
+        this.events.onEscape();
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this.select(target);
+    this.events.onUserScroll(this.isAtEnd() && target >= this.source.length - 1);
+  }
+}

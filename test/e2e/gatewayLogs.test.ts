@@ -1,0 +1,269 @@
+// The Gateway Logs view in the real workbench (code-server in Chromium): a saved log opened with "Open Log File…"
+// renders as a virtualised table, filters narrow it, the details pane shows the request's lastError, a hostile URL
+// stays text, and the strict CSP is never violated.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
+import { generateTaggedEntries } from '../../bench/logGenerator.ts';
+import { openWebviewPage, type WebviewPage } from '../../bench/webviewHarness.ts';
+import { repoRoot } from '../../scripts/lib/code-server.ts';
+import type { WebviewToHost } from '../../src/contract/webviewMessages.ts';
+import { toEntryDetails, toLogRow } from '../../src/panels/gatewayLogsRows.ts';
+import { openWorkbench, type Workbench } from './workbench.ts';
+
+const HOSTILE_ID = '0bad0bad-1337-4bad-abad-0000deadbeef';
+const HOSTILE_PATH = '/<img src=x onerror=alert(1)>';
+const hostileRequest = [
+  `[Info] 2023-08-25T10:56:01.001 [GatewayLogs], isRequestSuccess: False, totalTime: 3, category: GatewayLogs, callerIpAddress: 10.240.0.9, timeGenerated: 2023-08-25T10:56:01.001, region: rb-arc, correlationId: ${HOSTILE_ID}, method: GET, url: http://rb-arc-aks-apimgw-azure-api-management-gateway.apim:5000${HOSTILE_PATH}, responseCode: 404, responseSize: 169, cache: none, clientProtocol: HTTP/1.1, lastError: {`,
+  '  "elapsed": 1,',
+  '  "source": "configuration",',
+  '  "reason": "OperationNotFound",',
+  '  "message": "Unable to match incoming request to an operation.",',
+  '  "section": "backend"',
+  '}',
+];
+
+/** Runs a palette command by its title; the palette may not list our commands yet right after load, so it retries. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    if (await row.waitFor({ timeout: 3_000 }).then(() => true, () => false)) {
+      await row.click();
+      return;
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1000);
+  }
+  throw new Error(`command "${title}" never appeared in the palette`);
+}
+
+describe('workbench: Gateway Logs view', () => {
+  let workbench: Workbench;
+  let logFile: string;
+  let frame: FrameLocator;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'arc-apim-logs-e2e-'));
+    logFile = path.join(folder, 'gateway.log');
+    const seed = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'gateway-logs', 'generated', 'v2-text.log'), 'utf8').trimEnd();
+    writeFileSync(logFile, `${seed}\n${hostileRequest.join('\n')}\n[Info] 2023-08-25T10:56:02.000 [HeartbeatSent], source: UdpHeartbeatSender\n`);
+    workbench = await openWorkbench({ folder, env: { KUBECONFIG: path.join(folder, 'no-kubeconfig') } });
+    workbench.page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  });
+  after(async () => workbench?.close());
+
+  it('opens a log file through the palette and renders only the visible rows', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Arc APIM Gateway: Open Log File…');
+    // code-server shows VS Code's own file dialog: the same quick input as the palette, so wait for its title (typing
+    // into the palette while it closes would lose the path).
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Open a gateway log file' }).waitFor({ timeout: 15_000 });
+    const input = page.locator('.quick-input-widget input.input');
+    // The dialog fills in its folder asynchronously and may do so after a first fill: fill until the path sticks.
+    for (let attempt = 0; (await input.inputValue()) !== logFile; attempt++) {
+      if (attempt === 10) throw new Error(`the file dialog kept "${await input.inputValue()}"`);
+      await page.waitForTimeout(200);
+      await input.fill(logFile);
+    }
+    await page.keyboard.press('Enter');
+    frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    await frame
+      .locator('.layer .row:not([hidden])')
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        await workbench.screenshot('gateway-logs-file-failed');
+        throw error;
+      });
+    const count = await frame.locator('.count').textContent();
+    const total = Number((count ?? '').replace(/[^0-9]/g, ''));
+    assert.ok(total > 100, `all entries are stored (count says "${count}")`);
+    const inDom = await frame.locator('.layer .row').count();
+    assert.ok(inDom > 5 && inDom < 100, `${inDom} row elements for ${total} entries: the table is virtualised`);
+    await frame.locator('.chart-summary', { hasText: 'requests' }).waitFor({ timeout: 10_000 });
+    await workbench.screenshot('gateway-logs-file');
+  });
+
+  it('moves the selection with the keyboard: End, Home, PageDown', async () => {
+    const { page } = workbench;
+    await frame.locator('.table').focus();
+    const selected = frame.locator('.layer .row.selected');
+    await page.keyboard.press('End');
+    await selected.waitFor({ timeout: 5_000 });
+    assert.match((await selected.textContent()) ?? '', /HeartbeatSent/, 'End selects the last entry');
+    await page.keyboard.press('Home');
+    assert.equal(await selected.getAttribute('aria-rowindex'), '2', 'Home selects the first entry (row 1 is the header)');
+    await page.keyboard.press('PageDown');
+    const index = Number(await selected.getAttribute('aria-rowindex'));
+    assert.ok(index > 5, `PageDown moved a page (now at row ${index})`);
+    await page.keyboard.press('Escape');
+    assert.equal(await selected.count(), 0, 'Escape clears the selection');
+  });
+
+  it('narrows the rows with a filter and shows the lastError pretty-printed in the details', async () => {
+    const { page } = workbench;
+    await frame.locator('.table').focus();
+    await page.keyboard.press('/');
+    const filter = frame.locator('input.filter');
+    assert.equal(await filter.evaluate((node) => node === node.ownerDocument.activeElement), true, '/ focuses the filter');
+    await filter.fill(HOSTILE_ID);
+    await frame.locator('.count', { hasText: /^1 of / }).waitFor({ timeout: 10_000 });
+    const rows = frame.locator('.layer .row:not([hidden])');
+    assert.equal(await rows.count(), 1);
+    await page.keyboard.press('Escape'); // back to the table
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const lastError = frame.locator('pre.lastError');
+    await lastError.waitFor({ timeout: 10_000 });
+    const text = (await lastError.textContent()) ?? '';
+    assert.equal(text, JSON.stringify({ elapsed: 1, source: 'configuration', reason: 'OperationNotFound', message: 'Unable to match incoming request to an operation.', section: 'backend' }, null, 2));
+    await workbench.screenshot('gateway-logs-details');
+    await page.keyboard.press('Escape');
+    await frame.locator('aside.details').waitFor({ state: 'hidden', timeout: 5_000 });
+  });
+
+  it('shows the hostile URL as text: no element is created from it and no dialog opens', async () => {
+    const path = frame.locator('.layer .row:not([hidden]) .c.path').first();
+    assert.equal(await path.textContent(), HOSTILE_PATH);
+    assert.equal(await frame.locator('img').count(), 0, 'no <img> in the webview');
+    assert.equal(await frame.locator('[onerror]').count(), 0);
+    // The details pane renders the same URL in its fields and lines.
+    await path.click();
+    await frame.locator('pre.raw').waitFor({ timeout: 10_000 });
+    assert.ok(((await frame.locator('pre.raw').textContent()) ?? '').includes(HOSTILE_PATH));
+    assert.equal(await frame.locator('img').count(), 0);
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('logged no CSP violation and no webview error', () => {
+    const problems = workbench.console.filter((line) => /Content Security Policy|Refused to (load|execute|apply)|gatewayLogs\.js/i.test(line) && /error|warn|refused/i.test(line));
+    assert.deepEqual(problems, []);
+  });
+});
+
+// The same bundle outside the workbench (bench/webviewHarness.ts: the panel's CSP, a stand-in acquireVsCodeApi), where
+// the test plays the host and can drive what a live tail does: bursts, the bound, pause, clear, pods and notices.
+describe('Gateway Logs webview: live behaviour', () => {
+  let harness: WebviewPage;
+  const fromView: WebviewToHost[] = [];
+  const entries = generateTaggedEntries(1500, 3);
+  const rows = entries.map(toLogRow);
+  let batch = 0;
+  const append = (from: number, to: number): void => harness.post({ type: 'gatewayLogs/append', batch: ++batch, rows: rows.slice(from, to), skipped: 0 });
+  const text = async (selector: string): Promise<string> => (await harness.page.locator(selector).first().textContent()) ?? '';
+  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  before(async () => {
+    harness = await openWebviewPage({
+      onMessage: (m) => {
+        fromView.push(m);
+        if (m.type === 'gatewayLogs/requestDetails') {
+          const entry = entries.find((e) => e.seq === m.seq);
+          harness.post(entry ? { type: 'gatewayLogs/details', seq: m.seq, details: toEntryDetails(entry) } : { type: 'gatewayLogs/details', seq: m.seq });
+        }
+      },
+    });
+    await until('ready', async () => fromView.some((m) => m.type === 'ready'));
+    harness.post({
+      type: 'gatewayLogs/reset',
+      title: 'apim/rb-arc-aks-apimgw (rb-arc-aks)',
+      live: true,
+      ended: false,
+      settings: { maxEntries: 1000 },
+      droppedBefore: 0,
+      pods: [{ pod: 'rb-arc-aks-apimgw-6cb68c4ccf-88bxg', state: 'following' }],
+    });
+  });
+  after(async () => harness?.close());
+
+  it('acknowledges every batch and follows the newest entry', async () => {
+    append(0, 400);
+    append(400, 800);
+    await until('800 entries', async () => (await text('.count')) === '800 entries');
+    const acks = fromView.filter((m) => m.type === 'gatewayLogs/ack');
+    assert.deepEqual(acks, [{ type: 'gatewayLogs/ack', batch: 1, rows: 400 }, { type: 'gatewayLogs/ack', batch: 2, rows: 400 }]);
+    await until('the last row in view', async () => (await harness.page.locator('.layer .row[aria-rowindex="801"]:not([hidden])').count()) === 1);
+  });
+
+  it('keeps maxEntries and says how many older entries were dropped', async () => {
+    append(800, 1200);
+    await until('the bound', async () => (await text('.count')) === '1,000 entries');
+    assert.match(await text('.dropped'), /^200 older entries dropped/);
+  });
+
+  it('when not following, the rows being read stay in place while the oldest are let go', async () => {
+    await harness.page.click('button:text("Follow")');
+    assert.equal(await harness.page.locator('button:text("Follow")').getAttribute('aria-pressed'), 'false');
+    await harness.page.locator('.table').focus();
+    await harness.page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await harness.page.keyboard.press('PageDown');
+    const selected = harness.page.locator('.layer .row.selected');
+    const content = await selected.textContent();
+    const top = (await selected.boundingBox())?.y;
+    append(1200, 1250);
+    await until('the store to move on', async () => (await text('.dropped')).startsWith('250 older'));
+    await harness.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    assert.equal(await selected.textContent(), content);
+    assert.ok(Math.abs(((await selected.boundingBox())?.y ?? -1) - (top ?? 0)) < 1, 'same place on screen');
+    await harness.page.click('button:text("Follow")');
+  });
+
+  it('pause stops new rows from showing and counts them; resume shows them', async () => {
+    await harness.page.click('button:text("Pause")');
+    const lastRow = harness.page.locator('.layer .row:not([hidden])').last();
+    const before = await lastRow.textContent();
+    append(1250, 1300);
+    await until('the paused badge', async () => (await text('.badge')) === '50 new');
+    await harness.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    assert.equal(await lastRow.textContent(), before, 'the newest row shown is still the one shown before the pause');
+    assert.equal(await harness.page.locator('.state').textContent(), 'paused');
+    await harness.page.click('button:text("Resume")');
+    await until('the new rows', async () => (await text('.count')) === '1,000 entries');
+    assert.equal(await harness.page.locator('.badge').isHidden(), true);
+  });
+
+  it('shows pods and notices as text, and copies the lines of an entry through the host', async () => {
+    harness.post({ type: 'gatewayLogs/pods', pods: [{ pod: 'p-1', state: 'following' }, { pod: 'p-2', state: 'restarted', restartCount: 2, message: 'OOMKilled' }] });
+    harness.post({ type: 'gatewayLogs/notice', notice: { time: Date.UTC(2026, 10, 27), pod: 'p-2', text: 'Container restarted (2)' } });
+    await until('pods', async () => (await harness.page.locator('.pod-chip').count()) === 2);
+    assert.equal(await text('.pod-chip.st-restarted'), 'p-2 · restarted ↻2');
+    assert.match(await text('.notices summary'), /latest: Container restarted \(2\)/);
+    await harness.page.locator('.layer .row:not([hidden])').last().click();
+    await harness.page.locator('pre.raw').waitFor();
+    await harness.page.click('button:text("Copy lines")');
+    const copy = fromView.find((m) => m.type === 'gatewayLogs/copy');
+    assert.ok(copy && copy.type === 'gatewayLogs/copy' && copy.text === (await text('pre.raw')));
+  });
+
+  it('clear empties the view and ignores rows the host had already sent', async () => {
+    await harness.page.click('button:text("Clear")');
+    await until('the clear request', async () => fromView.some((m) => m.type === 'gatewayLogs/clear'));
+    // A batch that was on its way when Clear was pressed, then the host's answer.
+    append(1300, 1310);
+    harness.post({ type: 'gatewayLogs/cleared', throughSeq: rows[1309]?.seq ?? 0 });
+    append(1310, 1315);
+    await until('only the rows after the clear', async () => (await text('.count')) === '5 entries');
+    assert.equal(await harness.page.locator('.dropped').isHidden(), true, 'cleared rows are not reported as dropped');
+  });
+
+  it('never violated its CSP', () => {
+    assert.deepEqual(harness.console.filter((l) => /Content Security Policy|Refused|pageerror/i.test(l)), []);
+  });
+});

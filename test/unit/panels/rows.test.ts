@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
+import type { TaggedEntry } from '../../../src/logs/model.ts';
+import { MAX_SEARCH_CHARS, pickTime, toEntryDetails, toLogRow, urlPath } from '../../../src/panels/gatewayLogsRows.ts';
+
+function tag(text: string, extra: Partial<TaggedEntry> = {}): TaggedEntry[] {
+  return parseGatewayLog(text).map((entry, i) => ({ ...entry, seq: i + 1, ...extra }));
+}
+
+const V1_REQUEST = [
+  '[Info] 2021-06-3T03:25:37.815, isRequestSuccess: False, totalTime: 245, category: GatewayLogs, callerIpAddress: 10.240.0.25, timeGenerated: 06/03/2021 15:25:37, region: rb-arc, correlationId: 752afbf2-7a10-4655-b1b0-6b8221ea612d, method: GET, url: http://rb-arc-aks-apimgw-azure-api-management-gateway.apim:5000/echo/resource?param1=sample, responseCode: 404, responseSize: 198, cache: none, clientTime: 3, clientProtocol: HTTP/1.1, lastError: {',
+  '  "elapsed": 196,',
+  '  "source": "configuration",',
+  '  "reason": "OperationNotFound",',
+  '  "message": "Unable to match incoming request to an operation.",',
+  '  "section": "backend"',
+  '}',
+].join('\n');
+
+describe('rows and details sent to the Gateway Logs webview', () => {
+  it('a 1.x request record: columns, failure, the request time over the ambiguous 12-hour line time', () => {
+    const [entry] = tag(V1_REQUEST);
+    assert.ok(entry);
+    const row = toLogRow(entry);
+    assert.equal(row.kind, 'request');
+    assert.equal(row.method, 'GET');
+    assert.equal(row.path, '/echo/resource?param1=sample');
+    assert.equal(row.status, 404);
+    assert.equal(row.totalTime, 245);
+    assert.equal(row.failed, true);
+    assert.equal(row.correlationId, '752afbf2-7a10-4655-b1b0-6b8221ea612d');
+    assert.equal(row.message, 'OperationNotFound: Unable to match incoming request to an operation.');
+    assert.equal(row.timeSource, 'request');
+    assert.equal(row.time, Date.UTC(2021, 5, 3, 15, 25, 37));
+    assert.ok(row.search.includes('752afbf2-7a10') && row.search.includes('operationnotfound'), 'raw lines are searchable, lower-cased');
+  });
+
+  it('the kubelet time is used when the gateway’s own is ambiguous; the gateway’s when it is trustworthy', () => {
+    const kubelet = { raw: '2021-06-03T15:25:12.570000000Z', value: Date.UTC(2021, 5, 3, 15, 25, 12, 570), assumedUtc: false };
+    const [ambiguous] = tag('[Info] 2021-06-3T03:25:12.570 [ComponentStarting], message: X', { kubeletTime: kubelet });
+    assert.ok(ambiguous);
+    assert.deepEqual(pickTime(ambiguous), { time: kubelet.value, source: 'kubelet' });
+    const [clear] = tag('[Info] 2023-08-25T10:55:58.122 [HostBootstrapperStarting]', { kubeletTime: kubelet });
+    assert.ok(clear);
+    assert.deepEqual(pickTime(clear), { time: Date.UTC(2023, 7, 25, 10, 55, 58, 122), source: 'gateway' });
+    const [none] = tag('[Info] 2021-06-3T03:25:12.570 [X]');
+    assert.ok(none);
+    assert.equal(pickTime(none).source, 'ambiguous');
+    const [text] = tag('Now listening on: http://0.0.0.0:8080');
+    assert.ok(text);
+    assert.deepEqual(pickTime(text), { source: 'none' });
+  });
+
+  it('keeps a hostile URL as text (the webview sets it with textContent) and masks a subscription key', () => {
+    const line = '[Info] 2023-08-25T10:55:58.278 [GatewayLogs], isRequestSuccess: False, totalTime: 1, category: GatewayLogs, method: GET, url: http://gw:8080/<img src=x onerror=alert(1)>?subscription-key=0123456789abcdef0123, responseCode: 404';
+    const [entry] = tag(line);
+    assert.ok(entry);
+    const row = toLogRow(entry);
+    assert.equal(row.path, '/<img src=x onerror=alert(1)>?subscription-key=***');
+    assert.ok(!row.search.includes('0123456789abcdef0123'));
+    const details = toEntryDetails(entry);
+    assert.ok(!JSON.stringify(details).includes('0123456789abcdef0123'), 'no secret in the details either');
+    assert.ok(details.raw[0]?.includes('<img src=x onerror=alert(1)>'));
+  });
+
+  it('details: every field in order, pretty lastError JSON, raw lines without colour codes', () => {
+    const [entry] = tag(`\x1b[32m${V1_REQUEST}`);
+    assert.ok(entry);
+    const details = toEntryDetails(entry);
+    assert.deepEqual(details.fields.slice(0, 3).map(([k]) => k), ['isRequestSuccess', 'totalTime', 'category']);
+    assert.equal(details.lastErrorJson, JSON.stringify({ elapsed: 196, source: 'configuration', reason: 'OperationNotFound', message: 'Unable to match incoming request to an operation.', section: 'backend' }, null, 2));
+    assert.equal(details.raw.length, 7);
+    assert.ok(!details.raw[0]?.includes('\x1b'));
+    assert.equal(details.timestamp, '2021-06-3T03:25:37.815');
+  });
+
+  it('text entries show their first line; the search text is bounded', () => {
+    const [entry] = tag(`Now listening on: http://0.0.0.0:8080`);
+    assert.ok(entry);
+    assert.equal(toLogRow(entry).message, 'Now listening on: http://0.0.0.0:8080');
+    const huge: TaggedEntry = { ...entry, raw: Array.from({ length: 2000 }, (_, i) => `   at Frame${i} in /src/x.cs:line ${i}`) };
+    const row = toLogRow(huge);
+    assert.ok(row.search.length <= MAX_SEARCH_CHARS);
+    assert.match(row.message, /\(\+1999 lines\)$/);
+  });
+
+  it('urlPath strips scheme and authority only', () => {
+    assert.equal(urlPath('https://a.b:8081/x/y?z=1'), '/x/y?z=1');
+    assert.equal(urlPath('http://host?q=1'), '/?q=1');
+    assert.equal(urlPath('http://host'), '/');
+    assert.equal(urlPath('/already/a/path'), '/already/a/path');
+    assert.equal(urlPath('not a url://x'), 'not a url://x');
+  });
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { compileFilter, EMPTY_FILTER } from '../../../src/webview/gatewayLogs/filter.ts';
+import { FilteredView, RowStore } from '../../../src/webview/gatewayLogs/store.ts';
+import { request, row } from './rows.ts';
+
+const seqs = (list: { length: number; at(i: number): { seq: number } | undefined }): number[] =>
+  Array.from({ length: list.length }, (_, i) => list.at(i)?.seq ?? -1);
+
+describe('webview row store and filtered view', () => {
+  it('keeps the newest maxEntries and counts what it let go', () => {
+    const store = new RowStore(3);
+    assert.equal(store.append([row(1), row(2)]), 0);
+    assert.equal(store.append([row(3), row(4), row(5)]), 2);
+    assert.deepEqual(seqs(store), [3, 4, 5]);
+    assert.equal(store.evicted, 2);
+    // A repeated or older row is ignored (a batch delivered twice).
+    store.append([row(4), row(5)]);
+    assert.deepEqual(seqs(store), [3, 4, 5]);
+    assert.throws(() => new RowStore(0), /maxEntries must be a whole number/);
+  });
+
+  it('clearThrough removes a prefix without counting it as dropped', () => {
+    const store = new RowStore(10);
+    store.append([row(1), row(2), row(3)]);
+    store.clearThrough(2);
+    assert.deepEqual(seqs(store), [3]);
+    assert.equal(store.evicted, 0);
+  });
+
+  it('the view extends with new rows only, and trims what the store let go', () => {
+    const store = new RowStore(4);
+    const view = new FilteredView();
+    view.rebuild(store, compileFilter({ ...EMPTY_FILTER, statusClasses: ['5xx'] }));
+    store.append([request(1, 500), request(2, 200), request(3, 503)]);
+    assert.equal(view.extend(store), 2);
+    store.append([request(4, 200), request(5, 500), request(6, 200)]);
+    view.extend(store);
+    view.trimTo(store);
+    assert.deepEqual(seqs(view), [3, 5]);
+    assert.equal(view.indexOfSeq(5), 1);
+    assert.equal(view.lowerBound(4), 1);
+  });
+
+  it('a paused view (extended up to a seq) holds still while rows arrive', () => {
+    const store = new RowStore(100);
+    const view = new FilteredView();
+    store.append([row(1), row(2)]);
+    view.rebuild(store, undefined, 2);
+    store.append([row(3)]);
+    view.extend(store, 2);
+    assert.deepEqual(seqs(view), [1, 2]);
+    view.extend(store);
+    assert.deepEqual(seqs(view), [1, 2, 3]);
+  });
+
+  it('incremental extension equals a rebuild from scratch (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(200, 404, 500), { maxLength: 20 }), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 30 }),
+        (batches, max) => {
+          const store = new RowStore(max);
+          const view = new FilteredView();
+          const predicate = compileFilter({ ...EMPTY_FILTER, failuresOnly: true });
+          view.rebuild(store, predicate);
+          let seq = 0;
+          for (const batch of batches) {
+            store.append(batch.map((status) => request(++seq, status)));
+            view.trimTo(store);
+            view.extend(store);
+          }
+          const fresh = new FilteredView();
+          fresh.rebuild(store, predicate);
+          assert.deepEqual(seqs(view), seqs(fresh));
+          assert.ok(store.length <= max);
+          assert.equal(store.length + store.evicted, seq);
+        },
+      ),
+    );
+  });
+});
