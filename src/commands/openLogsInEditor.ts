@@ -1,0 +1,125 @@
+import * as vscode from 'vscode';
+import { Commands } from '../constants.ts';
+import type { LiveLogDocument } from '../editor/liveDocument.ts';
+import { createFileLogSession } from '../logs/fileSession.ts';
+import { createDeploymentLogSession, type FollowTarget } from '../logs/followSession.ts';
+import type { LogSession } from '../logs/model.ts';
+import { logsMaxEntries } from '../panels/logSettings.ts';
+import { MAX_LOG_FILE_BYTES, decodeLog } from './openLogFile.ts';
+import { followTargetOf, listGatewayDeployments } from './tailGatewayLogs.ts';
+import type { CommandDefinition, CommandServices } from './types.ts';
+
+/**
+ * "Open Gateway Logs in Editor": a gateway's log as a read-only document in language apim-gateway-log (folding,
+ * hovers, colours), appended to while the gateway writes.
+ * - From a gateway Deployment or pod in the Gateways tree (or a FollowTarget): all its pods, followed live.
+ * - With a file Uri: that saved log, read as "Open Log File…" reads it (kubectl prefixes and kubelet times).
+ * - From the palette: a kubeconfig context and one of its gateway Deployments, or a saved log file.
+ */
+export const openLogsInEditor: CommandDefinition = {
+  id: Commands.openLogsInEditor,
+  run: async (services, arg): Promise<LiveLogDocument | undefined> => {
+    if (arg instanceof vscode.Uri) return openFile(services, arg);
+    const target = followTargetOf(arg);
+    if (target) return follow(services, target);
+    const choice = await pickSource(services);
+    if (!choice) return undefined;
+    return choice.kind === 'file' ? openFile(services, choice.uri) : follow(services, choice.target);
+  },
+};
+
+async function follow(services: CommandServices, target: FollowTarget): Promise<LiveLogDocument> {
+  const maxEntries = logsMaxEntries(services.log);
+  const what = `${target.namespace}/${target.deployment ?? target.pod ?? target.labelSelector ?? ''}`;
+  const session = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Connecting to ${what} (${target.context})`, cancellable: true },
+    async (_progress, token) => {
+      const started = createDeploymentLogSession(target, { clients: services.kubernetes, log: services.log.child('follow') }, { maxEntries });
+      const result = await Promise.race([started, new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)))]);
+      if (!result) {
+        // The session may still arrive after the user gave up: it must not keep following in the background.
+        void started.then((late) => late.dispose(), () => undefined);
+        throw new vscode.CancellationError();
+      }
+      return result;
+    },
+  );
+  return show(services, session);
+}
+
+async function openFile(services: CommandServices, uri: vscode.Uri): Promise<LiveLogDocument> {
+  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1) || uri.toString();
+  const stat = await vscode.workspace.fs.stat(uri);
+  if (stat.type & vscode.FileType.Directory) throw new Error(`${name} is a folder; choose one log file`);
+  if (stat.size > MAX_LOG_FILE_BYTES) {
+    throw new Error(`${name} is larger than ${MAX_LOG_FILE_BYTES / (1024 * 1024)} MB; save a shorter range (kubectl logs --since=1h)`);
+  }
+  const text = decodeLog(await vscode.workspace.fs.readFile(uri));
+  const session = createFileLogSession(name, text, { maxEntries: logsMaxEntries(services.log) });
+  // A large file is parsed in slices; the document shows what was read and grows as the rest is parsed.
+  return show(services, session);
+}
+
+async function show(services: CommandServices, session: LogSession): Promise<LiveLogDocument> {
+  try {
+    return await services.logEditor.open(session, { ownsSession: true });
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+}
+
+type Source = { kind: 'file'; uri: vscode.Uri } | { kind: 'follow'; target: FollowTarget };
+
+interface SourcePick extends vscode.QuickPickItem {
+  readonly context?: string;
+  readonly file?: true;
+}
+
+/** A context (then one of its gateway Deployments) or a saved file; straight to the file dialog without a kubeconfig. */
+async function pickSource(services: CommandServices): Promise<Source | undefined> {
+  const summary = services.kubeconfig.exists() ? await services.kubeconfig.read() : undefined;
+  const contexts = summary?.ok ? summary.value.contexts : [];
+  let context: string | undefined;
+  if (contexts.length > 0 && summary?.ok) {
+    const current = summary.value.currentContext;
+    const items: SourcePick[] = [
+      ...contexts.map((c) => ({ label: c.name, description: [c.name === current ? 'current' : undefined, c.cluster].filter(Boolean).join(' · '), context: c.name })),
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      { label: '$(go-to-file) Open a saved log file…', file: true as const },
+    ];
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Open Gateway Logs in Editor',
+      placeHolder: 'The cluster context the gateway runs in, or a saved log file',
+    });
+    if (!picked) return undefined;
+    context = picked.context;
+  }
+  if (context === undefined) {
+    const files = await vscode.window.showOpenDialog({
+      title: 'Open a gateway log file in the editor',
+      openLabel: 'Open in Editor',
+      canSelectMany: false,
+      filters: { 'Log files': ['log', 'txt', 'json', 'jsonl', 'apimlog'], 'All files': ['*'] },
+    });
+    return files?.[0] ? { kind: 'file', uri: files[0] } : undefined;
+  }
+  const deployments = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Looking for gateway Deployments in ${context}`, cancellable: true },
+    async (_progress, token) => {
+      const controller = new AbortController();
+      const stop = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await listGatewayDeployments(await services.kubernetes.forContext(context), controller.signal);
+      } finally {
+        stop.dispose();
+      }
+    },
+  );
+  if (deployments.length === 0) throw new Error(`No gateway Deployment (image …/azure-api-management/gateway) in ${context}`);
+  const picked = await vscode.window.showQuickPick(
+    deployments.map((d) => ({ label: d.name, description: d.namespace, detail: `${d.ready}/${d.replicas} ready · ${d.image}`, deployment: d })),
+    { title: `Open Gateway Logs in Editor: gateway in ${context}`, placeHolder: 'Every pod of the Deployment is followed' },
+  );
+  return picked ? { kind: 'follow', target: { context, namespace: picked.deployment.namespace, deployment: picked.deployment.name } } : undefined;
+}
