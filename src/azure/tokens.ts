@@ -1,0 +1,86 @@
+// Gateway tokens and configuration endpoints. A token is a secret: it lives in a GatewayToken whose string and JSON
+// forms are a placeholder, so a token that slips into a log line, an error or a message shows as `[gateway token]`.
+// The only way to the value is `reveal()`, called where the value must go (clipboard, protected setting).
+// No `vscode` import.
+
+export type GatewayKeyType = 'primary' | 'secondary';
+
+export class GatewayToken {
+  readonly #value: string;
+  readonly gatewayName: string;
+  readonly keyType: GatewayKeyType;
+  /** When the token stops working (from ARM's request; the token carries the same instant). */
+  readonly expiry: Date;
+
+  constructor(value: string, gatewayName: string, keyType: GatewayKeyType, expiry: Date) {
+    this.#value = value;
+    this.gatewayName = gatewayName;
+    this.keyType = keyType;
+    this.expiry = expiry;
+  }
+
+  /** The raw token as ARM returned it (`<gatewayId>&<yyyyMMddHHmm>&<signature>`, no prefix). */
+  reveal(): string {
+    return this.#value;
+  }
+
+  /** What a gateway's configuration expects: `GatewayKey <token>`. */
+  revealForGatewayConfig(): string {
+    return `GatewayKey ${this.#value}`;
+  }
+
+  toString(): string {
+    return '[gateway token]';
+  }
+
+  toJSON(): string {
+    return '[gateway token]';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[gateway token]';
+  }
+}
+
+/**
+ * The expiry inside a token (`<gatewayId>&yyyyMMddHHmm&<signature>`, UTC), with or without the `GatewayKey ` prefix.
+ * Undefined when the text is not shaped like a token.
+ */
+export function tokenExpiry(token: string): Date | undefined {
+  const m = /(?:^|\s)[^&\s]+&(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})&\S+$/.exec(token.trim());
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
+}
+
+/** "in 29 days", "in 5 hours", "expired 2 days ago". */
+export function describeExpiry(expiry: Date, now: Date): string {
+  const ms = expiry.getTime() - now.getTime();
+  const abs = Math.abs(ms);
+  const hours = abs / 3_600_000;
+  const amount = hours >= 48 ? `${Math.floor(hours / 24)} days` : hours >= 1 ? `${Math.floor(hours)} hour${Math.floor(hours) === 1 ? '' : 's'}` : `${Math.max(1, Math.floor(abs / 60_000))} min`;
+  return ms >= 0 ? `expires in ${amount}` : `expired ${amount} ago`;
+}
+
+/**
+ * The v2 configuration endpoint of an APIM service: `https://<name>.configuration.<domain>`, where the domain is
+ * the one of its management API URL (`<name>.management.azure-api.net` → `azure-api.net`; sovereign clouds use
+ * `azure-api.us` / `azure-api.cn`). The v1 `…management…/subscriptions/…` endpoint lost support in October 2023.
+ */
+export function configurationEndpoint(service: { name: string; managementApiUrl?: string | undefined }): string {
+  const fallback = `https://${service.name}.configuration.azure-api.net`;
+  if (!service.managementApiUrl) return fallback;
+  try {
+    const host = new URL(service.managementApiUrl).hostname;
+    const m = /^[^.]+\.management\.(.+)$/i.exec(host);
+    return m ? `https://${service.name}.configuration.${m[1]}` : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The retired v1 endpoint shape, for warnings about existing deployments. */
+export function isV1ConfigurationEndpoint(endpoint: string): boolean {
+  return /\.management\.azure-api\.(net|us|cn)\/subscriptions\//i.test(endpoint);
+}

@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../constants.ts';
+import { createGatewayWizard, type CreateGatewayContext } from '../../wizards/createGateway.ts';
+import { runWizard } from '../../wizards/wizard.ts';
+import type { CommandDefinition } from '../types.ts';
+import { serviceTarget } from './targets.ts';
+
+/** Create Self-Hosted Gateway: from an APIM service (tree or Azure Resources explorer) or the palette. */
+export const createGateway: CommandDefinition = {
+  id: Commands.createGateway,
+  run: async (services, arg) => {
+    const service = serviceTarget(arg);
+    const azure = services.azure;
+    const context: CreateGatewayContext = service ? { serviceId: service.id, serviceName: service.name } : {};
+    await runWizard(createGatewayWizard(azure.data(), azure.account), context, azure.prompter.get());
+    const created = context.created;
+    if (!created) return undefined;
+    services.log.info(`created gateway ${created.id}`);
+    azure.refreshResources(created.serviceId);
+    void vscode.window.showInformationMessage(`Created self-hosted gateway ${created.name} in ${context.serviceName ?? created.serviceId}.`, 'Deploy to Arc Cluster…', 'Generate Token…').then((choice) => {
+      if (choice === 'Deploy to Arc Cluster…') void vscode.commands.executeCommand(Commands.deployGatewayToArc, undefined, { gatewayId: created.id });
+      else if (choice === 'Generate Token…') void vscode.commands.executeCommand(Commands.generateGatewayToken, { armId: created.id });
+    });
+    return created;
+  },
+};

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import { gatewayApisWizard, type GatewayApisContext } from '../../wizards/gatewayApis.ts';
+import { runWizard } from '../../wizards/wizard.ts';
+import type { CommandServices } from '../types.ts';
+import { apiNameOf, gatewayTarget, serviceTarget } from './targets.ts';
+
+/** Shared by Assign APIs and Remove APIs: the target, the wizard, the refresh and the message. */
+export async function runGatewayApis(services: CommandServices, arg: unknown, mode: 'assign' | 'remove'): Promise<string[] | undefined> {
+  const azure = services.azure;
+  const gateway = gatewayTarget(arg);
+  const service = gateway ? undefined : serviceTarget(arg);
+  const context: GatewayApisContext = gateway
+    ? { gatewayId: gateway.id, gatewayName: gateway.name, serviceId: gateway.service.id, ...(apiNameOf(arg) ? { preselected: apiNameOf(arg) } : {}) }
+    : service
+      ? { serviceId: service.id }
+      : {};
+  try {
+    await runWizard(gatewayApisWizard(azure.data(), azure.account, mode), context, azure.prompter.get());
+  } finally {
+    if (context.done && context.done.length > 0 && context.gatewayId) azure.refreshResources(context.gatewayId);
+  }
+  const done = context.done ?? [];
+  void vscode.window.showInformationMessage(
+    mode === 'assign'
+      ? `Assigned ${done.join(', ')} to gateway ${context.gatewayName ?? ''}. The gateway picks it up at its next configuration poll (about 10 s).`
+      : `Removed ${done.join(', ')} from gateway ${context.gatewayName ?? ''}.`,
+  );
+  return done;
+}
+

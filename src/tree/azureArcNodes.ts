@@ -1,0 +1,241 @@
+// Arc side of the Azure tree: an Arc-enabled cluster → its API Management gateway extension(s) → the gateway's pods
+// (live) and Service, read from the cluster through the kubeconfig context that plays it. The pods and Service are
+// the Kubernetes side's own nodes (gatewayNodes.ts), so they behave the same in both halves of the tree.
+import * as vscode from 'vscode';
+import { describeSettingStyle, isGatewayExtensionType, serviceTypeOf, settingStyleOf } from '../azure/gatewayExtension.ts';
+import type { ArcClusterInfo, ClusterExtensionInfo } from '../azure/models.ts';
+import { describeExpiry } from '../azure/tokens.ts';
+import { Commands, ContextValues } from '../constants.ts';
+import { apiStatus, type KubeContextClient } from '../kubernetes/client.ts';
+import { describeClusterError } from '../kubernetes/discovery.ts';
+import { describeGatewayDeployment } from '../kubernetes/gateways.ts';
+import type { KubeDeployment } from '../kubernetes/types.ts';
+import type { FollowTarget } from '../logs/followSession.ts';
+import { actionNode, dataOrThrow, errorNode, type ArmNode, type AzureTreeContext } from './azureBase.ts';
+import { GatewayDeploymentNode } from './gatewayNodes.ts';
+import { MessageNode, type TreeNode } from './items.ts';
+import { matchKubeContext } from '../azure/kubeContexts.ts';
+
+export class ArcClusterNode implements ArmNode {
+  readonly id: string;
+  readonly armId: string;
+  readonly parent: TreeNode | undefined;
+  readonly cluster: ArcClusterInfo;
+  private readonly tree: AzureTreeContext;
+  private extensions: Promise<GatewayExtensionNode[]> | undefined;
+  private readonly nodes = new Map<string, GatewayExtensionNode>();
+
+  constructor(tree: AzureTreeContext, parent: TreeNode | undefined, cluster: ArcClusterInfo) {
+    this.tree = tree;
+    this.parent = parent;
+    this.cluster = cluster;
+    this.armId = cluster.id;
+    this.id = `azure/arc:${cluster.id.toLowerCase()}`;
+  }
+
+  get name(): string {
+    return this.cluster.name;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const c = this.cluster;
+    const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.contextValue = ContextValues.azureArcCluster;
+    const connected = c.connectivityStatus === 'Connected';
+    item.iconPath = new vscode.ThemeIcon('server-environment', connected ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('disabledForeground'));
+    item.description = [c.connectivityStatus ?? 'unknown', c.kubernetesVersion ? `v${c.kubernetesVersion}` : undefined, c.distribution].filter(Boolean).join(' · ');
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${c.name}** — Azure Arc-enabled Kubernetes\n\n`);
+    tooltip.appendMarkdown(`Resource group \`${c.resourceGroup}\` · ${c.location}\n\n`);
+    tooltip.appendMarkdown(`Connectivity: ${c.connectivityStatus ?? 'unknown'}${c.lastConnectivityTime ? ` (last contact ${c.lastConnectivityTime.toISOString()})` : ''}\n\n`);
+    tooltip.appendMarkdown(`Kubernetes ${c.kubernetesVersion ?? '?'} · ${c.distribution ?? '?'} on ${c.infrastructure ?? '?'} · ${c.totalNodeCount ?? '?'} nodes · agent ${c.agentVersion ?? '?'}`);
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    let nodes: GatewayExtensionNode[];
+    try {
+      nodes = await this.extensionNodes();
+    } catch (error) {
+      return [errorNode(this.id, error)];
+    }
+    const children: TreeNode[] = [];
+    if (this.cluster.connectivityStatus !== 'Connected') {
+      children.push(new MessageNode(this.id, `The cluster is ${this.cluster.connectivityStatus ?? 'not connected'}: Arc cannot install or report extensions until its agents reconnect`, 'info'));
+    }
+    if (nodes.length === 0) {
+      children.push(new MessageNode(this.id, 'No API Management gateway extension', 'empty'));
+      children.push(actionNode(this.id, 'Deploy APIM Gateway…', Commands.deployGatewayToArc, this));
+    }
+    return [...children, ...nodes];
+  }
+
+  /** The gateway extensions, loaded once until refreshed; the same node objects across calls. */
+  extensionNodes(): Promise<GatewayExtensionNode[]> {
+    this.extensions ??= dataOrThrow(this.tree)
+      .listClusterExtensions(this.cluster.id)
+      .then((list) => {
+        const gateways = list.filter((e) => isGatewayExtensionType(e.extensionType)).sort((a, b) => a.name.localeCompare(b.name));
+        const keep = new Set(gateways.map((e) => e.id.toLowerCase()));
+        for (const key of [...this.nodes.keys()]) if (!keep.has(key)) this.nodes.delete(key);
+        return gateways.map((e) => {
+          let node = this.nodes.get(e.id.toLowerCase());
+          if (node) node.update(e);
+          else {
+            node = new GatewayExtensionNode(this.tree, this, e);
+            this.nodes.set(e.id.toLowerCase(), node);
+          }
+          return node;
+        });
+      });
+    const pending = this.extensions;
+    pending.catch(() => {
+      if (this.extensions === pending) this.extensions = undefined;
+    });
+    return pending;
+  }
+
+  /** Extension nodes made so far, without loading anything. */
+  knownChildren(): GatewayExtensionNode[] {
+    return [...this.nodes.values()];
+  }
+
+  invalidate(): void {
+    this.extensions = undefined;
+    // Extension nodes stay (their live pod watches are the provider's to dispose when they leave the tree); their
+    // data is replaced on the next load.
+    for (const node of this.nodes.values()) node.invalidate();
+  }
+}
+
+/**
+ * The Microsoft.ApiManagement.Gateway extension on a cluster: ARM's view (provisioning state, version, settings,
+ * statuses) and, through the matching kubeconfig context, the gateway's own pods and Service.
+ */
+export class GatewayExtensionNode implements ArmNode {
+  readonly id: string;
+  readonly armId: string;
+  readonly parent: ArcClusterNode;
+  private info: ClusterExtensionInfo;
+  private readonly tree: AzureTreeContext;
+  private deployment: GatewayDeploymentNode | undefined;
+  private context: string | undefined;
+
+  constructor(tree: AzureTreeContext, parent: ArcClusterNode, info: ClusterExtensionInfo) {
+    this.tree = tree;
+    this.parent = parent;
+    this.info = info;
+    this.armId = info.id;
+    this.id = `azure/ext:${info.id.toLowerCase()}`;
+  }
+
+  get extension(): ClusterExtensionInfo {
+    return this.info;
+  }
+
+  get clusterName(): string {
+    return this.parent.name;
+  }
+
+  /** For "Tail Gateway Logs": known once the cluster's kubeconfig context is. */
+  get followTarget(): FollowTarget | undefined {
+    return this.context && this.info.namespace ? { context: this.context, namespace: this.info.namespace, deployment: this.info.name } : undefined;
+  }
+
+  update(info: ClusterExtensionInfo): void {
+    this.info = info;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const e = this.info;
+    const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.contextValue = ContextValues.azureGatewayExtension;
+    const state = e.provisioningState ?? 'Unknown';
+    item.iconPath =
+      state === 'Succeeded'
+        ? new vscode.ThemeIcon('extensions', new vscode.ThemeColor('testing.iconPassed'))
+        : state === 'Failed' || state === 'Canceled'
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+          : new vscode.ThemeIcon('loading~spin');
+    const style = settingStyleOf(e.configurationSettings);
+    item.description = [state, e.version ? `v${e.version}` : undefined, serviceTypeOf(e.configurationSettings), style === 'legacy' ? '2021 settings' : style === 'current' ? 'current settings' : 'no endpoint setting']
+      .filter(Boolean)
+      .join(' · ');
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${e.name}** — ${e.extensionType ?? 'extension'} on ${this.clusterName}\n\n`);
+    tooltip.appendMarkdown(`Provisioning state: ${state}${e.version ? ` · version ${e.version}` : ''}${e.releaseTrain ? ` · release train ${e.releaseTrain}` : ''}\n\n`);
+    tooltip.appendMarkdown(`Namespace \`${e.namespace ?? '?'}\` · Service type ${serviceTypeOf(e.configurationSettings)}\n\n`);
+    tooltip.appendMarkdown(`Settings: ${describeSettingStyle(style)}\n\n`);
+    const record = this.tree.records.deploymentOfExtension(e.id);
+    if (record) tooltip.appendMarkdown(`Token (${record.keyType} key) ${describeExpiry(new Date(record.tokenExpiry), this.tree.now())}\n\n`);
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  async getChildren(): Promise<TreeNode[]> {
+    const e = this.info;
+    const nodes: TreeNode[] = [];
+    if (e.provisioningState && e.provisioningState !== 'Succeeded') {
+      nodes.push(new MessageNode(this.id, `ARM: ${e.provisioningState}`, e.provisioningState === 'Failed' || e.provisioningState === 'Canceled' ? 'error' : 'info'));
+    }
+    for (const status of e.statuses) {
+      if (status.level === 'Information' && e.provisioningState === 'Succeeded') continue;
+      nodes.push(new MessageNode(this.id, `${status.code ?? status.displayStatus ?? 'Status'}: ${status.message ?? ''}`, status.level === 'Error' ? 'error' : 'info'));
+    }
+    if (e.errorInfo) nodes.push(new MessageNode(this.id, `${e.errorInfo.code ?? 'Error'}: ${e.errorInfo.message ?? ''}`, 'error'));
+    if (!e.namespace) return [...nodes, new MessageNode(this.id, 'The extension names no namespace', 'empty')];
+
+    const context = await this.resolveContext();
+    if (!context.ok) return [...nodes, context.node];
+    this.context = context.name;
+    if (!this.deployment) {
+      let client: KubeContextClient;
+      let found: KubeDeployment;
+      try {
+        client = await this.tree.kube.forContext(context.name);
+        found = await client.getJson<KubeDeployment>(`/apis/apps/v1/namespaces/${encodeURIComponent(e.namespace)}/deployments/${encodeURIComponent(e.name)}`);
+      } catch (error) {
+        if (apiStatus(error) === 404) {
+          return [...nodes, new MessageNode(this.id, `No Deployment ${e.name} in namespace ${e.namespace} (${context.name}) yet`, 'empty')];
+        }
+        return [...nodes, new MessageNode(this.id, describeClusterError(context.name, error), 'error')];
+      }
+      const info = describeGatewayDeployment(found);
+      if (!info) return [...nodes, new MessageNode(this.id, `Deployment ${e.name} in ${e.namespace} does not run the gateway image`, 'info')];
+      // The Deployment node watches pods and redraws itself; here it redraws this node, whose children they are.
+      this.deployment = new GatewayDeploymentNode({ kube: this.tree.kube, log: this.tree.log, redraw: () => this.tree.redraw(this) }, client, this.id, context.name, info);
+    }
+    return [...nodes, ...(await this.deployment.getChildren())];
+  }
+
+  /** The kubeconfig context for this cluster: remembered, else one named like it, else an item asking for it. */
+  private async resolveContext(): Promise<{ ok: true; name: string } | { ok: false; node: TreeNode }> {
+    const cluster = this.parent.cluster;
+    const summary = await this.tree.kubeconfig.read();
+    const contexts = summary.ok ? summary.value.contexts : [];
+    const name = matchKubeContext(cluster.name, contexts, this.tree.records.kubeContextFor(cluster.id));
+    if (name) return { ok: true, name };
+    const why = summary.ok ? `No kubeconfig context is named ${cluster.name}` : summary.error;
+    return { ok: false, node: new MessageNode(this.id, `${why}: choose the context for this cluster…`, 'info', { command: Commands.azureChooseKubeContext, title: 'Choose Kubernetes Context', arguments: [this.parent] }) };
+  }
+
+  invalidate(): void {
+    this.stop();
+  }
+
+  collapsed(): void {
+    this.deployment?.collapsed();
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    this.deployment?.dispose();
+    this.deployment = undefined;
+  }
+}

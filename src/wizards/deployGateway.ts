@@ -1,0 +1,263 @@
+// "Deploy Gateway to Arc Cluster" — the seed blog's `az k8s-extension create`, done right: an Arc cluster, an APIM
+// service, an existing or new self-hosted gateway, the extension's name and namespace, Service type, release train,
+// log format and setting names (current or 2021). A token is minted for the gateway and goes ONLY into the
+// extension's protected settings as `GatewayKey <token>`; ARM installs the chart while the cluster's pods are
+// watched; a failed install is reported with the extension's own statuses and errorInfo.
+import type { AzureAccount } from '../azure/account.ts';
+import { apimGatewayId, arcExtensionId } from '../azure/armIds.ts';
+import type { AzureData } from '../azure/armService.ts';
+import { buildGatewayExtension, defaultExtensionName, LOG_FORMATS, SERVICE_TYPES, SETTING_NAMES, type LogFormat, type ServiceType, type SettingStyle } from '../azure/gatewayExtension.ts';
+import type { ClusterExtensionInfo } from '../azure/models.ts';
+import { configurationEndpoint } from '../azure/tokens.ts';
+import { checkExtensionName, checkGatewayId, checkLocationName, checkNamespace, checkReleaseTrain, checkTokenDays, firstProblem } from '../azure/validation.ts';
+import type { DisposableLike } from '../util/disposable.ts';
+import { redact } from '../util/redact.ts';
+import { expiryAfterDays, promptTokenDays } from './generateToken.ts';
+import { NEW_GATEWAY, pickApimService, pickArcCluster, pickGateway } from './pickers.ts';
+import type { PickItem } from './prompter.ts';
+import { InvalidInputError, type WizardDefinition } from './wizard.ts';
+
+export interface DeployContext {
+  clusterId?: string;
+  clusterName?: string;
+  serviceId?: string;
+  serviceName?: string;
+  managementApiUrl?: string;
+  gatewayId?: string;
+  gatewayName?: string;
+  /** A new gateway is made first (its name is `gatewayName`). */
+  createGateway?: boolean;
+  gatewayLocation?: string;
+  extensionName?: string;
+  namespace?: string;
+  serviceType?: ServiceType;
+  releaseTrain?: string;
+  logFormat?: LogFormat;
+  style?: SettingStyle;
+  tokenDays?: number;
+  /** Results. */
+  extension?: ClusterExtensionInfo;
+  tokenExpiry?: Date;
+}
+
+export interface DeployDependencies {
+  readonly data: AzureData;
+  readonly account: AzureAccount;
+  now(): Date;
+  /** Watches the release's pods while ARM works (undefined when no kubeconfig context plays the cluster). */
+  watchPods?(clusterId: string, clusterName: string, namespace: string, release: string, report: (text: string) => void): Promise<DisposableLike | undefined>;
+  /** Called once the token is in the extension's request: what is remembered about it (expiry, never the value). */
+  recorded?(context: DeployContext): Promise<void>;
+}
+
+export const DEPLOY_TITLE = 'Deploy Gateway to Arc Cluster';
+export const DEFAULT_NAMESPACE = 'apim';
+export const RELEASE_TRAINS = ['stable', 'preview'] as const;
+
+export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<DeployContext> {
+  const { data, account } = deps;
+  const title = DEPLOY_TITLE;
+  return {
+    title,
+    prompts: [
+      {
+        shouldPrompt: (c) => c.clusterId === undefined,
+        prompt: async (c, p, position) => {
+          const cluster = await pickArcCluster(p, data, account, title, position);
+          c.clusterId = cluster.id;
+          c.clusterName = cluster.name;
+        },
+      },
+      {
+        shouldPrompt: (c) => c.serviceId === undefined,
+        prompt: async (c, p, position) => {
+          const service = await pickApimService(p, data, account, title, position);
+          c.serviceId = service.id;
+          c.serviceName = service.name;
+          c.managementApiUrl = service.managementApiUrl;
+        },
+      },
+      {
+        shouldPrompt: (c) => c.gatewayId === undefined && !c.createGateway,
+        prompt: async (c, p, position) => {
+          const gateway = await pickGateway(p, data, c.serviceId ?? '', title, position, { allowNew: true });
+          if (gateway === NEW_GATEWAY) c.createGateway = true;
+          else {
+            c.gatewayId = gateway.id;
+            c.gatewayName = gateway.name;
+          }
+        },
+      },
+      {
+        shouldPrompt: (c) => c.createGateway === true,
+        prompt: async (c, p, position) => {
+          c.gatewayName = await p.input({ id: 'gatewayName', title, prompt: 'Name of the new gateway (at most 80 characters, none of * # & + : < > ?)', value: c.clusterName ? `${c.clusterName}-gateway`.slice(0, 80) : '', validate: checkGatewayId, ...position });
+          c.gatewayId = apimGatewayId({ id: c.serviceId ?? '' }, c.gatewayName);
+        },
+      },
+      {
+        shouldPrompt: (c) => c.createGateway === true,
+        prompt: async (c, p, position) => {
+          c.gatewayLocation = await p.input({ id: 'locationName', title, prompt: 'Location name of the new gateway (its logs report it as the region)', value: c.clusterName ?? '', validate: checkLocationName, ...position });
+        },
+      },
+      {
+        prompt: async (c, p, position) => {
+          c.extensionName = await p.input({ id: 'extensionName', title, prompt: 'Extension name (the Helm release: lower-case, at most 53 characters)', value: c.extensionName ?? defaultExtensionName(c.clusterName ?? 'gateway'), validate: checkExtensionName, ...position });
+        },
+      },
+      {
+        prompt: async (c, p, position) => {
+          c.namespace = await p.input({ id: 'namespace', title, prompt: 'Kubernetes namespace for the gateway (created if missing; a DNS-1123 label)', value: c.namespace ?? DEFAULT_NAMESPACE, validate: checkNamespace, ...position });
+        },
+      },
+      {
+        prompt: async (c, p, position) => {
+          const items: PickItem<ServiceType>[] = SERVICE_TYPES.map((t) => ({
+            label: t,
+            description: t === 'ClusterIP' ? 'Inside the cluster only (the chart\'s default)' : t === 'LoadBalancer' ? 'An external address from the cluster\'s load balancer' : 'A port on every node',
+            value: t,
+          }));
+          c.serviceType = await p.pick({ id: 'serviceType', title, placeholder: 'Kubernetes Service type in front of the gateway', items, emptyMessage: '', ...position });
+        },
+      },
+      {
+        prompt: async (c, p, position) => {
+          const items: PickItem<string>[] = RELEASE_TRAINS.map((t) => ({ label: t, description: t === 'stable' ? 'Generally available versions' : 'Preview versions (the 2021 blog used this)', value: t }));
+          c.releaseTrain = await p.pick({ id: 'releaseTrain', title, placeholder: 'Release train', items, emptyMessage: '', ...position });
+        },
+      },
+      {
+        prompt: async (c, p, position) => {
+          const items: PickItem<LogFormat>[] = LOG_FORMATS.map((f) => ({ label: f, description: f === 'text' ? 'Plain text (the default)' : f === 'json' ? 'One JSON object per line' : 'No logs to stdout', value: f }));
+          c.logFormat = await p.pick({ id: 'logFormat', title, placeholder: 'Gateway log format (telemetry.logs.std)', items, emptyMessage: '', ...position });
+        },
+      },
+      {
+        prompt: async (c, p, position) => {
+          const items: PickItem<SettingStyle>[] = [
+            { label: 'Current setting names', description: `${SETTING_NAMES.current.endpoint}, ${SETTING_NAMES.current.token}, ${SETTING_NAMES.current.serviceType}`, value: 'current' },
+            { label: '2021 setting names', description: `${SETTING_NAMES.legacy.endpoint}, ${SETTING_NAMES.legacy.token}, ${SETTING_NAMES.legacy.serviceType} (the seed blog's preview)`, value: 'legacy' },
+          ];
+          c.style = await p.pick({ id: 'settingNames', title, placeholder: 'Extension setting names', items, emptyMessage: '', ...position });
+        },
+      },
+      {
+        prompt: async (c, p, position) => {
+          c.tokenDays = await promptTokenDays(p, title, position);
+        },
+      },
+    ],
+    check: (c) => {
+      if (!c.clusterId) return 'No Arc-enabled cluster was chosen.';
+      if (!c.serviceId) return 'No API Management service was chosen.';
+      if (!c.gatewayId || !c.gatewayName) return 'No gateway was chosen.';
+      return firstProblem(
+        c.createGateway ? checkGatewayId(c.gatewayName) : undefined,
+        c.createGateway ? checkLocationName(c.gatewayLocation ?? '') : undefined,
+        checkExtensionName(c.extensionName ?? ''),
+        checkNamespace(c.namespace ?? ''),
+        c.serviceType && SERVICE_TYPES.includes(c.serviceType) ? undefined : 'The Service type must be ClusterIP, LoadBalancer or NodePort.',
+        checkReleaseTrain(c.releaseTrain ?? ''),
+        c.logFormat && LOG_FORMATS.includes(c.logFormat) ? undefined : 'The log format must be text, json or none.',
+        c.style === 'current' || c.style === 'legacy' ? undefined : 'The setting names must be current or 2021.',
+        checkTokenDays(String(c.tokenDays ?? '')),
+      );
+    },
+    execute: [
+      {
+        title: 'Checking the cluster, the service and the names',
+        execute: async (c, _progress, signal) => {
+          const extensionId = arcExtensionId({ id: c.clusterId ?? '' }, c.extensionName ?? '');
+          const [cluster, existing, service, gateway] = await Promise.all([
+            data.getArcCluster(c.clusterId ?? '', { signal }),
+            data.getClusterExtension(extensionId, { signal }),
+            c.managementApiUrl ? undefined : data.getApimService(c.serviceId ?? '', { signal }),
+            data.getGateway(c.gatewayId ?? '', { signal }),
+          ]);
+          c.clusterName = cluster.name;
+          if (cluster.connectivityStatus !== 'Connected') {
+            throw new InvalidInputError(`Cluster ${cluster.name} is ${cluster.connectivityStatus ?? 'not connected'}: Arc can only install extensions on a Connected cluster.`);
+          }
+          if (existing) {
+            throw new InvalidInputError(`Cluster ${cluster.name} already has an extension named ${existing.name} (${existing.provisioningState ?? 'unknown state'}): choose another name, or uninstall it first. Nothing was changed.`);
+          }
+          if (service) {
+            c.serviceName = service.name;
+            c.managementApiUrl = service.managementApiUrl;
+          }
+          if (c.createGateway && gateway) throw new InvalidInputError(`A gateway named ${gateway.name} already exists in ${c.serviceName ?? 'the service'}: pick it as an existing gateway, or choose another name.`);
+          if (!c.createGateway && !gateway) throw new InvalidInputError(`Gateway ${c.gatewayName} no longer exists in ${c.serviceName ?? 'the service'}.`);
+        },
+      },
+      {
+        title: 'Creating the gateway',
+        shouldExecute: (c) => c.createGateway === true,
+        execute: async (c, _progress, signal) => {
+          await data.createGateway(c.serviceId ?? '', c.gatewayName ?? '', { name: c.gatewayLocation ?? '' }, `Deployed to Arc cluster ${c.clusterName ?? ''}`, { signal });
+        },
+      },
+      {
+        title: 'Installing the gateway extension',
+        execute: async (c, progress, signal) => {
+          const expiry = expiryAfterDays(deps.now(), c.tokenDays ?? 30);
+          progress.report('minting a gateway token');
+          const token = await data.generateGatewayToken(c.gatewayId ?? '', 'primary', expiry, { signal });
+          c.tokenExpiry = expiry;
+          const { body, protectedSettingName } = buildGatewayExtension({
+            namespace: c.namespace ?? DEFAULT_NAMESPACE,
+            releaseTrain: c.releaseTrain ?? 'stable',
+            style: c.style ?? 'current',
+            serviceType: c.serviceType ?? 'ClusterIP',
+            logFormat: c.logFormat ?? 'text',
+            configurationEndpoint: configurationEndpoint({ name: c.serviceName ?? '', managementApiUrl: c.managementApiUrl }),
+          });
+          await deps.recorded?.(c);
+          let arm = 'submitted';
+          let pods = '';
+          const show = (): void => progress.report(`ARM ${arm}${pods ? ` · ${pods}` : ''}`);
+          let watch: DisposableLike | undefined;
+          try {
+            watch = await deps.watchPods?.(c.clusterId ?? '', c.clusterName ?? '', c.namespace ?? DEFAULT_NAMESPACE, c.extensionName ?? '', (text) => {
+              pods = text;
+              show();
+            }).catch(() => undefined);
+            show();
+            c.extension = await data.installGatewayExtension(c.clusterId ?? '', c.extensionName ?? '', body, protectedSettingName, token, {
+              signal,
+              onStatus: (status) => {
+                arm = status;
+                show();
+              },
+            });
+          } catch (error) {
+            if (signal.aborted) throw error;
+            throw await describeFailure(data, c, error);
+          } finally {
+            watch?.dispose();
+          }
+        },
+      },
+    ],
+  };
+}
+
+/** A failed install, told with what the extension itself reports (provisioning state, statuses, errorInfo). */
+async function describeFailure(data: AzureData, c: DeployContext, error: unknown): Promise<Error> {
+  const message = error instanceof Error ? error.message : String(error);
+  let extension: ClusterExtensionInfo | undefined;
+  try {
+    extension = await data.getClusterExtension(arcExtensionId({ id: c.clusterId ?? '' }, c.extensionName ?? ''));
+  } catch {
+    extension = undefined;
+  }
+  const parts = [`Installing ${c.extensionName ?? 'the extension'} on ${c.clusterName ?? 'the cluster'} failed: ${message}`];
+  if (extension) {
+    parts.push(`Extension state: ${extension.provisioningState ?? 'unknown'}.`);
+    if (extension.errorInfo) parts.push(`errorInfo ${extension.errorInfo.code ?? ''}: ${extension.errorInfo.message ?? ''}`);
+    for (const s of extension.statuses) parts.push(`Status ${s.code ?? ''} (${s.level ?? ''}): ${s.message ?? ''}`);
+  }
+  const failure = new Error(redact(parts.join('\n')), { cause: error });
+  failure.name = 'DeploymentFailedError';
+  return failure;
+}

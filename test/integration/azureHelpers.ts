@@ -1,0 +1,153 @@
+// Helpers for the Azure integration tests: scripted wizard answers (the wizards' UI behind the Prompter interface),
+// the sandbox's ARM request log and fault knobs, and the cluster behind it.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import * as vscode from 'vscode';
+import type { ConfirmOptions, InputOptions, PickItem, PickOptions, Prompter } from '../../src/wizards/prompter.ts';
+
+/** Use the box's pre-filled value. */
+export const DEFAULT = Symbol('default');
+
+/** An answer to a pick: an item label, its detail, or a test on the item. */
+export type PickAnswer = string | ((item: PickItem<unknown>) => boolean);
+export type Answer = string | typeof DEFAULT | boolean | PickAnswer | PickAnswer[];
+
+/**
+ * Answers questions by their id. A question without an answer is "dismissed" (vscode.CancellationError), as a user
+ * pressing Escape. An input that fails its validation is recorded in `refusals` and then dismissed: a user cannot
+ * get past an InputBox that shows a rule, so the wizard never sees the value.
+ */
+export class ScriptedPrompter implements Prompter {
+  readonly asked: string[] = [];
+  readonly refusals: Array<{ id: string; value: string; message: string }> = [];
+  private readonly answers: Record<string, Answer>;
+  private readonly onPrompt: ((id: string) => void | Promise<void>) | undefined;
+
+  /** `onPrompt` runs (and is awaited) when a question is asked, before it is answered. */
+  constructor(answers: Record<string, Answer>, onPrompt?: (id: string) => void | Promise<void>) {
+    this.answers = answers;
+    this.onPrompt = onPrompt;
+  }
+
+  private async ask(id: string): Promise<Answer | undefined> {
+    this.asked.push(id);
+    await this.onPrompt?.(id);
+    return this.answers[id];
+  }
+
+  async pick<T>(options: PickOptions<T>): Promise<T> {
+    const items = await options.items;
+    const answer = await this.ask(options.id);
+    if (answer === undefined) throw new vscode.CancellationError();
+    const found = items.find((item) => matches(item as PickItem<unknown>, answer as PickAnswer));
+    assert.ok(found, `${options.id}: no item matches ${String(answer)} among ${items.map((i) => i.label).join(', ')}`);
+    return found.value;
+  }
+
+  async pickMany<T>(options: PickOptions<T>): Promise<T[]> {
+    const items = await options.items;
+    const answer = await this.ask(options.id);
+    if (answer === undefined) throw new vscode.CancellationError();
+    const wanted = (Array.isArray(answer) ? answer : [answer]) as PickAnswer[];
+    return wanted.map((w) => {
+      const found = items.find((item) => matches(item as PickItem<unknown>, w));
+      assert.ok(found, `${options.id}: no item matches ${String(w)} among ${items.map((i) => i.label).join(', ')}`);
+      return found.value;
+    });
+  }
+
+  async input(options: InputOptions): Promise<string> {
+    const answer = await this.ask(options.id);
+    if (answer === undefined) throw new vscode.CancellationError();
+    const value = answer === DEFAULT ? (options.value ?? '') : String(answer);
+    const problem = options.validate(value);
+    if (problem !== undefined) {
+      this.refusals.push({ id: options.id, value, message: problem });
+      throw new vscode.CancellationError();
+    }
+    return value;
+  }
+
+  async confirm(options: ConfirmOptions): Promise<boolean> {
+    const answer = await this.ask(options.id);
+    return answer === true;
+  }
+}
+
+function matches(item: PickItem<unknown>, answer: PickAnswer): boolean {
+  if (typeof answer === 'function') return answer(item);
+  return item.label === answer || item.detail === answer;
+}
+
+export interface SandboxAzure {
+  armEndpoint: string;
+  armToken: string;
+  subscriptionId: string;
+  ca: Buffer;
+  kubeApi: string;
+  kubeToken: string;
+}
+
+export function sandboxAzure(): SandboxAzure {
+  const e = process.env;
+  assert.ok(e.ARC_APIM_SANDBOX_ARM_ENDPOINT && e.ARC_APIM_SANDBOX_ARM_TOKEN && e.ARC_APIM_SANDBOX_CA_FILE && e.ARC_APIM_SANDBOX_KUBE_API && e.ARC_APIM_SANDBOX_TOKEN, 'the runner passes the sandbox (ARC_APIM_SANDBOX_*)');
+  return {
+    armEndpoint: e.ARC_APIM_SANDBOX_ARM_ENDPOINT,
+    armToken: e.ARC_APIM_SANDBOX_ARM_TOKEN,
+    subscriptionId: e.ARC_APIM_SANDBOX_SUBSCRIPTION_ID ?? '',
+    ca: readFileSync(e.ARC_APIM_SANDBOX_CA_FILE),
+    kubeApi: e.ARC_APIM_SANDBOX_KUBE_API,
+    kubeToken: e.ARC_APIM_SANDBOX_TOKEN,
+  };
+}
+
+export function request(base: string, token: string, ca: Buffer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL(path, base), { method, ca, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** The ARM emulator's request log after `since` (no bodies, no secrets). */
+export async function armRequests(s: SandboxAzure, since: number): Promise<{ requests: Array<{ seq: number; method: string; path: string; status: number }>; last: number }> {
+  const res = await request(s.armEndpoint, s.armToken, s.ca, 'GET', `/sandbox/v1/arm-requests?since=${since}`);
+  assert.equal(res.status, 200, res.text);
+  return JSON.parse(res.text) as { requests: Array<{ seq: number; method: string; path: string; status: number }>; last: number };
+}
+
+export async function lastArmSeq(s: SandboxAzure): Promise<number> {
+  return (await armRequests(s, Number.MAX_SAFE_INTEGER)).last;
+}
+
+export async function armFault(s: SandboxAzure, name: string, body: unknown): Promise<void> {
+  const res = await request(s.armEndpoint, s.armToken, s.ca, 'POST', `/sandbox/v1/arm-faults/${name}`, body);
+  assert.equal(res.status, 200, res.text);
+}
+
+export async function kubeGet<T>(s: SandboxAzure, path: string): Promise<T> {
+  const res = await request(s.kubeApi, s.kubeToken, s.ca, 'GET', path);
+  assert.equal(res.status, 200, `${path}: ${res.text.slice(0, 300)}`);
+  return (path.includes('/log') ? res.text : JSON.parse(res.text)) as T;
+}
+
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
