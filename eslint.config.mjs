@@ -25,7 +25,16 @@ export default tseslint.config(
   },
   {
     // Pure modules: importing vscode here would make them untestable in plain Node and unusable in the webview.
-    files: ['src/gatewayLogs/**/*.ts', 'src/diagnosis/**/*.ts', 'src/contract/**/*.ts', 'src/kubernetes/kubeconfigFile.ts'],
+    files: [
+      'src/gatewayLogs/**/*.ts',
+      'src/diagnosis/**/*.ts',
+      'src/contract/**/*.ts',
+      'src/kubernetes/**/*.ts',
+      'src/logs/**/*.ts',
+      'src/editor/{explanations,hoverTargets,folding,documentModel,updatePump}.ts',
+      'src/panels/{gatewayLogsRows,gatewayLogsProvider}.ts',
+      'src/webview/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure module: no vscode import.' }] }] },
   },
   {

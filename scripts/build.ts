@@ -28,6 +28,45 @@ const common: esbuild.BuildOptions = {
   absWorkingDir: repoRoot,
 };
 
+/**
+ * @kubernetes/client-node (ESM, ~18 MB bundled with its dependencies) is loaded with `await import()` on the first
+ * cluster call. Bundled into extension.js it would still be parsed at every activation, so it gets a CJS bundle of
+ * its own, dist/kubernetes-sdk.js, and extension.js `require`s that file only when the import runs.
+ */
+const KUBERNETES_SDK = '@kubernetes/client-node';
+const kubernetesSdkOnDemand: esbuild.Plugin = {
+  name: 'kubernetes-sdk-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) =>
+      args.kind === 'dynamic-import'
+        ? { path: './kubernetes-sdk.js', external: true }
+        : { errors: [{ text: `${KUBERNETES_SDK} must be loaded with await import() (src/kubernetes/client.ts), not a static import` }] },
+    );
+  },
+};
+
+/**
+ * The Azure SDKs (arm-apimanagement alone is ~50 MB of sources) get the same treatment: src/azure/sdk.ts is the only
+ * module that imports them, it is loaded with `await import('./sdk.ts')` by src/azure/clientFactory.ts, and it is
+ * bundled on its own as dist/azure-sdk.js. A static import of an @azure package anywhere else would pull it into
+ * extension.js, so it fails the build (type-only imports are erased before esbuild resolves anything).
+ */
+const AZURE_SDK_ENTRY = 'src/azure/sdk.ts';
+const azureSdkOnDemand: esbuild.Plugin = {
+  name: 'azure-sdk-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /\/sdk\.ts$/ }, (args) => {
+      if (path.resolve(args.resolveDir, args.path) !== path.join(repoRoot, AZURE_SDK_ENTRY)) return undefined;
+      return args.kind === 'dynamic-import'
+        ? { path: './azure-sdk.js', external: true }
+        : { errors: [{ text: `${AZURE_SDK_ENTRY} must be loaded with await import() (src/azure/clientFactory.ts), not a static import` }] };
+    });
+    build.onResolve({ filter: /^@azure\// }, (args) => ({
+      errors: [{ text: `${args.path} must only be imported by ${AZURE_SDK_ENTRY} (loaded on demand); use \`import type\` elsewhere` }],
+    }));
+  },
+};
+
 const builds: esbuild.BuildOptions[] = [
   {
     ...common,
@@ -38,9 +77,31 @@ const builds: esbuild.BuildOptions[] = [
     // VS Code 1.100's extension host is Node 20; code-server 4.139 runs Node 24.
     target: 'node20',
     external: ['vscode'],
+    plugins: [kubernetesSdkOnDemand, azureSdkOnDemand],
+    // import() of the SDK becomes a plain require() of the sibling bundle, so Node's ESM loader is not involved.
+    supported: { 'dynamic-import': false },
     // First and last statements of the bundle, so activation can report the cost of evaluating its own code.
     banner: { js: 'globalThis.__arcApimLoadStart = performance.now();' },
     footer: { js: 'globalThis.__arcApimLoadEnd = performance.now();' },
+  },
+  {
+    ...common,
+    // No sourcemap: the SDK's own code is not ours to debug, and its map would double the package size.
+    sourcemap: false,
+    entryPoints: [{ in: KUBERNETES_SDK, out: 'kubernetes-sdk' }],
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    sourcemap: false,
+    entryPoints: [{ in: AZURE_SDK_ENTRY, out: 'azure-sdk' }],
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

@@ -52,6 +52,8 @@ try {
   server = await startCodeServer({
     vsix,
     env: sandbox.env,
+    // The sandbox is a custom cloud reached through the Azure CLI credential, whose `az` is the sandbox's stand-in.
+    settings: sandbox.settings,
     ...(values.port ? { port: Number(values.port) } : {}),
   });
   const ready = { url: server.url, workspace: server.folder, pid: process.pid, ...sandbox.info };

@@ -2,10 +2,16 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registry.ts';
 import type { CommandServices } from './commands/types.ts';
+import { createAzureSide, type AzureSide } from './azure/setup.ts';
 import { Settings, Views } from './constants.ts';
+import { LogEditorService } from './editor/logEditor.ts';
+import { createKubernetesClients, type KubernetesClients } from './kubernetes/client.ts';
 import { fileKubeconfigSource } from './kubernetes/kubeconfigSource.ts';
 import { createLogger } from './logging.ts';
+import { GatewayLogsPanels } from './panels/gatewayLogsPanel.ts';
+import { logsMaxEntries } from './panels/logSettings.ts';
 import { GatewaysTreeProvider } from './tree/gatewaysTreeProvider.ts';
+import type { TreeNode } from './tree/items.ts';
 import { KubernetesRootNode } from './tree/kubernetesNodes.ts';
 import { safeErrorMessage } from './util/errors.ts';
 
@@ -16,6 +22,12 @@ export interface ExtensionApi {
   /** Time spent evaluating the bundle before activate() was called. */
   readonly loadedInMs: number;
   readonly tree: GatewaysTreeProvider;
+  /** Cluster access: tests read `openRequests` to prove that closed views leave no request behind. */
+  readonly kubernetes: KubernetesClients;
+  /** Gateway logs in the text editor: tests open sessions through it and read what each document did. */
+  readonly logEditor: LogEditorService;
+  /** The Azure side: its tree root, remembered records, and scripted answers for the wizards (tests). */
+  readonly azure: Pick<AzureSide, 'root' | 'records' | 'usePrompter' | 'paths' | 'stateSnapshot'>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -28,23 +40,40 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   try {
     const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(Settings.section);
     const kubeconfig = fileKubeconfigSource(() => config().get<string>(Settings.kubeconfig));
-    const tree = new GatewaysTreeProvider(
-      () => (kubeconfig.exists() ? [new KubernetesRootNode(kubeconfig)] : []),
-      log.child('tree'),
+    // Creating the clients loads nothing: the Kubernetes SDK is imported on the first cluster call.
+    const kubernetes = createKubernetesClients(() => kubeconfig.paths());
+    const treeLog = log.child('tree');
+    // The Azure side reveals nodes in the view, which exists only once the tree it shows does.
+    const viewRef: { current?: vscode.TreeView<TreeNode> } = {};
+    const azure = createAzureSide({ context, log: log.child('azure'), kube: kubernetes, kubeconfig, tree: () => tree, view: () => viewRef.current });
+    const tree: GatewaysTreeProvider = new GatewaysTreeProvider(
+      () => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog })] : [])],
+      treeLog,
     );
-    context.subscriptions.push(tree, vscode.window.createTreeView(Views.gateways, { treeDataProvider: tree, showCollapseAll: true }));
+    const treeView = vscode.window.createTreeView(Views.gateways, { treeDataProvider: tree, showCollapseAll: true });
+    viewRef.current = treeView;
+    context.subscriptions.push(tree, treeView, tree.attach(treeView));
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(`${Settings.section}.${Settings.kubeconfig}`)) tree.refresh();
+        if (event.affectsConfiguration(`${Settings.section}.${Settings.kubeconfig}`)) {
+          kubernetes.reset();
+          tree.refresh();
+        }
       }),
     );
 
-    const services: CommandServices = { context, output, log, tree };
+    const logPanels = new GatewayLogsPanels(context.extensionUri, log.child('logs'));
+    context.subscriptions.push(logPanels);
+
+    const logEditor = new LogEditorService({ log: log.child('editor'), maxEntries: () => logsMaxEntries(log) });
+    context.subscriptions.push(logEditor);
+
+    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, logEditor, azure: azure.services };
     context.subscriptions.push(...registerCommands(services));
 
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms (bundle load ${loadedInMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-    return { activatedInMs, loadedInMs, tree };
+    return { activatedInMs, loadedInMs, tree, kubernetes, logEditor, azure };
   } catch (error) {
     // VS Code only logs activation failures to its own console; the user would see a silently dead view.
     log.error('activation failed', error);

@@ -1,11 +1,33 @@
 import * as vscode from 'vscode';
 import { safeErrorMessage } from '../util/errors.ts';
+import { openLogFile } from './openLogFile.ts';
+import { openLogsInEditor } from './openLogsInEditor.ts';
 import { refresh } from './refresh.ts';
 import { showLog } from './showLog.ts';
+import { tailGatewayLogs } from './tailGatewayLogs.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
+import { assignApis } from './azure/assignApis.ts';
+import { azureChooseKubeContext } from './azure/chooseKubeContext.ts';
+import { copyConfigurationEndpoint } from './azure/copyConfigurationEndpoint.ts';
+import { createGateway } from './azure/createGateway.ts';
+import { deleteGateway } from './azure/deleteGateway.ts';
+import { deployGatewayToArc } from './azure/deployGateway.ts';
+import { generateGatewayToken } from './azure/generateToken.ts';
+import { azureLoadMore } from './azure/loadMore.ts';
+import { removeApis } from './azure/removeApis.ts';
+import { azureSelectSubscriptions } from './azure/selectSubscriptions.ts';
+import { azureSignIn } from './azure/signIn.ts';
+import { azureTailArcGatewayLogs } from './azure/tailArcGatewayLogs.ts';
+import { uninstallGatewayExtension } from './azure/uninstallGatewayExtension.ts';
 
 /** The one table of commands. package.json's contributes.commands must list exactly these ids (a test checks). */
-export const commandTable: readonly CommandDefinition[] = [showLog, refresh];
+export const commandTable: readonly CommandDefinition[] = [
+  showLog, refresh, tailGatewayLogs, openLogFile, openLogsInEditor,
+  // Azure (src/commands/azure/)
+  azureSignIn, azureSelectSubscriptions, azureLoadMore, azureChooseKubeContext, azureTailArcGatewayLogs,
+  createGateway, generateGatewayToken, copyConfigurationEndpoint, deployGatewayToArc, assignApis, removeApis,
+  uninstallGatewayExtension, deleteGateway,
+];
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {
   return commandTable.map((command) =>

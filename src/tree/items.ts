@@ -4,8 +4,16 @@ import { ContextValues } from '../constants.ts';
 /** A node of the Gateways tree: small, with a stable id and a precise contextValue. */
 export interface TreeNode {
   readonly id: string;
+  /** The node above, where known: lets TreeView.reveal() find the way to a node (the Azure side sets it). */
+  readonly parent?: TreeNode | undefined;
   getTreeItem(): vscode.TreeItem;
   getChildren?(): Promise<TreeNode[]>;
+  /** Refresh was asked for this node: forget cached data, so the next getChildren reads the cluster again. */
+  invalidate?(): void;
+  /** The user collapsed the node: stop live work (watches) until it is expanded again. */
+  collapsed?(): void;
+  /** The node left the tree (its parent was reloaded): release everything it holds. */
+  dispose?(): void;
 }
 
 export type MessageKind = 'info' | 'error' | 'empty';

@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
 import { ContextValues } from '../constants.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
+import { gatewayNamespaces, type KubernetesTreeContext } from './gatewayNodes.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 
 /** "Kubernetes": the clusters of the user's kubeconfig, where gateways run with or without Arc. */
 export class KubernetesRootNode implements TreeNode {
   readonly id = 'kubernetes';
   private readonly source: KubeconfigSource;
+  private readonly tree: KubernetesTreeContext;
 
-  constructor(source: KubeconfigSource) {
+  constructor(source: KubeconfigSource, tree: KubernetesTreeContext) {
     this.source = source;
+    this.tree = tree;
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -29,19 +32,31 @@ export class KubernetesRootNode implements TreeNode {
       return [new MessageNode(this.id, 'No contexts in the kubeconfig', 'empty')];
     }
     return summary.value.contexts.map(
-      (ctx) => new KubeContextNode(ctx.name, ctx.cluster, ctx.namespace, ctx.name === summary.value.currentContext),
+      (ctx) => new KubeContextNode(this.tree, ctx.name, ctx.cluster, ctx.namespace, ctx.name === summary.value.currentContext),
     );
+  }
+
+  invalidate(): void {
+    // The kubeconfig may have changed on disk (a new token, a new context): read it again on the next call.
+    this.tree.kube.reset();
   }
 }
 
+/**
+ * A kubeconfig context. Its children are the namespaces that hold gateways, not every namespace: a cluster has
+ * dozens of system namespaces and a gateway lives in one or two, so one cluster-wide list of Deployments answers
+ * the question the user opens the node with ("where are my gateways?") in a single request.
+ */
 export class KubeContextNode implements TreeNode {
   readonly id: string;
   readonly contextName: string;
   private readonly cluster: string;
   private readonly namespace: string | undefined;
   private readonly current: boolean;
+  private readonly tree: KubernetesTreeContext;
 
-  constructor(contextName: string, cluster: string, namespace: string | undefined, current: boolean) {
+  constructor(tree: KubernetesTreeContext, contextName: string, cluster: string, namespace: string | undefined, current: boolean) {
+    this.tree = tree;
     this.contextName = contextName;
     this.cluster = cluster;
     this.namespace = namespace;
@@ -50,12 +65,16 @@ export class KubeContextNode implements TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.contextName, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(this.contextName, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = ContextValues.kubeContext;
     item.iconPath = new vscode.ThemeIcon(this.current ? 'pass-filled' : 'circle-large-outline');
     item.description = [this.current ? 'current' : undefined, this.namespace].filter(Boolean).join(' · ');
     item.tooltip = `Context ${this.contextName} → cluster ${this.cluster}`;
     return item;
+  }
+
+  getChildren(): Promise<TreeNode[]> {
+    return gatewayNamespaces(this.tree, this.id, this.contextName, this.namespace);
   }
 }

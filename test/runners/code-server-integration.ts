@@ -1,37 +1,107 @@
 // Runs test/integration (bundled to out/test/integration) INSIDE the real extension host of code-server: the
 // workbench, opened in Chromium, is asked for an extension test run through its URL payload, and reports the
 // result through the automation hooks @vscode/test-web relies on.
+//
+// Each test file runs against the sandbox world it declares in a line comment `// @world <name>` (default
+// blog-deployed, the blog's end state; the provisioning journey starts from blog-start). Files are grouped by world
+// and each group gets a fresh sandbox and a fresh code-server, so no test sees another world's leftovers.
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
 import { enableSmokeTestDriver, launchChromium } from '../../scripts/lib/browser.ts';
 import { VSCODE_VERSION, repoRoot } from '../../scripts/lib/code-server.ts';
 import { startCodeServer } from '../../scripts/lib/launch.ts';
 import { installCodeServer } from '../../scripts/install-code-server.ts';
-import { startSandbox } from '../sandbox/index.ts';
+import { startSandbox, type RunningSandbox } from '../sandbox/index.ts';
+import { WORLD_NAMES, type WorldName } from '../sandbox/worlds/index.ts';
 
 export interface IntegrationRunOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
   /** mocha --grep */
   grep?: string;
+  /**
+   * Run one group only, against this already started sandbox (closed by the caller), with these bundled test files
+   * (`x.test.js`, all of out/test/integration when absent). Benchmarks use it with their own `testsPath`.
+   */
+  sandbox?: RunningSandbox;
+  files?: string[];
+  /** The module the extension host runs (default out/test/integration/index.js). */
+  testsPath?: string;
 }
 
-export async function runIntegrationTests(options: IntegrationRunOptions = {}): Promise<{ passed: number; failed: number; exitCode: number }> {
+export interface IntegrationOutcome {
+  passed: number;
+  failed: number;
+  exitCode: number;
+}
+
+const integrationSources = path.join(repoRoot, 'test', 'integration');
+
+/** `// @world blog-start` in a test file; blog-deployed when absent. */
+export function declaredWorld(source: string, file = 'test file'): WorldName {
+  const m = /^\s*\/\/\s*@world\s+(\S+)/m.exec(source);
+  if (!m?.[1]) return 'blog-deployed';
+  if (!(WORLD_NAMES as readonly string[]).includes(m[1])) throw new Error(`${file} declares @world ${m[1]}; known worlds: ${WORLD_NAMES.join(', ')}`);
+  return m[1] as WorldName;
+}
+
+/** Test files by world, limited to files with a describe/it title the grep matches (when one is given). */
+export function groupTestFiles(grep: string | undefined): Map<WorldName, string[]> {
+  const groups = new Map<WorldName, string[]>();
+  const pattern = grep ? new RegExp(grep) : undefined;
+  for (const file of readdirSync(integrationSources).filter((f) => f.endsWith('.test.ts')).sort()) {
+    const source = readFileSync(path.join(integrationSources, file), 'utf8');
+    if (pattern) {
+      const titles = [...source.matchAll(/\b(?:describe|it)\(\s*(['"`])((?:(?!\1).)*)\1/g)].map((m) => m[2] ?? '');
+      if (!titles.some((t) => pattern.test(t))) continue;
+    }
+    const world = declaredWorld(source, file);
+    groups.set(world, [...(groups.get(world) ?? []), file.replace(/\.ts$/, '.js')]);
+  }
+  return groups;
+}
+
+export async function runIntegrationTests(options: IntegrationRunOptions = {}): Promise<IntegrationOutcome> {
   await installCodeServer();
-  const testsPath = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
-  // The tests run against the sandbox's cluster (the blog's end state); its coordinates reach the extension host
-  // through code-server's environment, and its fault knobs over HTTPS.
-  const sandbox = await startSandbox({ world: 'blog-deployed' });
+  if (options.sandbox) {
+    const outcome = await runGroup(options.sandbox, options.files, options);
+    return outcome.passed > 0 ? outcome : { ...outcome, exitCode: 1 };
+  }
+  let groups = groupTestFiles(options.grep);
+  // A grep no title matches still runs everything once, so mocha reports "0 passing" instead of silence.
+  if (groups.size === 0) groups = groupTestFiles(undefined);
+  const total = { passed: 0, failed: 0, exitCode: 0 };
+  for (const [world, files] of groups) {
+    process.stdout.write(`\n== sandbox world ${world}: ${files.join(', ')}\n`);
+    const sandbox = await startSandbox({ world });
+    try {
+      const outcome = await runGroup(sandbox, files, options);
+      total.passed += outcome.passed;
+      total.failed += outcome.failed;
+      if (outcome.exitCode !== 0) total.exitCode = 1;
+    } finally {
+      await sandbox.close();
+    }
+  }
+  if (total.passed === 0) total.exitCode = 1;
+  return total;
+}
+
+async function runGroup(sandbox: RunningSandbox, files: string[] | undefined, options: IntegrationRunOptions): Promise<IntegrationOutcome> {
+  const testsPath = options.testsPath ?? path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
+  // The tests run against the sandbox (cluster and ARM); its coordinates reach the extension host through
+  // code-server's environment (with the `az` stand-in first on PATH), its settings (a custom cloud signed in through
+  // the Azure CLI credential) through the profile, and its fault knobs over HTTPS.
   const server = await startCodeServer({
     env: {
       ...sandbox.env,
       ARC_APIM_EXPECTED_VSCODE_VERSION: VSCODE_VERSION,
       ...options.env,
       ...(options.grep ? { ARC_APIM_TEST_GREP: options.grep } : {}),
+      ...(files ? { ARC_APIM_TEST_FILES: files.join(',') } : {}),
     },
-  }).catch(async (error: unknown) => {
-    await sandbox.close();
-    throw error;
+    settings: sandbox.settings,
   });
   const browser = await launchChromium();
   let result: { passed: number; failed: number } | undefined;
@@ -68,11 +138,11 @@ export async function runIntegrationTests(options: IntegrationRunOptions = {}): 
       process.stdout.write(`integration tests did not finish within ${timeoutMs} ms\ncode-server output:\n${server.output()}\n`);
     }
     const counts = result ?? { passed: 0, failed: 1 };
-    return { ...counts, exitCode: code === 0 && counts.failed === 0 && counts.passed > 0 ? 0 : 1 };
+    // "Nothing ran" is judged over all groups (a grep may leave one group empty), not here.
+    return { ...counts, exitCode: code === 0 && counts.failed === 0 ? 0 : 1 };
   } finally {
     await browser.close();
     await server.close();
-    await sandbox.close();
   }
 }
 
