@@ -15,8 +15,12 @@ export async function installCodeServer(log: (line: string) => void = console.lo
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(path.join(cacheDir, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }));
   const npmCli = findNpmCli();
+  // When this runs under `npm test`, the outer npm's lifecycle variables are in the environment, and npm reads
+  // npm_config_* as its own config: the outer (machine Node 20) user agent then made code-server's postinstall
+  // refuse with "requires node v24". The inner npm must start from a clean slate.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
   const env = {
-    ...process.env,
+    ...inherited,
     // npm runs under Node 24 so native modules (argon2, node-pty, kerberos, spdlog) build against Node 24's headers,
     // which the `node` package ships; the machine's own headers are Node 20's.
     PATH: `${path.dirname(node24)}:${process.env.PATH ?? ''}`,
