@@ -358,7 +358,7 @@ describe('gateway logs in the editor', () => {
       const editor = await vscode.window.showTextDocument(document);
       const last = (): number => document.lineCount - 1;
       // It was in the background while another log grew in front of it: shown again, it catches up with the end.
-      await waitFor('the cursor at the end', () => editor.selection.active.line === last() && editor.visibleRanges.some((r) => r.end.line >= last() - 1), 3000);
+      await waitFor('the cursor at the end', () => editor.selection.active.line === last() && editor.visibleRanges.some((r) => r.end.line >= last() - 1), 15_000);
 
       editor.selection = new vscode.Selection(0, 0, 0, 0);
       editor.revealRange(new vscode.Range(0, 0, 0, 0), vscode.TextEditorRevealType.AtTop);
