@@ -4,7 +4,7 @@
 import type { AzureAccount } from '../azure/account.ts';
 import type { AzureData } from '../azure/armService.ts';
 import type { ApiInfo } from '../azure/models.ts';
-import { apiPickItems, NEW_GATEWAY, pickApimService, pickGateway } from './pickers.ts';
+import { apiPickItems, existingGatewayPrompts } from './pickers.ts';
 import type { WizardDefinition } from './wizard.ts';
 
 export interface GatewayApisContext {
@@ -24,21 +24,7 @@ export function gatewayApisWizard(data: AzureData, account: AzureAccount, mode: 
   return {
     title,
     prompts: [
-      {
-        shouldPrompt: (c) => c.gatewayId === undefined && c.serviceId === undefined,
-        prompt: async (c, p, position) => {
-          c.serviceId = (await pickApimService(p, data, account, title, position)).id;
-        },
-      },
-      {
-        shouldPrompt: (c) => c.gatewayId === undefined,
-        prompt: async (c, p, position) => {
-          const gateway = await pickGateway(p, data, c.serviceId ?? '', title, position, { allowNew: false });
-          if (gateway === NEW_GATEWAY) return;
-          c.gatewayId = gateway.id;
-          c.gatewayName = gateway.name;
-        },
-      },
+      ...existingGatewayPrompts<GatewayApisContext>(data, account, title),
       {
         prompt: async (c, p, position) => {
           const items = (async () => {

@@ -4,7 +4,7 @@ import type { AzureAccount } from '../azure/account.ts';
 import type { AzureData } from '../azure/armService.ts';
 import type { GatewayKeyType, GatewayToken } from '../azure/tokens.ts';
 import { checkTokenDays, checkTokenExpiry, TOKEN_MAX_DAYS } from '../azure/validation.ts';
-import { NEW_GATEWAY, pickApimService, pickGateway } from './pickers.ts';
+import { existingGatewayPrompts } from './pickers.ts';
 import type { PickItem, Prompter } from './prompter.ts';
 import type { Position } from './pickers.ts';
 import type { WizardDefinition } from './wizard.ts';
@@ -46,21 +46,7 @@ export function generateTokenWizard(data: AzureData, account: AzureAccount, now:
   return {
     title,
     prompts: [
-      {
-        shouldPrompt: (c) => c.gatewayId === undefined && c.serviceId === undefined,
-        prompt: async (c, p, position) => {
-          c.serviceId = (await pickApimService(p, data, account, title, position)).id;
-        },
-      },
-      {
-        shouldPrompt: (c) => c.gatewayId === undefined,
-        prompt: async (c, p, position) => {
-          const gateway = await pickGateway(p, data, c.serviceId ?? '', title, position, { allowNew: false });
-          if (gateway === NEW_GATEWAY) return;
-          c.gatewayId = gateway.id;
-          c.gatewayName = gateway.name;
-        },
-      },
+      ...existingGatewayPrompts<GenerateTokenContext>(data, account, title),
       {
         prompt: async (c, p, position) => {
           c.keyType = await promptKeyType(p, title, position);

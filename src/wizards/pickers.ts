@@ -4,6 +4,7 @@ import type { AzureAccount } from '../azure/account.ts';
 import type { AzureData } from '../azure/armService.ts';
 import type { ApiInfo, ApimServiceInfo, ArcClusterInfo, GatewayInfo, Page, SubscriptionInfo } from '../azure/models.ts';
 import type { PickItem, Prompter } from './prompter.ts';
+import type { PromptStep } from './wizard.ts';
 
 export interface Position {
   step: number;
@@ -80,4 +81,38 @@ export function pickGateway(prompter: Prompter, data: AzureData, serviceId: stri
 
 export function apiPickItems(apis: readonly ApiInfo[], picked: (api: ApiInfo) => boolean = () => false): PickItem<ApiInfo>[] {
   return apis.map((a) => ({ label: a.displayName, description: `/${a.path ?? ''} · ${a.protocols.join(', ')}`, detail: a.name, value: a, picked: picked(a) }));
+}
+
+/** What a wizard that acts on an existing gateway has chosen. */
+export interface ExistingGatewayChoice {
+  serviceId?: string;
+  serviceName?: string;
+  gatewayId?: string;
+  gatewayName?: string;
+}
+
+/**
+ * The two steps every wizard acting on an existing gateway starts with: the APIM service (skipped when the command
+ * came from a service or gateway node) and the gateway (skipped when it came from a gateway node).
+ */
+export function existingGatewayPrompts<C extends ExistingGatewayChoice>(data: AzureData, account: AzureAccount, title: string): PromptStep<C>[] {
+  return [
+    {
+      shouldPrompt: (c) => c.gatewayId === undefined && c.serviceId === undefined,
+      prompt: async (c, p, position) => {
+        const service = await pickApimService(p, data, account, title, position);
+        c.serviceId = service.id;
+        c.serviceName = service.name;
+      },
+    },
+    {
+      shouldPrompt: (c) => c.gatewayId === undefined,
+      prompt: async (c, p, position) => {
+        const gateway = await pickGateway(p, data, c.serviceId ?? '', title, position, { allowNew: false });
+        if (gateway === NEW_GATEWAY) return;
+        c.gatewayId = gateway.id;
+        c.gatewayName = gateway.name;
+      },
+    },
+  ];
 }

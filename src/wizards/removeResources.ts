@@ -7,7 +7,7 @@ import { isGatewayExtensionType } from '../azure/gatewayExtension.ts';
 import type { ApiInfo, ClusterExtensionInfo, GatewayInfo } from '../azure/models.ts';
 import type { AzureRecords } from '../azure/records.ts';
 import { parseArcExtensionId } from '../azure/armIds.ts';
-import { NEW_GATEWAY, pickApimService, pickArcCluster, pickGateway } from './pickers.ts';
+import { existingGatewayPrompts, pickArcCluster } from './pickers.ts';
 import type { PickItem } from './prompter.ts';
 import { type WizardDefinition } from './wizard.ts';
 import * as vscode from 'vscode';
@@ -95,21 +95,7 @@ export function deleteGatewayWizard(data: AzureData, account: AzureAccount, reco
   return {
     title,
     prompts: [
-      {
-        shouldPrompt: (c) => c.gatewayId === undefined && c.serviceId === undefined,
-        prompt: async (c, p, position) => {
-          const service = await pickApimService(p, data, account, title, position);
-          c.serviceId = service.id;
-          c.serviceName = service.name;
-        },
-      },
-      {
-        shouldPrompt: (c) => c.gatewayId === undefined,
-        prompt: async (c, p, position) => {
-          const gateway = await pickGateway(p, data, c.serviceId ?? '', title, position, { allowNew: false });
-          if (gateway !== NEW_GATEWAY) c.gatewayId = gateway.id;
-        },
-      },
+      ...existingGatewayPrompts<DeleteGatewayContext>(data, account, title),
       {
         prompt: async (c, p) => {
           const [gateway, apis] = await Promise.all([data.getGateway(c.gatewayId ?? ''), data.listGatewayApis(c.gatewayId ?? '').catch((): ApiInfo[] => [])]);
