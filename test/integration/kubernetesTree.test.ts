@@ -2,7 +2,7 @@
 // seed blog's gateway Deployment, its pod (live) and its Service; a log follow session streams the pod's entries,
 // shows a request within a second, and survives a cut stream and a container restart with no line lost or repeated.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
@@ -13,25 +13,12 @@ import { createKubernetesClients } from '../../src/kubernetes/client.ts';
 import { createDeploymentLogSession } from '../../src/logs/followSession.ts';
 import type { LogSession, TaggedEntry } from '../../src/logs/model.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
+import { sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
 
 const CONTEXT = 'rb-arc-aks';
 const NS = 'apim';
 const DEPLOYMENT = 'rb-arc-aks-apimgw';
 const SERVICE = 'rb-arc-aks-apimgw-azure-api-management-gateway';
-
-interface SandboxEnv {
-  api: string;
-  ca: Buffer;
-  token: string;
-}
-
-function sandboxEnv(): SandboxEnv {
-  const api = process.env.ARC_APIM_SANDBOX_KUBE_API;
-  const caFile = process.env.ARC_APIM_SANDBOX_CA_FILE;
-  const token = process.env.ARC_APIM_SANDBOX_TOKEN;
-  assert.ok(api && caFile && token, 'the runner passes the sandbox location (ARC_APIM_SANDBOX_*)');
-  return { api, ca: readFileSync(caFile), token };
-}
 
 function call(env: SandboxEnv, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

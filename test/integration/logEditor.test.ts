@@ -14,23 +14,10 @@ import type { LiveLogDocument } from '../../src/editor/liveDocument.ts';
 import { LOG_SCHEME } from '../../src/editor/logEditor.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import { createDeploymentLogSession } from '../../src/logs/followSession.ts';
+import { sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
 
 const TARGET = { context: 'rb-arc-aks', namespace: 'apim', deployment: 'rb-arc-aks-apimgw' };
 const SERVICE = 'rb-arc-aks-apimgw-azure-api-management-gateway';
-
-interface SandboxEnv {
-  api: string;
-  ca: Buffer;
-  token: string;
-}
-
-function sandboxEnv(): SandboxEnv {
-  const api = process.env.ARC_APIM_SANDBOX_KUBE_API;
-  const caFile = process.env.ARC_APIM_SANDBOX_CA_FILE;
-  const token = process.env.ARC_APIM_SANDBOX_TOKEN;
-  assert.ok(api && caFile && token, 'the runner passes the sandbox location (ARC_APIM_SANDBOX_*)');
-  return { api, ca: readFileSync(caFile), token };
-}
 
 /** A request to the gateway through the API server's service proxy: the gateway logs a request record for it. */
 function gatewayRequest(env: SandboxEnv, tag: string): Promise<number> {

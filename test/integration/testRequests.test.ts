@@ -1,0 +1,90 @@
+// @world blog-deployed
+// "Send Test Request" inside real VS Code against the sandbox: the seed blog's call to the Echo API replayed through
+// the command, its view's handle driven like the fix buttons (each fix confirmed in a scripted modal): 404 because
+// the API is HTTPS-only → allow HTTP → 401 without a key → a subscription's key → 200, every answer matched to the
+// gateway's own request record.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands, EXTENSION_ID } from '../../src/constants.ts';
+import type { ExtensionApi } from '../../src/extension.ts';
+import type { TestRequestHandle } from '../../src/panels/testRequestPanel.ts';
+import { ScriptedPrompter, type Answer } from './azureHelpers.ts';
+
+const GATEWAY_NODE = { context: 'rb-arc-aks', namespace: 'apim', name: 'rb-arc-aks-apimgw' };
+
+describe('test requests', function () {
+  this.timeout(240_000);
+  let api: ExtensionApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    assert.ok(api, 'activation failed');
+  });
+
+  async function journey(transport: string, startsAt: 404 | 401): Promise<void> {
+    const answers: Record<string, Answer> = {
+      requestSource: 'An API and operation from Azure API Management',
+      apimService: 'rb-azure-apim',
+      gateway: 'rb-arc-gateway',
+      api: 'Echo API',
+      operation: 'GET /resource',
+      query: 'param1=sample',
+      transport,
+      allowHttp: true,
+      apimSubscription: 'Built-in all-access subscription',
+      useKey: true,
+    };
+    const prompter = new ScriptedPrompter(answers);
+    const scope = api.azure.usePrompter(prompter);
+    let handle: TestRequestHandle | undefined;
+    try {
+      handle = await vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, GATEWAY_NODE);
+      assert.ok(handle, 'the command returns the view');
+      assert.equal(await handle.idle(), undefined);
+      const first = handle.result;
+      assert.ok(first && first.response.kind === 'http');
+      assert.equal(first.response.status, startsAt);
+      assert.match(first.transport, transport === 'curl pod (curlimages/curl)' ? /curl pod/ : /service proxy/);
+      if (startsAt === 404) {
+        assert.ok(first.record, 'the 404 has its request record');
+        assert.equal(first.findings[0]?.code, 'scheme-not-allowed');
+        const fix = first.findings[0]?.fixes.findIndex((f) => f.id === 'allow-http') ?? -1;
+        assert.ok(fix >= 0, 'allow-http is offered');
+        assert.equal(await handle.fix(0, fix), undefined);
+        // The gateway polls its configuration: retry until the change is in (the Retry button).
+        const deadline = Date.now() + 60_000;
+        while (handle.result?.response.kind === 'http' && handle.result.response.status === 404 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 1000));
+          assert.equal(await handle.retry(), undefined);
+        }
+      }
+      const second = handle.result;
+      assert.ok(second && second.response.kind === 'http');
+      assert.equal(second.response.status, 401);
+      assert.ok(second.record, 'the 401 has its request record');
+      assert.equal(second.findings[0]?.code, 'subscription-key-missing');
+      const keyFix = second.findings[0]?.fixes.findIndex((f) => f.id === 'pick-subscription-key') ?? -1;
+      assert.ok(keyFix >= 0);
+      assert.equal(await handle.fix(0, keyFix), undefined);
+      const third = handle.result;
+      assert.ok(third && third.response.kind === 'http');
+      assert.equal(third.response.status, 200);
+      assert.ok(third.record, 'the 200 has its request record');
+      assert.equal(third.keySent, true);
+      assert.ok(!/Ocp-Apim-Subscription-Key: (?!\*\*\*)/i.test(third.description), 'the key is masked in what is shown');
+    } finally {
+      handle?.dispose();
+      scope.dispose();
+    }
+  }
+
+  it('replays the blog through a curl pod: 404 scheme-not-allowed → allow http → 401 → key → 200', async () => {
+    await journey('curl pod (curlimages/curl)', 404);
+  });
+
+  it('does the same through the service proxy (HTTP already allowed: 401 → key → 200)', async () => {
+    await journey('Kubernetes API server service proxy', 401);
+  });
+});
