@@ -19,8 +19,9 @@ describe('the seed blog, replayed with curl pods in the sandbox cluster', () => 
   before(async () => {
     sandbox = await startSandbox({ world: 'blog-deployed' });
     const pods = sandbox.kube.list('pods', NS, { labelSelector: '' }) as Array<KubeObject & { status?: { phase?: string } }>;
-    const running = pods.find((p) => p.metadata.name.startsWith(`${BLOG.extension.name}-`) && p.status?.phase === 'Running');
+    const running = pods.find((p) => (p.metadata.name ?? '').startsWith(`${BLOG.extension.name}-`) && p.status?.phase === 'Running');
     assert.ok(running, 'the gateway pod is Running');
+    assert.ok(running.metadata.name);
     gatewayPod = running.metadata.name;
   });
   after(async () => sandbox?.close());
