@@ -10,12 +10,12 @@ import path from 'node:path';
 import { launchChromium, type Page } from '../scripts/lib/browser.ts';
 import { repoRoot } from '../scripts/lib/code-server.ts';
 import type { GatewayLogsToWebview, LogRow } from '../src/contract/gatewayLogs.ts';
-import type { WebviewToHost } from '../src/contract/webviewMessages.ts';
+import type { HostToWebview, WebviewToHost } from '../src/contract/webviewMessages.ts';
 
 export interface WebviewPage {
   readonly page: Page;
   /** Delivers host messages to the webview as message events, in order. */
-  post(...messages: GatewayLogsToWebview[]): void;
+  post(...messages: HostToWebview[]): void;
   readonly console: string[];
   close(): Promise<void>;
 }
@@ -25,6 +25,8 @@ export interface HarnessOptions {
   onMessage?: (message: WebviewToHost) => void;
   width?: number;
   height?: number;
+  /** The view's bundle (`dist/webview/<view>.js`) and stylesheet (`media/<view>.css`); default gatewayLogs. */
+  view?: string;
 }
 
 const NONCE = 'benchNonce0123456789';
@@ -43,14 +45,15 @@ const THEME = [
 ].join(';');
 
 export async function openWebviewPage(options: HarnessOptions = {}): Promise<WebviewPage> {
-  const bundle = path.join(repoRoot, 'dist', 'webview', 'gatewayLogs.js');
+  const view = options.view ?? 'gatewayLogs';
+  const bundle = path.join(repoRoot, 'dist', 'webview', `${view}.js`);
   let script: string;
   try {
     script = readFileSync(bundle, 'utf8');
   } catch {
     throw new Error(`${bundle} is missing: run \`npm run build\` first`);
   }
-  const css = readFileSync(path.join(repoRoot, 'media', 'gatewayLogs.css'), 'utf8');
+  const css = readFileSync(path.join(repoRoot, 'media', `${view}.css`), 'utf8');
   // Page code, kept as a string: it runs in the browser. The channel opens before the bundle runs, and the bundle's
   // first message (ready) is only sent once the channel is open, so nothing posted after ready can be missed.
   const prelude = `

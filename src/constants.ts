@@ -7,6 +7,7 @@ export const Commands = {
   tailGatewayLogs: 'arcApimGateway.tailGatewayLogs',
   openLogFile: 'arcApimGateway.openLogFile',
   openLogsInEditor: 'arcApimGateway.openLogsInEditor',
+  sendTestRequest: 'arcApimGateway.sendTestRequest',
   // Azure: sign-in, provisioning wizards and their tree helpers (src/commands/azure/).
   azureSignIn: 'arcApimGateway.azure.signIn',
   azureSelectSubscriptions: 'arcApimGateway.azure.selectSubscriptions',

@@ -2,7 +2,7 @@
 // provisioning wizard. `AzureData` is the interface (tests and benchmarks use the real implementation against the
 // sandbox's ARM emulator); `ArmAzureData` talks to ARM through the SDK clients of one client factory. Results are the
 // plain records of models.ts. No `vscode` import.
-import type { ApiContract, ApiManagementServiceResource, GatewayContract } from '@azure/arm-apimanagement';
+import type { ApiContract, ApiManagementServiceResource, GatewayContract, OperationContract } from '@azure/arm-apimanagement';
 import type { ConnectedCluster } from '@azure/arm-hybridkubernetes';
 import type { Extension } from '@azure/arm-kubernetesconfiguration';
 import type { Subscription } from '@azure/arm-resources-subscriptions';
@@ -46,9 +46,25 @@ export interface AzureData {
   assignApi(gatewayId: string, apiName: string, options?: CallOptions): Promise<void>;
   unassignApi(gatewayId: string, apiName: string, options?: CallOptions): Promise<void>;
   generateGatewayToken(gatewayId: string, keyType: GatewayKeyType, expiry: Date, options?: CallOptions): Promise<GatewayToken>;
+  /** Every API of the service, one entry per revision, each with its operations (what diagnosis reads). */
+  listApisWithOperations(serviceId: string, options?: CallOptions): Promise<{ api: ApiContract; operations: OperationContract[] }[]>;
+  /** Adds `http` to the API's protocols: read its ETag, then PATCH with If-Match (a concurrent change fails with 412). */
+  allowHttp(serviceId: string, apiName: string, options?: CallOptions): Promise<void>;
+  /** APIM subscriptions (not Azure ones) of the service: their id in the service, name, scope and state. */
+  listApimSubscriptions(serviceId: string, options?: CallOptions): Promise<ApimSubscriptionInfo[]>;
+  /** The primary key of an APIM subscription. A secret: keep it in memory, never log it. */
+  getSubscriptionKey(serviceId: string, subscriptionName: string, options?: CallOptions): Promise<string>;
 }
 
 /** An ARM call that failed, with ARM's code and HTTP status; its message is safe to show (secrets masked). */
+export interface ApimSubscriptionInfo {
+  readonly name: string;
+  readonly displayName: string;
+  /** `/apis/echo-api`, `/products/starter`, or `/apis` (all APIs) at the end of an ARM id. */
+  readonly scope: string;
+  readonly state: string;
+}
+
 export class ArmCallError extends Error {
   readonly code: string | undefined;
   readonly status: number | undefined;
@@ -240,6 +256,54 @@ export class ArmAzureData implements AzureData {
     return arm(`removing API ${apiName} from gateway ${ref.name}`, async () => {
       const client = await this.clients.apim(ref.service.subscriptionId);
       await client.gatewayApi.delete(ref.service.resourceGroup, ref.service.name, ref.name, apiName, { abortSignal: options?.signal });
+    });
+  }
+
+  listApisWithOperations(serviceId: string, options?: CallOptions): Promise<{ api: ApiContract; operations: OperationContract[] }[]> {
+    const ref = must(parseApimServiceId(serviceId));
+    return arm(`reading the APIs and operations of ${ref.name}`, async () => {
+      const client = await this.clients.apim(ref.subscriptionId);
+      const result: { api: ApiContract; operations: OperationContract[] }[] = [];
+      for await (const api of client.api.listByService(ref.resourceGroup, ref.name, { abortSignal: options?.signal })) {
+        const operations: OperationContract[] = [];
+        for await (const op of client.apiOperation.listByApi(ref.resourceGroup, ref.name, api.name ?? '', { abortSignal: options?.signal })) operations.push(op);
+        result.push({ api, operations });
+      }
+      return result;
+    });
+  }
+
+  allowHttp(serviceId: string, apiName: string, options?: CallOptions): Promise<void> {
+    const ref = must(parseApimServiceId(serviceId));
+    return arm(`allowing HTTP on API ${apiName}`, async () => {
+      const client = await this.clients.apim(ref.subscriptionId);
+      const current = await client.api.get(ref.resourceGroup, ref.name, apiName, { abortSignal: options?.signal });
+      const protocols = [...new Set([...(current.protocols ?? []), 'http'])];
+      await client.api.update(ref.resourceGroup, ref.name, apiName, current.eTag ?? '*', { protocols }, { abortSignal: options?.signal });
+    });
+  }
+
+  listApimSubscriptions(serviceId: string, options?: CallOptions): Promise<ApimSubscriptionInfo[]> {
+    const ref = must(parseApimServiceId(serviceId));
+    return arm(`listing the subscriptions of ${ref.name}`, async () => {
+      const client = await this.clients.apim(ref.subscriptionId);
+      const result: ApimSubscriptionInfo[] = [];
+      for await (const s of client.subscription.list(ref.resourceGroup, ref.name, { abortSignal: options?.signal })) {
+        const scope = s.scope ?? '';
+        const at = scope.search(/\/(apis|products)(\/|$)/);
+        result.push({ name: s.name ?? '', displayName: s.displayName ?? s.name ?? '', scope: at >= 0 ? scope.slice(at) : scope, state: s.state ?? '' });
+      }
+      return result;
+    });
+  }
+
+  getSubscriptionKey(serviceId: string, subscriptionName: string, options?: CallOptions): Promise<string> {
+    const ref = must(parseApimServiceId(serviceId));
+    return arm(`reading the key of subscription ${subscriptionName}`, async () => {
+      const client = await this.clients.apim(ref.subscriptionId);
+      const secrets = await client.subscription.listSecrets(ref.resourceGroup, ref.name, subscriptionName, { abortSignal: options?.signal });
+      if (!secrets.primaryKey) throw new Error(`Subscription ${subscriptionName} has no primary key`);
+      return secrets.primaryKey;
     });
   }
 

@@ -3,6 +3,7 @@ import { safeErrorMessage } from '../util/errors.ts';
 import { openLogFile } from './openLogFile.ts';
 import { openLogsInEditor } from './openLogsInEditor.ts';
 import { refresh } from './refresh.ts';
+import { sendTestRequest } from './sendTestRequest.ts';
 import { showLog } from './showLog.ts';
 import { tailGatewayLogs } from './tailGatewayLogs.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
@@ -22,7 +23,7 @@ import { uninstallGatewayExtension } from './azure/uninstallGatewayExtension.ts'
 
 /** The one table of commands. package.json's contributes.commands must list exactly these ids (a test checks). */
 export const commandTable: readonly CommandDefinition[] = [
-  showLog, refresh, tailGatewayLogs, openLogFile, openLogsInEditor,
+  showLog, refresh, tailGatewayLogs, openLogFile, openLogsInEditor, sendTestRequest,
   // Azure (src/commands/azure/)
   azureSignIn, azureSelectSubscriptions, azureLoadMore, azureChooseKubeContext, azureTailArcGatewayLogs,
   createGateway, generateGatewayToken, copyConfigurationEndpoint, deployGatewayToArc, assignApis, removeApis,

@@ -44,9 +44,34 @@ export interface KubeContextClient {
    * server's Status message. Aborting `signal` destroys the request and its socket.
    */
   openStream(path: string, query: Query, signal: AbortSignal): Promise<NodeJS.ReadableStream & { destroy(): void }>;
+  /**
+   * One request of any method that resolves with whatever status came back (the service proxy relays the gateway's
+   * 404s and 401s, which are answers, not failures). Rejects only when no HTTP answer came or `signal` aborted.
+   */
+  send(request: RawRequest, signal: AbortSignal): Promise<RawResponse>;
   /** Typed clients for calls that want them (apply, create); loaded with the SDK. */
   core(): Promise<k8s.CoreV1Api>;
   apps(): Promise<k8s.AppsV1Api>;
+}
+
+export interface RawRequest {
+  method: string;
+  path: string;
+  query?: Query;
+  headers?: Readonly<Record<string, string>>;
+  body?: string;
+  /** The most body bytes kept; the rest is counted in `size` and dropped. Default 1 MiB. */
+  maxBody?: number;
+}
+
+export interface RawResponse {
+  status: number;
+  statusText: string;
+  /** Header names in lower case; repeated headers joined with `, `. */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The body's full length in bytes (`body` may be shorter). */
+  size: number;
 }
 
 export interface KubernetesClients {
@@ -182,6 +207,54 @@ class ContextClient implements KubeContextClient {
 
   openStream(path: string, query: Query, signal: AbortSignal): Promise<NodeJS.ReadableStream & { destroy(): void }> {
     return this.request(path, query, signal);
+  }
+
+  async send(request: RawRequest, signal: AbortSignal): Promise<RawResponse> {
+    if (signal.aborted) throw abortError();
+    const url = new URL(this.server.replace(/\/+$/, '') + request.path);
+    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    const headers: Record<string, string> = { ...request.headers };
+    const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+    if (body) headers['Content-Length'] = String(body.length);
+    const options: https.RequestOptions = { method: request.method, headers };
+    await this.kc.applyToHTTPSOptions(options);
+    if (signal.aborted) throw abortError();
+    const max = request.maxBody ?? 1024 * 1024;
+    const transport = url.protocol === 'http:' ? http : https;
+    return new Promise<RawResponse>((resolve, reject) => {
+      const req = transport.request(url, options);
+      this.counter.open++;
+      const onAbort = (): void => {
+        req.destroy();
+        reject(abortError());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('close', () => {
+        this.counter.open--;
+        signal.removeEventListener('abort', onAbort);
+      });
+      req.on('error', (error) => reject(signal.aborted ? abortError() : transportError(this.server, error)));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let kept = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (kept < max) {
+            const part = chunk.subarray(0, max - kept);
+            chunks.push(part);
+            kept += part.length;
+          }
+        });
+        res.on('error', (error) => reject(signal.aborted ? abortError() : transportError(this.server, error)));
+        res.on('end', () => {
+          const out: Record<string, string> = {};
+          for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: out, body: Buffer.concat(chunks), size });
+        });
+      });
+      req.end(body);
+    });
   }
 
   private async request(path: string, query: Query, signal: AbortSignal): Promise<http.IncomingMessage> {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { TestRequestHandle } from '../../src/panels/testRequestPanel.ts';
+import type { TreeNode } from '../../src/tree/items.ts';
 import { ScriptedPrompter, type Answer } from './azureHelpers.ts';
 
 const GATEWAY_NODE = { context: 'rb-arc-aks', namespace: 'apim', name: 'rb-arc-aks-apimgw' };
@@ -23,7 +24,7 @@ describe('test requests', function () {
     assert.ok(api, 'activation failed');
   });
 
-  async function journey(transport: string, startsAt: 404 | 401): Promise<void> {
+  async function journey(transport: string, startsAt: 404 | 401, fromPalette = false): Promise<void> {
     const answers: Record<string, Answer> = {
       requestSource: 'An API and operation from Azure API Management',
       apimService: 'rb-azure-apim',
@@ -35,12 +36,15 @@ describe('test requests', function () {
       allowHttp: true,
       apimSubscription: 'Built-in all-access subscription',
       useKey: true,
+      kubeContext: 'rb-arc-aks',
+      gatewayDeployment: 'rb-arc-aks-apimgw',
     };
     const prompter = new ScriptedPrompter(answers);
     const scope = api.azure.usePrompter(prompter);
     let handle: TestRequestHandle | undefined;
     try {
-      handle = await vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, GATEWAY_NODE);
+      handle = await (fromPalette ? vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest) : vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, GATEWAY_NODE));
+      if (fromPalette) assert.deepEqual(prompter.asked.slice(0, 2), ['kubeContext', 'gatewayDeployment']);
       assert.ok(handle, 'the command returns the view');
       assert.equal(await handle.idle(), undefined);
       const first = handle.result;
@@ -84,7 +88,45 @@ describe('test requests', function () {
     await journey('curl pod (curlimages/curl)', 404);
   });
 
-  it('does the same through the service proxy (HTTP already allowed: 401 → key → 200)', async () => {
-    await journey('Kubernetes API server service proxy', 401);
+  it('starts from the Service node in the tree with a typed path (no ARM facts needed to send)', async () => {
+    const byContext = async (parent: TreeNode | undefined, contextValue: string, name?: string): Promise<TreeNode> => {
+      const children = await api.tree.getChildren(parent);
+      const found = children.find((c) => {
+        const item = api.tree.getTreeItem(c);
+        const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+        return (item.contextValue === contextValue || contextValue === '*') && (name === undefined || label === name);
+      });
+      assert.ok(found, `${contextValue} ${name ?? ''} not among ${children.map((c) => api.tree.getTreeItem(c).contextValue).join(', ')}`);
+      return found;
+    };
+    const root = await byContext(undefined, '*', 'Kubernetes');
+    const context = await byContext(root, '*', 'rb-arc-aks');
+    const ns = await byContext(context, 'gatewayNamespace');
+    const deployment = await byContext(ns, 'gatewayDeployment');
+    let service: TreeNode | undefined;
+    for (let i = 0; i < 50 && !service; i++) {
+      service = (await api.tree.getChildren(deployment)).find((c) => api.tree.getTreeItem(c).contextValue === 'gatewayService');
+      if (!service) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(service, 'the gateway Service node');
+    const scope = api.azure.usePrompter(new ScriptedPrompter({ requestSource: 'A path I type', method: 'GET', path: '/echo/resource?param1=sample', transport: 'Kubernetes API server service proxy' }));
+    let handle: TestRequestHandle | undefined;
+    try {
+      handle = await vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, service);
+      assert.ok(handle);
+      assert.equal(await handle.idle(), undefined);
+      const r = handle.result;
+      assert.ok(r && r.response.kind === 'http');
+      assert.ok([401, 404].includes(r.response.status), `status ${r.response.status}`);
+      assert.match(r.url, /^http:\/\/rb-arc-aks-apimgw-azure-api-management-gateway\.apim:5000\/echo\/resource\?param1=sample$/);
+      assert.ok(r.record, 'the record is found without ARM');
+    } finally {
+      handle?.dispose();
+      scope.dispose();
+    }
+  });
+
+  it('does the same through the service proxy from the palette (HTTP already allowed: 401 → key → 200)', async () => {
+    await journey('Kubernetes API server service proxy', 401, true);
   });
 });

@@ -1,0 +1,104 @@
+// Builds a test request from an API's path and an operation's URL template (or a typed path), aimed at a gateway
+// Service port whose scheme was read from the Service. Pure.
+import type { ServicePortInfo } from '../kubernetes/gateways.ts';
+import type { BuiltRequest, GatewayEndpoint, Scheme, TestRequestSpec } from './types.ts';
+
+export type Built = { ok: true; request: BuiltRequest } | { ok: false; error: string };
+
+/** Fills `{p}` (one segment, encoded) and `{*p}` (the rest, each segment encoded) in a URL template. */
+export function fillTemplate(template: string, values: Readonly<Record<string, string>>): { ok: true; text: string } | { ok: false; error: string } {
+  const missing: string[] = [];
+  const [pathPart = '', queryPart] = splitOnce(template, '?');
+  const path = pathPart.replace(/\{(\*?)([^{}]+)\}/g, (_m, star: string, name: string) => {
+    const value = values[name];
+    if (value === undefined || value === '') {
+      missing.push(name);
+      return '';
+    }
+    return star ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
+  });
+  let query = '';
+  if (queryPart !== undefined) {
+    const pairs: string[] = [];
+    for (const pair of queryPart.split('&').filter(Boolean)) {
+      const [name = '', raw = ''] = splitOnce(pair, '=');
+      const m = /^\{([^{}]+)\}$/.exec(raw ?? '');
+      if (m?.[1] !== undefined) {
+        const value = values[m[1]];
+        if (value === undefined) {
+          missing.push(m[1]);
+          continue;
+        }
+        pairs.push(`${name}=${encodeURIComponent(value)}`);
+      } else pairs.push(pair);
+    }
+    query = pairs.join('&');
+  }
+  if (missing.length) return { ok: false, error: `No value for template parameter${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` };
+  return { ok: true, text: query ? `${path}?${query}` : path };
+}
+
+/** The template's parameter names, in order (`/a/{x}?q={y}` → x, y). */
+export function templateParameters(template: string): string[] {
+  return [...template.matchAll(/\{\*?([^{}]+)\}/g)].map((m) => m[1] ?? '');
+}
+
+/** The port to use: the first of the wanted scheme, else the first whose scheme is known. */
+export function pickPort(ports: readonly ServicePortInfo[], wanted: Scheme = 'http'): { port: number; scheme: Scheme } | undefined {
+  const tcp = ports.filter((p) => p.protocol === 'TCP');
+  const exact = tcp.find((p) => p.scheme === wanted);
+  if (exact) return { port: exact.port, scheme: wanted };
+  const known = tcp.find((p) => p.scheme !== undefined);
+  return known?.scheme ? { port: known.port, scheme: known.scheme } : undefined;
+}
+
+export function buildTestRequest(spec: TestRequestSpec, endpoint: GatewayEndpoint): Built {
+  const method = spec.method.trim().toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) return { ok: false, error: `"${spec.method}" is not an HTTP method` };
+  let pathAndQuery: string;
+  if (spec.urlTemplate !== undefined || spec.apiPath !== undefined) {
+    const filled = fillTemplate(spec.urlTemplate ?? '', spec.templateValues ?? {});
+    if (!filled.ok) return filled;
+    pathAndQuery = joinPath(spec.apiPath ?? '', filled.text);
+  } else {
+    pathAndQuery = (spec.path ?? '/').trim();
+    if (!pathAndQuery.startsWith('/')) pathAndQuery = `/${pathAndQuery}`;
+  }
+  if (/\s/.test(pathAndQuery)) return { ok: false, error: 'The path must not contain spaces (encode them as %20)' };
+  const extra = (spec.query ?? []).filter(([name]) => name !== '').map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  if (extra.length) pathAndQuery += (pathAndQuery.includes('?') ? '&' : '?') + extra.join('&');
+  for (const [name] of spec.headers ?? []) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return { ok: false, error: `"${name}" is not a valid header name` };
+  }
+  const headers = (spec.headers ?? []).filter(([name]) => name.toLowerCase() !== 'ocp-apim-subscription-key');
+  const authority = `${endpoint.service}.${endpoint.namespace}:${endpoint.port}`;
+  return {
+    ok: true,
+    request: {
+      method,
+      endpoint,
+      pathAndQuery,
+      url: `${endpoint.scheme}://${authority}${pathAndQuery}`,
+      headers,
+      ...(spec.body !== undefined && spec.body !== '' ? { body: spec.body } : {}),
+      ...(spec.subscriptionKey ? { subscriptionKey: spec.subscriptionKey } : {}),
+    },
+  };
+}
+
+/** The same request to another endpoint (retry over https on the https port). */
+export function retarget(request: BuiltRequest, endpoint: GatewayEndpoint): BuiltRequest {
+  return { ...request, endpoint, url: `${endpoint.scheme}://${endpoint.service}.${endpoint.namespace}:${endpoint.port}${request.pathAndQuery}` };
+}
+
+function joinPath(apiPath: string, rest: string): string {
+  const base = apiPath.replace(/^\/+|\/+$/g, '');
+  const tail = rest === '' || rest.startsWith('/') || rest.startsWith('?') ? rest : `/${rest}`;
+  const joined = `/${base}${tail}`.replace(/^\/\//, '/');
+  return joined === '' ? '/' : joined;
+}
+
+function splitOnce(s: string, sep: string): [string, string | undefined] {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, undefined] : [s.slice(0, i), s.slice(i + 1)];
+}

@@ -1,0 +1,144 @@
+// Sends from inside the cluster with a short-lived `curlimages/curl` pod: the request reaches the Service the way
+// in-cluster clients do (cluster DNS, kube-proxy), which the service proxy skips. The pod is watched until curl
+// exits, its log (curl's -i output) is read, and it is deleted: on success, failure, timeout and cancel alike.
+import { apiStatus, type KubeContextClient } from '../kubernetes/client.ts';
+import type { KubePod } from '../kubernetes/types.ts';
+import { errorMessage } from '../util/errors.ts';
+import { redact } from '../util/redact.ts';
+import { commandLine, curlArgs, maskCurlArgs, parseCurlOutput } from './curl.ts';
+import type { BuiltRequest, RequestTransport, SendOptions, TransportResult } from './types.ts';
+
+export const CURL_IMAGE = 'curlimages/curl';
+export const CURL_POD_LABEL = 'arc-apim-gateway/test-request';
+
+export interface CurlPodOptions {
+  image?: string;
+  /** Time allowed for the pod to be scheduled and the image pulled, on top of the request's timeout. */
+  startupMs?: number;
+  pollMs?: number;
+}
+
+export function curlPodManifest(name: string, namespace: string, args: readonly string[], timeoutSeconds: number, image = CURL_IMAGE): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'arc-apim-gateway', [CURL_POD_LABEL]: 'true' } },
+    spec: {
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 0,
+      // A pod we failed to delete still goes away on its own.
+      activeDeadlineSeconds: timeoutSeconds + 300,
+      automountServiceAccountToken: false,
+      containers: [{ name: 'curl', image, args: [...args], resources: { limits: { cpu: '200m', memory: '64Mi' } } }],
+    },
+  };
+}
+
+export class CurlPodTransport implements RequestTransport {
+  readonly kind = 'curl-pod' as const;
+  private readonly client: KubeContextClient;
+  private readonly options: CurlPodOptions;
+
+  constructor(client: KubeContextClient, options: CurlPodOptions = {}) {
+    this.client = client;
+    this.options = options;
+  }
+
+  async send(request: BuiltRequest, options: SendOptions): Promise<TransportResult> {
+    const timeoutSeconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
+    const args = curlArgs(request, timeoutSeconds);
+    const description = commandLine(maskCurlArgs(args, request.subscriptionKey));
+    const namespace = request.endpoint.namespace;
+    const name = `arc-apim-test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+    const podPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    const mask = (text: string): string => redact(request.subscriptionKey ? text.split(request.subscriptionKey).join('***') : text);
+    const sentAt = Date.now();
+    const deadline = sentAt + options.timeoutMs + (this.options.startupMs ?? 120_000);
+    const remove = (): Promise<unknown> =>
+      // A fresh signal, bounded: the pod goes even when the request was cancelled, and failing here is not the request's failure.
+      this.client.send({ method: 'DELETE', path: `${podPath}/${encodeURIComponent(name)}`, query: { gracePeriodSeconds: 0 } }, AbortSignal.timeout(15_000)).catch(() => undefined);
+    let created;
+    try {
+      created = await this.client.send({ method: 'POST', path: podPath, headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(curlPodManifest(name, namespace, args, timeoutSeconds, this.options.image)) }, options.signal);
+    } catch (error) {
+      // Cancelled while the create was in flight: the pod may exist anyway.
+      if (options.signal.aborted) void remove();
+      throw error;
+    }
+    if (created.status >= 300) throw new Error(mask(`Could not create the curl pod in ${namespace}: ${statusMessage(created.body.toString('utf8'), created.status)}`));
+    try {
+      const pod = await this.waitForExit(`${podPath}/${encodeURIComponent(name)}`, deadline, options.signal);
+      let receivedAt = Date.now();
+      if (pod.kind === 'stuck') {
+        return { transport: this.kind, response: { kind: 'transport', error: 'timeout', message: mask(pod.message) }, sentAt, receivedAt, description };
+      }
+      const log = await this.client.send({ method: 'GET', path: `${podPath}/${encodeURIComponent(name)}/log`, query: { container: 'curl' } }, options.signal);
+      const text = log.body.toString('utf8');
+      // The container's own start and finish (whole seconds) bound when curl really sent, without pod start-up.
+      const started = pod.startedAt ? Date.parse(pod.startedAt) : Number.NaN;
+      const finished = pod.finishedAt ? Date.parse(pod.finishedAt) : Number.NaN;
+      let requestSentAt = sentAt;
+      if (Number.isFinite(started) && started >= sentAt - 60_000) requestSentAt = started;
+      if (Number.isFinite(finished) && finished + 999 >= requestSentAt) receivedAt = Math.min(receivedAt, finished + 999);
+      const parsed = parseCurlOutput(text, pod.exitCode);
+      const response = parsed.ok ? parsed.response : { kind: 'transport' as const, error: parsed.error, message: mask(parsed.message) };
+      return { transport: this.kind, response, sentAt: requestSentAt, receivedAt, description };
+    } finally {
+      await remove();
+    }
+  }
+
+  private async waitForExit(path: string, deadline: number, signal: AbortSignal): Promise<{ kind: 'exited'; exitCode: number | undefined; startedAt?: string; finishedAt?: string } | { kind: 'stuck'; message: string }> {
+    const pollMs = this.options.pollMs ?? 400;
+    for (;;) {
+      let pod: KubePod | undefined;
+      try {
+        pod = await this.client.getJson<KubePod>(path, {}, signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (apiStatus(error) === 404) return { kind: 'stuck', message: 'The curl pod disappeared before curl finished' };
+        throw new Error(`Could not read the curl pod: ${errorMessage(error)}`, { cause: error });
+      }
+      const phase = pod.status?.phase;
+      const state = pod.status?.containerStatuses?.[0]?.state;
+      if (phase === 'Succeeded' || phase === 'Failed' || state?.terminated) {
+        const t = state?.terminated as { exitCode?: number; startedAt?: string; finishedAt?: string } | undefined;
+        return { kind: 'exited', exitCode: t?.exitCode, ...(t?.startedAt ? { startedAt: t.startedAt } : {}), ...(t?.finishedAt ? { finishedAt: t.finishedAt } : {}) };
+      }
+      const waiting = state?.waiting?.reason;
+      if (waiting && /ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError/.test(waiting)) {
+        return { kind: 'stuck', message: `The curl pod cannot start: ${waiting}${state?.waiting?.message ? ` (${state.waiting.message})` : ''}` };
+      }
+      if (Date.now() > deadline) return { kind: 'stuck', message: `The curl pod did not finish in time (phase ${phase ?? 'unknown'}${waiting ? `, ${waiting}` : ''})` };
+      await sleep(pollMs, signal);
+    }
+  }
+}
+
+function statusMessage(body: string, status: number): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: string };
+    if (parsed.message) return parsed.message;
+  } catch {
+    // not a Status object
+  }
+  return `HTTP ${status}`;
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new DOMException('The request was cancelled', 'AbortError'));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new DOMException('The request was cancelled', 'AbortError'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,53 @@
+// Finds the gateway's record of a sent request in the logs of every replica: one-shot reads of each pod's log since
+// shortly before the send, repeated until the record shows up or the wait is over (the gateway writes the record
+// after the response, and the kubelet's log can lag a little). No `vscode` import.
+import { parseGatewayLog } from '../gatewayLogs/parser.ts';
+import type { LogLookup } from '../diagnosis/types.ts';
+import type { KubeContextClient } from '../kubernetes/client.ts';
+import { gatewayContainer } from '../kubernetes/logFollow.ts';
+import type { KubeList, KubePod } from '../kubernetes/types.ts';
+import { correlate, type CandidateRecord, type Correlated, type CorrelationTarget } from './correlate.ts';
+import { sleep } from './curlPod.ts';
+
+export interface LookupOptions {
+  /** How long to keep looking. Default 6 s. */
+  waitMs?: number;
+  pollMs?: number;
+  signal: AbortSignal;
+}
+
+export interface LookupResult {
+  lookup: LogLookup;
+  match?: Correlated;
+  /** Pods read on the last round. */
+  pods: string[];
+}
+
+/** The gateway's pods (by the Deployment's selector) read with `sinceTime` = send time − 2 s, matched with `correlate`. */
+export async function findRequestRecord(client: KubeContextClient, namespace: string, labelSelector: string, target: CorrelationTarget, options: LookupOptions): Promise<LookupResult> {
+  const started = Date.now();
+  const waitMs = options.waitMs ?? 6000;
+  const sinceTime = new Date(Math.floor((target.sentAt - 2000) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const ns = encodeURIComponent(namespace);
+  for (;;) {
+    const list = await client.getJson<KubeList<KubePod>>(`/api/v1/namespaces/${ns}/pods`, { labelSelector }, options.signal);
+    const pods = (list.items ?? []).filter((p) => p.metadata?.name);
+    const candidates: CandidateRecord[] = [];
+    await Promise.all(
+      pods.map(async (pod) => {
+        const name = pod.metadata?.name ?? '';
+        const container = gatewayContainer(pod);
+        const res = await client.send({ method: 'GET', path: `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(name)}/log`, query: { sinceTime, ...(container ? { container } : {}) } }, options.signal);
+        if (res.status !== 200) return;
+        for (const entry of parseGatewayLog(res.body.toString('utf8'))) if (entry.kind === 'request') candidates.push({ entry, pod: name });
+      }),
+    );
+    const match = correlate(candidates, target);
+    const searchedMs = Date.now() - started;
+    const podNames = pods.map((p) => p.metadata?.name ?? '');
+    if (match || searchedMs >= waitMs) {
+      return { lookup: { ...(match ? { record: match.record.entry } : {}), searchedMs, requestRecordsSeen: candidates.length }, ...(match ? { match } : {}), pods: podNames };
+    }
+    await sleep(options.pollMs ?? 1000, options.signal);
+  }
+}

@@ -1,0 +1,132 @@
+// The test-request layer (src/requests/) against the sandbox, without VS Code: the seed blog's call through both
+// transports (service proxy and a curl pod), each answer matched to the gateway's own request record, and the
+// blog's fixes applied over ARM in between: 404 (HTTPS-only API) → allow HTTP → 401 (no key) → with a key → 200.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApiManagementClient } from '@azure/arm-apimanagement';
+import { diagnose } from '../../src/diagnosis/index.ts';
+import type { ApiFacts } from '../../src/diagnosis/types.ts';
+import { createKubernetesClients, type KubeContextClient, type KubernetesClients } from '../../src/kubernetes/client.ts';
+import { buildTestRequest } from '../../src/requests/build.ts';
+import { CurlPodTransport } from '../../src/requests/curlPod.ts';
+import { findRequestRecord } from '../../src/requests/logLookup.ts';
+import { ServiceProxyTransport } from '../../src/requests/serviceProxy.ts';
+import type { BuiltRequest, RequestTransport, TransportResult } from '../../src/requests/types.ts';
+import { armClientOptions, staticTokenCredential } from './arm/testing.ts';
+import { startSandbox, type RunningSandbox } from './index.ts';
+import { BLOG } from './worlds/index.ts';
+
+const NS = BLOG.extension.namespace;
+const RG = BLOG.apim.resourceGroup;
+const SVC = BLOG.apim.name;
+const SELECTOR = `app.kubernetes.io/name=azure-api-management-gateway,app.kubernetes.io/instance=${BLOG.extension.name}`;
+
+let sb: RunningSandbox;
+let clients: KubernetesClients;
+let kube: KubeContextClient;
+let arm: ApiManagementClient;
+
+function request(subscriptionKey?: string): BuiltRequest {
+  const built = buildTestRequest(
+    { method: 'GET', apiPath: 'echo', urlTemplate: '/resource', query: [['param1', 'sample']], ...(subscriptionKey ? { subscriptionKey } : {}) },
+    { namespace: NS, service: BLOG.kubernetesService, port: 5000, scheme: 'http' },
+  );
+  assert.ok(built.ok);
+  return built.request;
+}
+
+async function sendAndCorrelate(transport: RequestTransport, req: BuiltRequest): Promise<{ result: TransportResult; status: number }> {
+  const result = await transport.send(req, { timeoutMs: 20_000, signal: new AbortController().signal });
+  assert.equal(result.response.kind, 'http', JSON.stringify(result.response));
+  const status = result.response.kind === 'http' ? result.response.status : 0;
+  const found = await findRequestRecord(kube, NS, SELECTOR, { method: req.method, pathAndQuery: req.pathAndQuery, status, sentAt: result.sentAt, receivedAt: result.receivedAt }, { signal: new AbortController().signal, waitMs: 10_000 });
+  assert.ok(found.lookup.record, `a request record for ${status} via ${transport.kind} (seen ${found.lookup.requestRecordsSeen})`);
+  assert.equal(found.lookup.record.request?.responseCode, status);
+  if (req.subscriptionKey) assert.ok(!result.description.includes(req.subscriptionKey), 'the key is masked in the description');
+  return { result, status };
+}
+
+async function statusVia(transport: RequestTransport, req: BuiltRequest): Promise<number> {
+  const r = await transport.send(req, { timeoutMs: 10_000, signal: new AbortController().signal });
+  return r.response.kind === 'http' ? r.response.status : 0;
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('test requests against the sandbox', { timeout: 300_000 }, () => {
+  before(async () => {
+    sb = await startSandbox({ world: 'blog-deployed' });
+    clients = createKubernetesClients(() => [sb.info.kubeconfig]);
+    kube = await clients.forContext(BLOG.arc.name);
+    arm = new ApiManagementClient(staticTokenCredential(sb.info.armToken), BLOG.subscriptionId, armClientOptions(sb.arm));
+  });
+  after(async () => {
+    await sb.close();
+  });
+
+  it('deletes the curl pod when the request is cancelled while the pod runs', async () => {
+    const controller = new AbortController();
+    const curl = new CurlPodTransport(kube, { pollMs: 100 });
+    const listed = async (): Promise<number> => (await kube.getJson<{ items?: unknown[] }>(`/api/v1/namespaces/${NS}/pods`, { labelSelector: 'arc-apim-gateway/test-request=true' })).items?.length ?? 0;
+    const sending = curl.send(request(), { timeoutMs: 20_000, signal: controller.signal });
+    await until('the curl pod to exist', async () => (await listed()) > 0, 10_000);
+    controller.abort();
+    await assert.rejects(sending, (e: Error) => e.name === 'AbortError');
+    await until('the curl pod to be deleted', async () => (await listed()) === 0, 10_000);
+  });
+
+  it('replays the blog: 404 scheme-not-allowed → allow http → 401 → key → 200, each with its request record', async () => {
+    const proxy = new ServiceProxyTransport(kube);
+    const curl = new CurlPodTransport(kube, { pollMs: 200 });
+    for (const transport of [curl, proxy]) {
+      const { result, status } = await sendAndCorrelate(transport, request());
+      assert.equal(status, 404, transport.kind);
+      if (transport === curl) {
+        assert.match(result.description, /^curl -sS -i -m 20 -X GET .* '?http:\/\/rb-arc-aks-apimgw-azure-api-management-gateway\.apim:5000\/echo\/resource\?param1=sample'?$/);
+        const pods = await kube.getJson<{ items?: unknown[] }>(`/api/v1/namespaces/${NS}/pods`, { labelSelector: 'arc-apim-gateway/test-request=true' });
+        assert.equal(pods.items?.length ?? 0, 0, 'the curl pod is deleted');
+      }
+    }
+    const apis: ApiFacts[] = [];
+    for await (const api of arm.api.listByService(RG, SVC)) {
+      const operations = [];
+      for await (const op of arm.apiOperation.listByApi(RG, SVC, api.name ?? '')) operations.push(op);
+      apis.push({ api, operations });
+    }
+    const assigned: string[] = [];
+    for await (const a of arm.gatewayApi.listByService(RG, SVC, BLOG.gateway.name)) assigned.push(a.name ?? '');
+    const req = request();
+    const findings = diagnose({
+      request: { method: req.method, url: req.url, sentAt: new Date().toISOString() },
+      response: { kind: 'http', status: 404 },
+      gateway: { gatewayId: BLOG.gateway.name, apis, assignedApiIds: assigned, ports: [{ port: 5000, scheme: 'http' }] },
+    });
+    assert.equal(findings[0]?.code, 'scheme-not-allowed');
+    assert.ok(findings[0]?.fixes.some((f) => f.id === 'allow-http'));
+
+    const etag = (await arm.api.getEntityTag(RG, SVC, 'echo-api')).eTag ?? '*';
+    await arm.api.update(RG, SVC, 'echo-api', etag, { protocols: ['http', 'https'] });
+    await until('the gateway to pick up http', async () => (await statusVia(proxy, request())) !== 404);
+    for (const transport of [curl, proxy]) assert.equal((await sendAndCorrelate(transport, request())).status, 401, transport.kind);
+
+    let key: string | undefined;
+    for await (const s of arm.subscription.list(RG, SVC)) {
+      if (s.state !== 'active' || !s.name) continue;
+      key = (await arm.subscription.listSecrets(RG, SVC, s.name)).primaryKey;
+      if (key && (await statusVia(proxy, request(key))) === 200) break;
+      key = undefined;
+    }
+    assert.ok(key, 'a subscription whose key opens the Echo API');
+    for (const transport of [curl, proxy]) {
+      const { result, status } = await sendAndCorrelate(transport, request(key));
+      assert.equal(status, 200, transport.kind);
+      assert.ok(!result.description.includes(key));
+    }
+  });
+});
