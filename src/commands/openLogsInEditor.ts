@@ -6,7 +6,8 @@ import { createDeploymentLogSession, type FollowTarget } from '../logs/followSes
 import type { LogSession } from '../logs/model.ts';
 import { logsMaxEntries } from '../panels/logSettings.ts';
 import { MAX_LOG_FILE_BYTES, decodeLog } from './openLogFile.ts';
-import { followTargetOf, listGatewayDeployments } from './tailGatewayLogs.ts';
+import { contextItems, pickGatewayDeployment, type ContextChoice } from './gatewayPicker.ts';
+import { followTargetOf } from './tailGatewayLogs.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
 
 /**
@@ -71,20 +72,16 @@ async function show(services: CommandServices, session: LogSession): Promise<Liv
 
 type Source = { kind: 'file'; uri: vscode.Uri } | { kind: 'follow'; target: FollowTarget };
 
-interface SourcePick extends vscode.QuickPickItem {
-  readonly context?: string;
-  readonly file?: true;
-}
+type ContextPick = vscode.QuickPickItem & ContextChoice;
+type SourcePick = ContextPick | (vscode.QuickPickItem & { readonly file?: true });
 
 /** A context (then one of its gateway Deployments) or a saved file; straight to the file dialog without a kubeconfig. */
 async function pickSource(services: CommandServices): Promise<Source | undefined> {
-  const summary = services.kubeconfig.exists() ? await services.kubeconfig.read() : undefined;
-  const contexts = summary?.ok ? summary.value.contexts : [];
-  let context: string | undefined;
-  if (contexts.length > 0 && summary?.ok) {
-    const current = summary.value.currentContext;
+  const contexts = services.kubeconfig.exists() ? await contextItems(services).catch((): ContextPick[] => []) : [];
+  let context: ContextPick | undefined;
+  if (contexts.length > 0) {
     const items: SourcePick[] = [
-      ...contexts.map((c) => ({ label: c.name, description: [c.name === current ? 'current' : undefined, c.cluster].filter(Boolean).join(' · '), context: c.name })),
+      ...contexts,
       { label: '', kind: vscode.QuickPickItemKind.Separator },
       { label: '$(go-to-file) Open a saved log file…', file: true as const },
     ];
@@ -93,7 +90,7 @@ async function pickSource(services: CommandServices): Promise<Source | undefined
       placeHolder: 'The cluster context the gateway runs in, or a saved log file',
     });
     if (!picked) return undefined;
-    context = picked.context;
+    context = 'context' in picked ? picked : undefined;
   }
   if (context === undefined) {
     const files = await vscode.window.showOpenDialog({
@@ -104,22 +101,6 @@ async function pickSource(services: CommandServices): Promise<Source | undefined
     });
     return files?.[0] ? { kind: 'file', uri: files[0] } : undefined;
   }
-  const deployments = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Looking for gateway Deployments in ${context}`, cancellable: true },
-    async (_progress, token) => {
-      const controller = new AbortController();
-      const stop = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await listGatewayDeployments(await services.kubernetes.forContext(context), controller.signal);
-      } finally {
-        stop.dispose();
-      }
-    },
-  );
-  if (deployments.length === 0) throw new Error(`No gateway Deployment (image …/azure-api-management/gateway) in ${context}`);
-  const picked = await vscode.window.showQuickPick(
-    deployments.map((d) => ({ label: d.name, description: d.namespace, detail: `${d.ready}/${d.replicas} ready · ${d.image}`, deployment: d })),
-    { title: `Open Gateway Logs in Editor: gateway in ${context}`, placeHolder: 'Every pod of the Deployment is followed' },
-  );
-  return picked ? { kind: 'follow', target: { context, namespace: picked.deployment.namespace, deployment: picked.deployment.name } } : undefined;
+  const target = await pickGatewayDeployment(services, context, `Open Gateway Logs in Editor: gateway in ${context.context}`);
+  return target ? { kind: 'follow', target } : undefined;
 }

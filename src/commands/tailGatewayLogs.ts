@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
-import type { KubeContextClient } from '../kubernetes/client.ts';
-import { discoverGateways } from '../kubernetes/discovery.ts';
 import { createDeploymentLogSession, type FollowTarget } from '../logs/followSession.ts';
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from '../panels/logSettings.ts';
+import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
 
 /**
@@ -79,87 +78,10 @@ async function cancellable<T extends vscode.Disposable | { dispose(): unknown }>
   }
 }
 
-interface TargetPick extends vscode.QuickPickItem {
-  readonly target: FollowTarget;
-}
-
 async function pickTarget(services: CommandServices): Promise<FollowTarget | undefined> {
-  const summary = await services.kubeconfig.read();
-  if (!summary.ok) throw new Error(summary.error);
-  const contexts = summary.value.contexts;
-  if (contexts.length === 0) throw new Error(`No contexts in the kubeconfig (${services.kubeconfig.describe()})`);
-  const contextPick = await vscode.window.showQuickPick(
-    contexts.map((c) => ({
-      label: c.name,
-      description: [c.name === summary.value.currentContext ? 'current' : undefined, c.cluster].filter(Boolean).join(' · '),
-      context: c.name,
-      namespace: c.namespace,
-    })),
-    { title: 'Tail Gateway Logs (1/2): cluster context', placeHolder: 'The kubeconfig context of the cluster the gateway runs in' },
-  );
-  if (!contextPick) return undefined;
-  const context = contextPick.context;
-
-  const quickPick = vscode.window.createQuickPick<TargetPick>();
-  quickPick.title = 'Tail Gateway Logs (2/2): gateway';
-  quickPick.placeholder = `Gateway Deployments in ${context}`;
-  quickPick.busy = true;
-  quickPick.show();
-  const controller = new AbortController();
-  try {
-    const found = listGatewayDeployments(await services.kubernetes.forContext(context), controller.signal, contextPick.namespace);
-    const chosen = new Promise<FollowTarget | undefined>((resolve) => {
-      quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]?.target));
-      quickPick.onDidHide(() => resolve(undefined));
-    });
-    void found.then(
-      (deployments) => {
-        quickPick.busy = false;
-        if (deployments.length === 0) {
-          quickPick.placeholder = `No gateway Deployment (image …/azure-api-management/gateway, or its Helm chart) in ${context}`;
-          return;
-        }
-        quickPick.items = deployments.map((d) => ({
-          label: d.name,
-          description: d.namespace,
-          detail: `${d.ready}/${d.replicas} ready · ${d.image}`,
-          target: { context, namespace: d.namespace, deployment: d.name },
-        }));
-      },
-      (error: unknown) => {
-        quickPick.busy = false;
-        quickPick.placeholder = `Could not list Deployments in ${context}`;
-        quickPick.hide();
-        services.log.error(`listing gateway Deployments in ${context} failed`, error);
-        void vscode.window.showErrorMessage(`Arc APIM Gateway: could not list Deployments in ${context}: ${error instanceof Error ? error.message : String(error)}`);
-      },
-    );
-    return await chosen;
-  } finally {
-    controller.abort();
-    quickPick.dispose();
-  }
-}
-
-export interface GatewayDeployment {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: string;
-  readonly replicas: number;
-  readonly ready: number;
-}
-
-/**
- * The gateway Deployments of one context for a picker, found the way the Gateways tree finds them (image or chart
- * labels; the context's own namespace when listing all of them is forbidden).
- */
-export async function listGatewayDeployments(client: KubeContextClient, signal?: AbortSignal, fallbackNamespace?: string): Promise<GatewayDeployment[]> {
-  const found = await discoverGateways(client, fallbackNamespace, signal);
-  const out: GatewayDeployment[] = [];
-  for (const gateways of found.byNamespace.values()) {
-    for (const g of gateways) {
-      out.push({ namespace: g.namespace, name: g.name, image: g.image ?? 'image not set', replicas: g.desired, ready: g.ready });
-    }
-  }
-  return out;
+  const choice = await vscode.window.showQuickPick(await contextItems(services), {
+    title: 'Tail Gateway Logs (1/2): cluster context',
+    placeHolder: 'The kubeconfig context of the cluster the gateway runs in',
+  });
+  return choice ? pickGatewayDeployment(services, choice, 'Tail Gateway Logs (2/2): gateway') : undefined;
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from '../../src/constants.ts';
 import { parseGatewayLog } from '../../src/gatewayLogs/parser.ts';
-import { listGatewayDeployments } from '../../src/commands/tailGatewayLogs.ts';
+import { listGatewayDeployments } from '../../src/commands/gatewayPicker.ts';
 import { createKubernetesClients } from '../../src/kubernetes/client.ts';
 import type { GatewayLogsPanelHandle } from '../../src/panels/gatewayLogsPanel.ts';
 
