@@ -342,9 +342,24 @@ describe('gateway logs in the editor', () => {
     });
 
     it('follows the end only while the cursor is there', async () => {
-      const editor = await vscode.window.showTextDocument(document);
+      let editor = await vscode.window.showTextDocument(document);
       const last = (): number => document.lineCount - 1;
-      // It was in the background while another log grew in front of it: shown again, it catches up with the end.
+      // Establish following here rather than rely on where earlier tests left the cursor: at the end, through one
+      // update while visible.
+      const toEnd = new vscode.Position(last(), 0);
+      editor.selection = new vscode.Selection(toEnd, toEnd);
+      editor.revealRange(new vscode.Range(toEnd, toEnd));
+      const linesFirst = document.lineCount;
+      for (let i = 0; i < 3; i++) await gatewayRequest(env, `${tagBase}-seen-${i}`);
+      await waitFor('records appended while visible', () => document.lineCount > linesFirst && live.settled && editor.selection.active.line === last());
+      // In the background while another document is in front, it keeps growing; shown again, it catches up.
+      const cover = await vscode.workspace.openTextDocument({ content: 'in front of the log' });
+      await vscode.window.showTextDocument(cover);
+      const linesHidden = document.lineCount;
+      for (let i = 0; i < 5; i++) await gatewayRequest(env, `${tagBase}-hidden-${i}`);
+      await waitFor('records appended in the background', () => document.lineCount > linesHidden && live.settled);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      editor = await vscode.window.showTextDocument(document);
       await waitFor('the cursor at the end', () => editor.selection.active.line === last() && editor.visibleRanges.some((r) => r.end.line >= last() - 1), 15_000);
 
       editor.selection = new vscode.Selection(0, 0, 0, 0);
