@@ -6,7 +6,7 @@ import type { Finding, GatewayFacts, LogLookup } from '../diagnosis/types.ts';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { redact } from '../util/redact.ts';
 import { findRequestRecord } from './logLookup.ts';
-import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type TransportResult } from './types.ts';
+import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type TransportKind, type TransportResult } from './types.ts';
 
 export interface RunContext {
   client: KubeContextClient;
@@ -25,8 +25,14 @@ export interface RunOutcome {
   lookup: LogLookup;
 }
 
+const TRANSPORT_LABELS: Readonly<Record<TransportKind, string>> = {
+  'service-proxy': 'Kubernetes API server service proxy',
+  'curl-pod': 'curl pod (curlimages/curl)',
+  direct: 'direct URL',
+};
+
 /** Fix ids this extension acts on (others are shown as information). */
-export const ACTIONABLE_FIXES: ReadonlySet<string> = new Set(['allow-http', 'pick-subscription-key', 'retry-https']);
+export const ACTIONABLE_FIXES: ReadonlySet<string> = new Set(['allow-http', 'assign-api', 'pick-subscription-key', 'retry-https', 'open-token-wizard', 'add-version', 'use-revision']);
 
 export async function runTestRequest(ctx: RunContext, transport: RequestTransport, request: BuiltRequest, signal: AbortSignal): Promise<RunOutcome> {
   const sent = await transport.send(request, { timeoutMs: ctx.timeoutMs, signal });
@@ -42,7 +48,7 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
   const findings = diagnose({
     request: {
       method: request.method,
-      url: request.url,
+      url: sent.url ?? request.url,
       headerNames,
       ...(request.subscriptionKey ? { subscriptionKey: { in: 'header' as const, name: SUBSCRIPTION_KEY_HEADER } } : {}),
       bodySize: request.body?.length ?? 0,
@@ -58,8 +64,8 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
   const req = record?.entry.request;
   const result: TestRequestResult = {
     method: request.method,
-    url: mask(request.url),
-    transport: transport.kind === 'curl-pod' ? 'curl pod (curlimages/curl)' : 'Kubernetes API server service proxy',
+    url: mask(sent.url ?? request.url),
+    transport: TRANSPORT_LABELS[transport.kind],
     description: mask(sent.description),
     keySent: request.subscriptionKey !== undefined,
     sentAt: new Date(sent.sentAt).toISOString(),

@@ -43,7 +43,7 @@ export interface BuiltRequest {
   subscriptionKey?: string;
 }
 
-export type TransportKind = 'service-proxy' | 'curl-pod';
+export type TransportKind = 'service-proxy' | 'curl-pod' | 'direct';
 
 export interface TransportResult {
   transport: TransportKind;
@@ -53,6 +53,8 @@ export interface TransportResult {
   receivedAt: number;
   /** What was done, safe to show: the proxy path or the curl command line with the key masked. */
   description: string;
+  /** The URL as actually sent when it differs from `request.url` (the direct transport's external address). */
+  url?: string;
 }
 
 export interface SendOptions {

@@ -370,7 +370,7 @@ export function normalizeSecret(secret: Secret): void {
 }
 
 /** Defaults that also apply on update (a PUT of a manifest must not lose allocated or defaulted fields). */
-export function prepareUpdate(resource: ResourceType, previous: KubeObject, next: KubeObject, subresource: string | undefined): void {
+export function prepareUpdate(resource: ResourceType, previous: KubeObject, next: KubeObject, subresource: string | undefined, allocator?: Allocator): void {
   next.metadata.uid = previous.metadata.uid;
   next.metadata.creationTimestamp = previous.metadata.creationTimestamp;
   if (previous.metadata.deletionTimestamp) next.metadata.deletionTimestamp = previous.metadata.deletionTimestamp;
@@ -427,8 +427,16 @@ export function prepareUpdate(resource: ResourceType, previous: KubeObject, next
         p.protocol ??= 'TCP';
         p.targetPort ??= p.port;
         const old = (before.ports ?? []).find((q) => q.port === p.port && (q.protocol ?? 'TCP') === p.protocol);
-        if ((s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer') && !p.nodePort && old?.nodePort) p.nodePort = old.nodePort;
+        const external = s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer';
+        if (external && !p.nodePort && old?.nodePort) p.nodePort = old.nodePort;
+        if (external && !p.nodePort && allocator) p.nodePort = allocator.nodePort();
+        // dropTypeDependentFields: node ports the user did not change go with the type that needed them.
+        if (!external && p.nodePort !== undefined && p.nodePort === old?.nodePort) delete p.nodePort;
       }
+      if (s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer') s.spec['externalTrafficPolicy'] ??= 'Cluster';
+      else if (s.spec['externalTrafficPolicy'] === before['externalTrafficPolicy']) delete s.spec['externalTrafficPolicy'];
+      if (s.spec.type === 'LoadBalancer') s.spec['allocateLoadBalancerNodePorts'] ??= true;
+      else if (s.spec['allocateLoadBalancerNodePorts'] === before['allocateLoadBalancerNodePorts']) delete s.spec['allocateLoadBalancerNodePorts'];
       break;
     }
     case 'Secret':

@@ -249,7 +249,7 @@ export class KubeApi {
 
   private commitUpdate(resource: ResourceType, previous: KubeObject, next: KubeObject, options: WriteOptions): KubeObject {
     if (!options.subresource && resource.kind === 'Secret') normalizeSecret(next as Secret);
-    prepareUpdate(resource, previous, next, options.subresource);
+    prepareUpdate(resource, previous, next, options.subresource, this.allocator);
     validate(resource, next);
     validateUpdate(resource, previous, next);
     next.metadata.managedFields = options.managedFields

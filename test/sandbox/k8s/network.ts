@@ -113,16 +113,39 @@ export class ClusterNetwork {
       } else {
         const servicePort = (service.spec.ports ?? []).find((p) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
         if (!servicePort) return this.hang(host, port);
-        const address = this.pick(this.readyAddresses(service).filter((a) => a.ports.some((p) => (p.name ?? '') === (servicePort.name ?? ''))));
-        if (!address) throw new ConnectionRefused(`connect ECONNREFUSED ${service.spec.clusterIP}:${port}`);
-        ip = address.ip;
-        targetPort = address.ports.find((p) => (p.name ?? '') === (servicePort.name ?? ''))!.port;
+        const backend = this.serviceBackend(service, servicePort);
+        if (!backend) throw new ConnectionRefused(`connect ECONNREFUSED ${service.spec.clusterIP}:${port}`);
+        ({ ip, port: targetPort } = backend);
       }
     } else {
       ip = target.ip;
       targetPort = port;
     }
     return this.connect(ip, targetPort, { ...request, host: hostHeader, remoteAddress: from.podIP, port: targetPort });
+  }
+
+  /** kube-proxy's choice for one connection to a Service port: a ready endpoint (round robin) and its target port. */
+  serviceBackend(service: Service, servicePort: ServicePort): { ip: string; port: number } | undefined {
+    const name = servicePort.name ?? '';
+    const address = this.pick(this.readyAddresses(service).filter((a) => a.ports.some((p) => (p.name ?? '') === name)));
+    return address ? { ip: address.ip, port: address.ports.find((p) => (p.name ?? '') === name)!.port } : undefined;
+  }
+
+  /** Whether a Service port has a ready endpoint (kube-proxy rejects connections to one without). */
+  hasReadyBackend(service: Service, servicePort: ServicePort): boolean {
+    const name = servicePort.name ?? '';
+    return this.readyAddresses(service).some((a) => a.ports.some((p) => (p.name ?? '') === name));
+  }
+
+  /** The container port a Service port reaches on its endpoints (the first ready one), for protocol sniffing. */
+  targetContainerPort(service: Service, servicePort: ServicePort): { port: number; name?: string } | undefined {
+    const name = servicePort.name ?? '';
+    const address = this.readyAddresses(service).find((a) => a.ports.some((p) => (p.name ?? '') === name));
+    const port = address?.ports.find((p) => (p.name ?? '') === name)?.port;
+    if (port === undefined) return undefined;
+    const pod = this.kubelet?.podAt(address!.ip);
+    const named = pod?.containers.flatMap((c) => c.spec.ports ?? []).find((p) => p.containerPort === port)?.name;
+    return { port, ...(named ? { name: named } : {}) };
   }
 
   /** Deliver a request to whatever listens on ip:port. */

@@ -15,6 +15,7 @@ import type { ContainerProgram } from './containers.ts';
 import { Controllers } from './controllers.ts';
 import { defaultKubeletTiming, Kubelet, nodeIP, type KubeletTiming } from './kubelet.ts';
 import type { CutMode } from './logs.ts';
+import { LoadBalancerController, type LoadBalancerOptions } from './loadBalancer.ts';
 import { ClusterNetwork } from './network.ts';
 import { builtinPrograms } from './programs/index.ts';
 import { RestHandler, serverVersion } from './rest.ts';
@@ -39,6 +40,11 @@ export interface KubeApiServerOptions {
   historyLimit?: number;
   /** Interval of BOOKMARK events for watches that allow them. */
   bookmarkIntervalMs?: number;
+  /**
+   * A load-balancer controller, as kind + cloud-provider-kind has: LoadBalancer Services get a loopback address
+   * (127.X.Y.Z) in status.loadBalancer.ingress with real listeners at their ports. On unless `false`.
+   */
+  loadBalancer?: boolean | LoadBalancerOptions;
 }
 
 export interface LogRecord {
@@ -101,6 +107,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   }, `${clusterName}-control-plane`);
   network.attach(kubelet);
   const controllers = new Controllers(api, options.ca.certPem);
+  const loadBalancer = options.loadBalancer === false
+    ? undefined
+    : new LoadBalancerController(api, network, options.ca, options.loadBalancer === true || options.loadBalancer === undefined ? {} : options.loadBalancer);
   let latencyMs = 0;
 
   bootstrap(api, kubelet.nodeName);
@@ -199,6 +208,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     close: () => closing ??= (async () => {
       rest.close();
       controllers.close();
+      await loadBalancer?.close();
       kubelet.close();
       network.close();
       await new Promise<void>((resolve) => {
