@@ -62,6 +62,7 @@ export const ContextValues = {
   azureApimService: 'azureApimService',
   azureApimGateway: 'azureApimGateway',
   azureGatewayApi: 'azureGatewayApi',
+  azureGatewayOperation: 'azureGatewayOperation',
   azureGatewayDeployment: 'azureGatewayDeployment',
   azureLoadMore: 'azureLoadMore',
 } as const;

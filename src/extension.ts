@@ -10,6 +10,8 @@ import { fileKubeconfigSource } from './kubernetes/kubeconfigSource.ts';
 import { createLogger } from './logging.ts';
 import { GatewayLogsPanels } from './panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from './panels/logSettings.ts';
+import { TestRequestPanels } from './panels/testRequestPanel.ts';
+import { RequestHistory } from './requests/history.ts';
 import { GatewaysTreeProvider } from './tree/gatewaysTreeProvider.ts';
 import type { TreeNode } from './tree/items.ts';
 import { KubernetesRootNode } from './tree/kubernetesNodes.ts';
@@ -68,7 +70,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const logEditor = new LogEditorService({ log: log.child('editor'), maxEntries: () => logsMaxEntries(log) });
     context.subscriptions.push(logEditor);
 
-    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, logEditor, azure: azure.services };
+    const testRequests = new TestRequestPanels(new RequestHistory());
+    context.subscriptions.push(testRequests);
+
+    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, testRequests, logEditor, azure: azure.services };
     context.subscriptions.push(...registerCommands(services));
 
     const activatedInMs = performance.now() - started;

@@ -48,6 +48,8 @@ export interface AzureData {
   generateGatewayToken(gatewayId: string, keyType: GatewayKeyType, expiry: Date, options?: CallOptions): Promise<GatewayToken>;
   /** Every API of the service, one entry per revision, each with its operations (what diagnosis reads). */
   listApisWithOperations(serviceId: string, options?: CallOptions): Promise<{ api: ApiContract; operations: OperationContract[] }[]>;
+  /** The operations of one API (revision included in the name for a non-current one). */
+  listOperations(serviceId: string, apiName: string, options?: CallOptions): Promise<OperationContract[]>;
   /** Adds `http` to the API's protocols: read its ETag, then PATCH with If-Match (a concurrent change fails with 412). */
   allowHttp(serviceId: string, apiName: string, options?: CallOptions): Promise<void>;
   /** APIM subscriptions (not Azure ones) of the service: their id in the service, name, scope and state. */
@@ -256,6 +258,16 @@ export class ArmAzureData implements AzureData {
     return arm(`removing API ${apiName} from gateway ${ref.name}`, async () => {
       const client = await this.clients.apim(ref.service.subscriptionId);
       await client.gatewayApi.delete(ref.service.resourceGroup, ref.service.name, ref.name, apiName, { abortSignal: options?.signal });
+    });
+  }
+
+  listOperations(serviceId: string, apiName: string, options?: CallOptions): Promise<OperationContract[]> {
+    const ref = must(parseApimServiceId(serviceId));
+    return arm(`reading the operations of ${apiName}`, async () => {
+      const client = await this.clients.apim(ref.subscriptionId);
+      const operations: OperationContract[] = [];
+      for await (const op of client.apiOperation.listByApi(ref.resourceGroup, ref.name, apiName, { abortSignal: options?.signal })) operations.push(op);
+      return operations;
     });
   }
 

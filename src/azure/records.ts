@@ -18,7 +18,22 @@ export interface DeploymentRecord {
   readonly deployedAt: string;
 }
 
+/** A gateway Deployment in a cluster, as the Kubernetes side names it. */
+export interface DeploymentRef {
+  readonly context: string;
+  readonly namespace: string;
+  readonly deployment: string;
+}
+
+/** The APIM gateway whose configuration a Deployment runs (asked once, or learnt from a deployment made here). */
+export interface GatewayBinding {
+  readonly serviceId: string;
+  readonly gatewayId: string;
+  readonly gatewayName: string;
+}
+
 const CONTEXTS = 'arcApimGateway.azure.kubeContexts';
+const BINDINGS = 'arcApimGateway.azure.gatewayBindings';
 const DEPLOYMENTS = 'arcApimGateway.azure.deployments';
 
 const key = (armId: string): string => armId.toLowerCase();
@@ -59,10 +74,44 @@ export class AzureRecords {
     await this.store.update(DEPLOYMENTS, this.all().filter((r) => key(r.gatewayId) !== key(gatewayId)));
   }
 
+  /** The APIM gateway a cluster Deployment was bound to, if the user said (or a deployment from here told). */
+  gatewayFor(ref: DeploymentRef): GatewayBinding | undefined {
+    const value = this.store.get<Record<string, unknown>>(BINDINGS)?.[bindingKey(ref)];
+    return isBinding(value) ? value : undefined;
+  }
+
+  async setGatewayFor(ref: DeploymentRef, binding: GatewayBinding): Promise<void> {
+    const { serviceId, gatewayId, gatewayName } = binding;
+    const { context, namespace, deployment } = ref;
+    await this.store.update(BINDINGS, { ...(this.store.get<Record<string, unknown>>(BINDINGS) ?? {}), [bindingKey(ref)]: { serviceId, gatewayId, gatewayName, context, namespace, deployment } });
+  }
+
+  /** The cluster Deployments known to run this APIM gateway. */
+  deploymentsBoundTo(gatewayId: string): DeploymentRef[] {
+    const all = this.store.get<Record<string, unknown>>(BINDINGS) ?? {};
+    return Object.values(all)
+      .filter((v): v is GatewayBinding & DeploymentRef => isBinding(v) && typeof (v as unknown as DeploymentRef).context === 'string' && key(v.gatewayId) === key(gatewayId))
+      .map(({ context, namespace, deployment }) => ({ context, namespace, deployment }));
+  }
+
+  /** Every gateway deployment made from here. */
+  allDeployments(): DeploymentRecord[] {
+    return this.all();
+  }
+
   private all(): DeploymentRecord[] {
     const value = this.store.get<unknown>(DEPLOYMENTS);
     return Array.isArray(value) ? (value.filter(isRecord) as DeploymentRecord[]) : [];
   }
+}
+
+// Context names are case-sensitive in kubeconfig; namespaces and Deployment names are lowercase DNS labels.
+const bindingKey = (ref: DeploymentRef): string => `${ref.context}\u0000${ref.namespace}\u0000${ref.deployment}`;
+
+function isBinding(value: unknown): value is GatewayBinding {
+  if (typeof value !== 'object' || value === null) return false;
+  const b = value as Record<string, unknown>;
+  return typeof b['serviceId'] === 'string' && typeof b['gatewayId'] === 'string' && typeof b['gatewayName'] === 'string';
 }
 
 function isRecord(value: unknown): boolean {

@@ -1,114 +1,293 @@
 import * as vscode from 'vscode';
-import type { OperationContract } from '@azure/arm-apimanagement';
+import { parseApimGatewayId } from '../azure/armIds.ts';
+import type { DeploymentRef, GatewayBinding } from '../azure/records.ts';
 import { Commands } from '../constants.ts';
-import type { ApiFacts, Fix, GatewayFacts } from '../diagnosis/types.ts';
+import type { FormService, TestRequestForm, TestRequestFormContext } from '../contract/testRequest.ts';
+import type { Fix, GatewayFacts } from '../diagnosis/types.ts';
 import { discoverGateways } from '../kubernetes/discovery.ts';
-import { servicesForDeployment, type GatewayServiceInfo, type ServicePortInfo } from '../kubernetes/gateways.ts';
+import { servicesForDeployment } from '../kubernetes/gateways.ts';
 import { deploymentSelector } from '../kubernetes/selectors.ts';
 import type { KubeDeployment, KubeList, KubeService } from '../kubernetes/types.ts';
-import { TestRequestPanel, type TestRequestHandle } from '../panels/testRequestPanel.ts';
-import { buildTestRequest, pickPort, retarget, templateParameters } from '../requests/build.ts';
+import { InvalidFormError, type FixOutcome, type TestRequestDriver, type TestRequestHandle } from '../panels/testRequestPanel.ts';
 import { CurlPodTransport } from '../requests/curlPod.ts';
+import { DirectUrlTransport } from '../requests/direct.ts';
+import { defaultForm, findApi, formApis, formToRequest, subscriptionsFor } from '../requests/form.ts';
 import { runTestRequest } from '../requests/run.ts';
 import { ServiceProxyTransport } from '../requests/serviceProxy.ts';
-import type { BuiltRequest, RequestTransport, TestRequestSpec, TransportKind } from '../requests/types.ts';
-import { pickApimService, pickGateway } from '../wizards/pickers.ts';
-import type { PickItem, Prompter } from '../wizards/prompter.ts';
+import type { RequestTransport } from '../requests/types.ts';
+import { safeErrorMessage } from '../util/errors.ts';
+import type { Prompter } from '../wizards/prompter.ts';
+import { armGatewayFor } from './armGateway.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
 
 const TITLE = 'Send Test Request';
 const TIMEOUT_MS = 30_000;
 
-interface GatewayTarget {
-  context: string;
-  namespace: string;
-  deployment: string;
-  /** A Service the user started from (a Service node). */
+/** Where the command was started, and what the form should show first. */
+interface Start {
+  target?: DeploymentRef;
+  /** A Service node: that Service first. */
   service?: string;
-}
-
-/** The ARM side, when signed in and chosen: where the facts and fixes come from. */
-interface ArmSide {
-  serviceId: string;
-  gatewayId: string;
-  gatewayName: string;
-  facts: GatewayFacts;
+  /** An APIM gateway (or one of its APIs) in the Azure tree. */
+  binding?: GatewayBinding;
+  prefill: Partial<TestRequestForm>;
 }
 
 /**
- * "Send Test Request": from a gateway Deployment or Service node (or the palette: context → gateway), choose the API
- * and operation from ARM (or type a path), the transport, and see the answer, the gateway's record of it and why it
- * failed, with fixes that resend. Returns the view's handle (integration tests drive it).
+ * "Send Test Request": opens (or shows) the Test Request view of a gateway Deployment — from its Deployment or Service
+ * node, an APIM gateway or API node, or the palette (context → gateway). The view's form knows the gateway's Services
+ * and, from ARM, its APIs, operations and subscriptions; Send goes through the transport chosen there, finds the
+ * gateway's record, says why it failed and offers fixes. Returns the view's handle (integration tests drive it).
  */
 export const sendTestRequest: CommandDefinition = {
   id: Commands.sendTestRequest,
   run: async (services, arg) => {
     const prompter = services.azure.prompter.get();
-    const target = targetOf(arg) ?? (await pickTarget(services, prompter));
-    const client = await services.kubernetes.forContext(target.context);
-    const ns = encodeURIComponent(target.namespace);
-    const deployment = await client.getJson<KubeDeployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(target.deployment)}`);
-    const serviceList = await client.getJson<KubeList<KubeService>>(`/api/v1/namespaces/${ns}/services`);
-    const gatewayServices = servicesForDeployment(deployment, serviceList.items ?? []);
-    const service = await pickService(prompter, gatewayServices, target.service);
-    const port = await pickServicePort(prompter, service.ports);
-    const arm = await pickArmSide(services, prompter);
-    const spec = await pickRequest(prompter, arm);
-    const transportKind = await prompter.pick<TransportKind>({
-      id: 'transport',
-      title: TITLE,
-      placeholder: 'How the request gets into the cluster',
-      emptyMessage: 'No transport',
-      items: [
-        { label: 'Kubernetes API server service proxy', description: 'default', detail: 'Nothing is created in the cluster', value: 'service-proxy' },
-        { label: 'curl pod (curlimages/curl)', detail: 'A short-lived pod calls the Service like in-cluster clients do; it is deleted afterwards', value: 'curl-pod' },
-      ],
-    });
-    const built = buildTestRequest(spec, { namespace: service.namespace, service: service.name, port: port.port, scheme: port.scheme });
-    if (!built.ok) throw new Error(built.error);
-    let request: BuiltRequest = built.request;
-    const transport: RequestTransport = transportKind === 'curl-pod' ? new CurlPodTransport(client) : new ServiceProxyTransport(client);
-    const ports = service.ports.filter((p) => p.scheme !== undefined).map((p) => ({ port: p.port, scheme: p.scheme ?? 'http', ...(p.name ? { name: p.name } : {}) }));
-    const facts = (): GatewayFacts | undefined => (arm ? { ...arm.facts, ports } : undefined);
-    const log = services.log.child('testRequest');
-    const panel = new TestRequestPanel(services.context.extensionUri, `Test: ${request.method} ${request.pathAndQuery}`, {
-      run: (signal) => runTestRequest({ client, namespace: target.namespace, labelSelector: deploymentSelector(deployment), facts: facts(), timeoutMs: TIMEOUT_MS }, transport, request, signal),
-      applyFix: async (fix, signal) => {
-        const next = await applyFix(services, prompter, arm, request, service, fix, signal);
-        if (next) request = next;
-        return next !== undefined;
-      },
-    }, log);
-    services.context.subscriptions.push(panel);
-    log.info(`${transport.kind}: ${request.method} ${request.url}${request.subscriptionKey ? ' (with a subscription key)' : ''}`);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Sending ${request.method} ${request.pathAndQuery}`, cancellable: true }, async (_p, token) => {
-      const listener = token.onCancellationRequested(() => panel.dispose());
+    const start = startOf(arg);
+    const target = start.target ?? (start.binding ? boundTarget(services, start.binding) : undefined) ?? (await pickTarget(services, prompter));
+    const key = `${target.context}/${target.namespace}/${target.deployment}`;
+    const open = services.testRequests.get(key);
+    if (open) {
+      if (Object.keys(start.prefill).length) open.setForm(defaultForm(open.context, { ...open.form, ...start.prefill }));
+      open.reveal();
+      return open satisfies TestRequestHandle;
+    }
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${TITLE}: reading ${target.deployment}…`, cancellable: true }, async (_progress, token) => {
+      const abort = new AbortController();
+      const listener = token.onCancellationRequested(() => abort.abort());
       try {
-        await panel.retry();
+        return await openView(services, prompter, target, start, abort.signal);
       } finally {
         listener.dispose();
       }
     });
-    return panel satisfies TestRequestHandle;
   },
 };
 
-function targetOf(arg: unknown): GatewayTarget | undefined {
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const a = arg as { context?: unknown; namespace?: unknown; name?: unknown; service?: GatewayServiceInfo; deployment?: unknown };
-  if (typeof a.context !== 'string') return undefined;
-  // GatewayDeploymentNode: context, namespace, name.
-  if (typeof a.namespace === 'string' && typeof a.name === 'string' && a.service === undefined) return { context: a.context, namespace: a.namespace, deployment: a.name };
-  // GatewayServiceNode: its id is `<deployment node id>/service:<name>`; the Deployment is found from the Service.
-  if (a.service && typeof a.service === 'object' && typeof (a as { id?: unknown }).id === 'string') {
-    const m = /\/deployment:([^/]+)\/service:[^/]+$/.exec((a as { id: string }).id);
-    if (m?.[1]) return { context: a.context, namespace: a.service.namespace, deployment: m[1], service: a.service.name };
+async function openView(services: CommandServices, prompter: Prompter, target: DeploymentRef, start: Start, signal: AbortSignal): Promise<TestRequestHandle> {
+  const client = await services.kubernetes.forContext(target.context);
+  const ns = encodeURIComponent(target.namespace);
+  const [deployment, serviceList] = await Promise.all([
+    client.getJson<KubeDeployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(target.deployment)}`, {}, signal),
+    client.getJson<KubeList<KubeService>>(`/api/v1/namespaces/${ns}/services`, {}, signal),
+  ]);
+  const formServices: FormService[] = servicesForDeployment(deployment, serviceList.items ?? []).map((s) => ({
+    name: s.name,
+    type: s.type,
+    external: [...s.external],
+    ports: s.ports.filter((p) => p.protocol === 'TCP').map((p) => ({ port: p.port, label: p.label, ...(p.scheme ? { scheme: p.scheme } : {}) })),
+  }));
+  // A Service node: its Service first.
+  if (start.service) formServices.sort((a, b) => Number(b.name === start.service) - Number(a.name === start.service));
+  if (start.binding) await services.azure.records.setGatewayFor(target, start.binding);
+  let binding: GatewayBinding | undefined;
+  let armNote: string | undefined;
+  try {
+    binding = start.binding ?? (await armGatewayFor(services, prompter, target, { ask: true, title: TITLE, signal }));
+    if (!binding) armNote = services.azure.account.data().ok ? 'APIs are not offered: no API Management gateway is linked to this Deployment. Type the path.' : 'Sign in to Azure to choose an API and operation, and a subscription key.';
+  } catch (error) {
+    if (error instanceof vscode.CancellationError) throw error;
+    armNote = `APIs could not be read from Azure (${safeErrorMessage(error)}). Type the path.`;
   }
-  if (typeof a.namespace === 'string' && typeof a.deployment === 'string') return { context: a.context, namespace: a.namespace, deployment: a.deployment };
-  return undefined;
+  const armContext = async (b: GatewayBinding): Promise<TestRequestFormContext['arm']> => {
+    const data = services.azure.data();
+    const [facts, subscriptions] = await Promise.all([services.azure.facts.get(b, { signal }), data.listApimSubscriptions(b.serviceId, { signal })]);
+    return {
+      serviceName: b.serviceId.split('/').pop() ?? b.serviceId,
+      gatewayName: b.gatewayName,
+      apis: formApis(facts.apis ?? [], facts.assignedApiIds),
+      subscriptions: subscriptions.filter((s) => s.state === 'active').map((s) => ({ name: s.name, displayName: s.displayName, scope: s.scope })),
+    };
+  };
+  let arm: TestRequestFormContext['arm'];
+  if (binding) {
+    try {
+      arm = await armContext(binding);
+    } catch (error) {
+      if (signal.aborted) throw new vscode.CancellationError();
+      armNote = `APIs could not be read from Azure (${safeErrorMessage(error)}). Type the path.`;
+      binding = undefined;
+    }
+  }
+  const context: TestRequestFormContext = { gateway: target, services: formServices, ...(arm ? { arm } : {}), ...(armNote ? { armNote } : {}) };
+  const form = defaultForm(context, start.prefill);
+  const log = services.log.child('testRequest');
+  const keys = new Map<string, string>();
+  let current: TestRequestFormContext = context;
+
+  const keyOf = async (subscription: string, s: AbortSignal): Promise<string> => {
+    const known = keys.get(subscription);
+    if (known) return known;
+    if (!binding) throw new InvalidFormError('subscription', 'Subscription keys come from Azure: sign in and link the gateway first');
+    const value = await services.azure.data().getSubscriptionKey(binding.serviceId, subscription, { signal: s });
+    keys.set(subscription, value);
+    return value;
+  };
+  const facts = async (form: TestRequestForm, s: AbortSignal): Promise<GatewayFacts | undefined> => {
+    if (!binding) return undefined;
+    const base = await services.azure.facts.get(binding, { signal: s }).catch((error: unknown) => {
+      log.warn(`gateway configuration not read: ${safeErrorMessage(error)}`);
+      return undefined;
+    });
+    const service = current.services.find((x) => x.name === form.service);
+    const ports = (service?.ports ?? []).flatMap((p) => (p.scheme ? [{ port: p.port, scheme: p.scheme }] : []));
+    return base ? { ...base, ports } : undefined;
+  };
+  const refreshArm = async (): Promise<TestRequestFormContext> => {
+    if (!binding) return current;
+    services.azure.facts.invalidate();
+    current = { ...current, arm: await armContext(binding) };
+    return current;
+  };
+
+  const driver: TestRequestDriver = {
+    send: async (values, s) => {
+      const built = formToRequest(values, current);
+      if (!built.ok) throw new InvalidFormError(built.field, built.error);
+      const subscriptionKey = values.subscription ? await keyOf(values.subscription, s) : undefined;
+      const request = { ...built.request, ...(subscriptionKey ? { subscriptionKey } : {}) };
+      const transport: RequestTransport =
+        values.transport === 'curl-pod' ? new CurlPodTransport(client) : values.transport === 'direct' && built.directUrl ? new DirectUrlTransport({ baseUrl: built.directUrl, insecure: values.insecure }) : new ServiceProxyTransport(client);
+      log.info(`${transport.kind}: ${request.method} ${request.pathAndQuery}${subscriptionKey ? ' (with a subscription key)' : ''}`);
+      return runTestRequest({ client, namespace: target.namespace, labelSelector: deploymentSelector(deployment), facts: await facts(values, s), timeoutMs: TIMEOUT_MS }, transport, request, s);
+    },
+    applyFix: (fix, values, s) => applyFix({ services, prompter, binding, context: () => current, refreshArm }, fix, values, s),
+    copyKey: async (subscription) => {
+      const ok = await prompter.confirm({ id: 'copyKey', message: `Copy the primary key of subscription ${subscription}?`, detail: 'The key is put on the clipboard; it is not shown, logged or kept anywhere else.', action: 'Copy Key' });
+      if (!ok) throw new vscode.CancellationError();
+      await vscode.env.clipboard.writeText(await keyOf(subscription, AbortSignal.timeout(TIMEOUT_MS)));
+      log.info(`key of subscription ${subscription} copied to the clipboard`);
+    },
+  };
+  const panel = services.testRequests.open({
+    extensionUri: services.context.extensionUri,
+    key: `${target.context}/${target.namespace}/${target.deployment}`,
+    label: `${target.deployment} (${target.namespace}, ${target.context})`,
+    context,
+    form,
+    driver,
+    log,
+  });
+  return panel;
 }
 
-async function pickTarget(services: CommandServices, prompter: Prompter): Promise<GatewayTarget> {
+interface FixScope {
+  services: CommandServices;
+  prompter: Prompter;
+  binding: GatewayBinding | undefined;
+  context(): TestRequestFormContext;
+  refreshArm(): Promise<TestRequestFormContext>;
+}
+
+/** Acts on one fix after a modal confirmation; says whether to send again, and with which values. */
+async function applyFix(scope: FixScope, fix: Fix, form: TestRequestForm, signal: AbortSignal): Promise<FixOutcome> {
+  const { services, prompter, binding } = scope;
+  const needArm = (what: string): GatewayBinding => {
+    if (!binding) throw new Error(`Sign in to Azure and link this Deployment to its API Management gateway to ${what}`);
+    return binding;
+  };
+  switch (fix.id) {
+    case 'allow-http': {
+      const b = needArm('change the API’s protocols');
+      const ok = await prompter.confirm({ id: 'allowHttp', message: `Allow HTTP on API ${fix.apiId}?`, detail: `Adds http to the API's protocols in ${b.serviceId.split('/').pop() ?? ''}. Every gateway serving the API then accepts unencrypted calls.`, action: 'Allow HTTP' });
+      if (!ok) return { resend: false };
+      await services.azure.data().allowHttp(b.serviceId, fix.apiId, { signal });
+      void vscode.window.showInformationMessage(`HTTP allowed on ${fix.apiId}. The gateway picks it up at its next configuration poll (seconds).`);
+      return { resend: true, context: await scope.refreshArm() };
+    }
+    case 'assign-api': {
+      const b = needArm('assign the API');
+      const apiName = fix.apiId.split(';')[0] ?? fix.apiId;
+      const ok = await prompter.confirm({ id: 'assignApi', message: `Assign API ${apiName} to gateway ${b.gatewayName}?`, detail: 'Every revision of the API is then served by this gateway (and reachable by whoever can reach it).', action: 'Assign' });
+      if (!ok) return { resend: false };
+      await services.azure.data().assignApi(b.gatewayId, apiName, { signal });
+      services.azure.refreshResources(b.gatewayId);
+      void vscode.window.showInformationMessage(`${apiName} assigned to ${b.gatewayName}. The gateway picks it up at its next configuration poll (seconds).`);
+      return { resend: true, context: await scope.refreshArm() };
+    }
+    case 'pick-subscription-key': {
+      const b = needArm('pick a subscription key');
+      const ctx = scope.context();
+      const api = findApi(ctx, fix.apiId) ?? findApi(ctx, form.api);
+      const subscription = await prompter.pick({
+        id: 'apimSubscription',
+        title: TITLE,
+        placeholder: `A subscription whose key opens ${fix.apiId}`,
+        emptyMessage: `No active subscription of ${b.serviceId.split('/').pop() ?? ''} can open ${fix.apiId}`,
+        items: subscriptionsFor(ctx, api).map((s) => ({ label: s.displayName, description: `${s.scope} · ${s.name}`, value: s })),
+      });
+      const ok = await prompter.confirm({ id: 'useKey', message: `Send with the key of subscription ${subscription.displayName}?`, detail: 'The primary key is read from Azure and kept in memory for this view only; it is never logged or shown.', action: 'Use Key' });
+      if (!ok) return { resend: false };
+      return { resend: true, form: { ...form, subscription: subscription.name } };
+    }
+    case 'retry-https': {
+      const url = new URL(fix.url);
+      const port = Number(url.port || 443);
+      const service = scope.context().services.find((s) => s.name === form.service);
+      if (!service?.ports.some((p) => p.port === port && p.scheme === 'https')) throw new Error(`The Service ${form.service} has no https port ${port}`);
+      const ok = await prompter.confirm({ id: 'retryHttps', message: `Resend over HTTPS to port ${port}?`, detail: `Sends the same request to ${url.origin}${url.pathname}${url.search}.`, action: 'Resend' });
+      if (!ok) return { resend: false };
+      const directUrl = form.transport === 'direct' ? form.directUrl.replace(/^http:/i, 'https:').replace(/:\d+$/, `:${port}`) : form.directUrl;
+      return { resend: true, form: { ...form, port, directUrl } };
+    }
+    case 'open-token-wizard': {
+      await vscode.commands.executeCommand(Commands.generateGatewayToken, binding?.gatewayId ?? fix.gatewayId);
+      return { resend: false };
+    }
+    case 'add-version':
+    case 'use-revision': {
+      const url = new URL(fix.url);
+      const header = fix.id === 'add-version' && fix.scheme === 'Header' ? ([fix.headerName, fix.version] as const) : undefined;
+      const ok = await prompter.confirm({ id: fix.id, message: `${fix.label}?`, detail: `Sends ${form.method} ${url.pathname}${url.search}${header ? ` with ${header[0]}: ${header[1]}` : ''}.`, action: 'Resend' });
+      if (!ok) return { resend: false };
+      const headers = header ? [...form.headers.filter(([n]) => n.toLowerCase() !== header[0].toLowerCase()), header] : form.headers;
+      // The fixed URL is a path the form cannot express as API + operation: send it as a typed path.
+      return { resend: true, form: { ...form, api: undefined, operation: undefined, path: `${url.pathname}${url.search}`, query: [], headers } as TestRequestForm };
+    }
+  }
+}
+
+function startOf(arg: unknown): Start {
+  if (typeof arg !== 'object' || arg === null) {
+    // An ARM id string (an APIM gateway or one of its APIs).
+    return typeof arg === 'string' ? armStart(arg) : { prefill: {} };
+  }
+  const a = arg as { context?: unknown; namespace?: unknown; name?: unknown; service?: { namespace?: unknown; name?: unknown }; deployment?: unknown; id?: unknown; form?: unknown };
+  const prefill = (typeof a.form === 'object' && a.form !== null ? a.form : {}) as Partial<TestRequestForm>;
+  if (typeof a.context === 'string') {
+    // GatewayServiceNode: its id is `<deployment node id>/service:<name>`; the Deployment is found from the Service.
+    if (a.service && typeof a.service === 'object' && typeof a.service.namespace === 'string' && typeof a.service.name === 'string' && typeof a.id === 'string') {
+      const m = /\/deployment:([^/]+)\/service:[^/]+$/.exec(a.id);
+      if (m?.[1]) return { target: { context: a.context, namespace: a.service.namespace, deployment: m[1] }, service: a.service.name, prefill: { ...prefill, service: a.service.name } };
+    }
+    // GatewayDeploymentNode: context, namespace, name.
+    if (typeof a.namespace === 'string' && typeof a.name === 'string') return { target: { context: a.context, namespace: a.namespace, deployment: a.name }, prefill };
+    // A plain reference (the logs view's "send again", tests).
+    if (typeof a.namespace === 'string' && typeof a.deployment === 'string') return { target: { context: a.context, namespace: a.namespace, deployment: a.deployment }, prefill };
+  }
+  const armId = (arg as { armId?: unknown }).armId;
+  return typeof armId === 'string' ? { ...armStart(armId), prefill: { ...armStart(armId).prefill, ...prefill } } : { prefill };
+}
+
+function armStart(id: string): Start {
+  // `…/gateways/<g>`, `…/gateways/<g>/apis/<api>` or `…/gateways/<g>/apis/<api>/operations/<op>` (tree nodes).
+  const m = /^(.*\/gateways\/[^/]+?)(?:\/apis\/([^/]+)(?:\/operations\/([^/]+))?)?$/i.exec(id.trim());
+  const parsed = parseApimGatewayId(m?.[1] ?? id);
+  if (!m || !parsed.ok) return { prefill: {} };
+  const [, , api, operation] = m;
+  return {
+    binding: { serviceId: parsed.value.service.id, gatewayId: parsed.value.id, gatewayName: parsed.value.name },
+    prefill: { ...(api ? { api } : {}), ...(operation ? { operation } : {}) },
+  };
+}
+
+/** The one Deployment known to run this APIM gateway, if exactly one is. */
+function boundTarget(services: CommandServices, binding: GatewayBinding): DeploymentRef | undefined {
+  const bound = services.azure.records.deploymentsBoundTo(binding.gatewayId);
+  return bound.length === 1 ? bound[0] : undefined;
+}
+
+async function pickTarget(services: CommandServices, prompter: Prompter): Promise<DeploymentRef> {
   const summary = await services.kubeconfig.read();
   if (!summary.ok) throw new Error(summary.error);
   const context = await prompter.pick({
@@ -124,132 +303,3 @@ async function pickTarget(services: CommandServices, prompter: Prompter): Promis
   );
   return prompter.pick({ id: 'gatewayDeployment', title: TITLE, placeholder: `Gateway Deployments in ${context.name}`, emptyMessage: `No gateway Deployment in ${context.name}`, items });
 }
-
-async function pickService(prompter: Prompter, list: readonly GatewayServiceInfo[], preferred: string | undefined): Promise<GatewayServiceInfo> {
-  const chosen = list.find((s) => s.name === preferred);
-  if (chosen) return chosen;
-  if (list.length === 1 && list[0]) return list[0];
-  return prompter.pick({ id: 'service', title: TITLE, placeholder: 'The gateway Service to call', emptyMessage: 'No Service selects this gateway’s pods: there is nothing to send to.', items: list.map((s) => ({ label: s.name, description: s.ports.map((p) => p.label).join(' · '), value: s })) });
-}
-
-async function pickServicePort(prompter: Prompter, ports: readonly ServicePortInfo[]): Promise<{ port: number; scheme: 'http' | 'https' }> {
-  const usable = ports.filter((p) => p.protocol === 'TCP' && p.scheme !== undefined);
-  if (usable.length <= 1) {
-    const port = pickPort(ports);
-    if (!port) throw new Error('The gateway Service has no port whose scheme (http / https) is known');
-    return port;
-  }
-  return prompter.pick({ id: 'port', title: TITLE, placeholder: 'The Service port (its scheme read from the Service)', emptyMessage: 'No port', items: usable.map((p) => ({ label: `${p.port} (${p.scheme ?? ''})`, description: p.label, value: { port: p.port, scheme: p.scheme ?? 'http' } })) });
-}
-
-/** When signed in to Azure: the APIM service and gateway whose configuration this cluster's gateway runs. */
-async function pickArmSide(services: CommandServices, prompter: Prompter): Promise<ArmSide | undefined> {
-  const account = services.azure.account;
-  if (!account.data().ok || (await account.signInState()).kind !== 'signedIn') return undefined;
-  const source = await prompter.pick<'arm' | 'typed'>({
-    id: 'requestSource',
-    title: TITLE,
-    placeholder: 'What to call',
-    emptyMessage: 'Nothing to pick',
-    items: [
-      { label: 'An API and operation from Azure API Management', value: 'arm' },
-      { label: 'A path I type', value: 'typed' },
-    ],
-  });
-  if (source === 'typed') return undefined;
-  const data = services.azure.data();
-  const apim = await pickApimService(prompter, data, account, TITLE, { step: 1, totalSteps: 2 });
-  const gateway = await pickGateway(prompter, data, apim.id, TITLE, { step: 2, totalSteps: 2 }, { allowNew: false });
-  if (typeof gateway === 'symbol') throw new vscode.CancellationError();
-  const [apis, assigned] = await Promise.all([data.listApisWithOperations(apim.id), data.listGatewayApis(gateway.id)]);
-  return { serviceId: apim.id, gatewayId: gateway.id, gatewayName: gateway.name, facts: { gatewayId: gateway.name, apis: apis as ApiFacts[], assignedApiIds: assigned.map((a) => a.name) } };
-}
-
-async function pickRequest(prompter: Prompter, arm: ArmSide | undefined): Promise<TestRequestSpec> {
-  if (!arm) {
-    const method = await prompter.pick({ id: 'method', title: TITLE, placeholder: 'HTTP method', emptyMessage: 'No method', items: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => ({ label: m, value: m })) });
-    const path = await prompter.input({ id: 'path', title: TITLE, prompt: 'Path and query as the gateway receives them (API suffix + operation)', placeholder: '/echo/resource?param1=sample', validate: (v) => (v.trim() === '' ? 'Enter a path' : /\s/.test(v.trim()) ? 'No spaces (encode them as %20)' : undefined) });
-    return { method, path };
-  }
-  const assigned = new Set(arm.facts.assignedApiIds ?? []);
-  const apis = (arm.facts.apis ?? []).filter((a) => a.api.isCurrent !== false);
-  const api = await prompter.pick<ApiFacts>({
-    id: 'api',
-    title: TITLE,
-    placeholder: `APIs of the service (assigned to ${arm.gatewayName} first)`,
-    emptyMessage: 'The API Management service has no APIs',
-    items: [...apis]
-      .sort((a, b) => Number(assigned.has(b.api.name ?? '')) - Number(assigned.has(a.api.name ?? '')))
-      .map((a): PickItem<ApiFacts> => ({ label: a.api.displayName ?? a.api.name ?? '', description: `/${a.api.path ?? ''} · ${(a.api.protocols ?? []).join(', ')}${assigned.has(a.api.name ?? '') ? '' : ' · not assigned'}`, value: a })),
-  });
-  const operation = await prompter.pick<OperationContract>({
-    id: 'operation',
-    title: TITLE,
-    placeholder: 'Operation',
-    emptyMessage: 'The API has no operations',
-    items: (api.operations ?? []).map((o) => ({ label: `${o.method ?? ''} ${o.urlTemplate ?? ''}`, description: o.displayName, value: o })),
-  });
-  const templateValues: Record<string, string> = {};
-  for (const name of templateParameters(operation.urlTemplate ?? '')) {
-    templateValues[name] = await prompter.input({ id: `param:${name}`, title: TITLE, prompt: `Value for {${name}}`, validate: (v) => (v === '' ? `Enter a value for ${name}` : undefined) });
-  }
-  const query = await prompter.input({ id: 'query', title: TITLE, prompt: 'Extra query string (optional)', placeholder: 'param1=sample', validate: () => undefined });
-  return {
-    method: operation.method ?? 'GET',
-    apiPath: api.api.path ?? '',
-    urlTemplate: operation.urlTemplate ?? '/',
-    templateValues,
-    query: query
-      .split('&')
-      .filter(Boolean)
-      .map((pair) => {
-        const i = pair.indexOf('=');
-        return i < 0 ? ([decodeURIComponent(pair), ''] as const) : ([decodeURIComponent(pair.slice(0, i)), decodeURIComponent(pair.slice(i + 1))] as const);
-      }),
-  };
-}
-
-/** Acts on one fix after a modal confirmation; returns the request to send next, or undefined to stay. */
-async function applyFix(services: CommandServices, prompter: Prompter, arm: ArmSide | undefined, request: BuiltRequest, service: GatewayServiceInfo, fix: Fix, signal: AbortSignal): Promise<BuiltRequest | undefined> {
-  switch (fix.id) {
-    case 'allow-http': {
-      if (!arm) throw new Error('Sign in to Azure to change the API’s protocols');
-      const ok = await prompter.confirm({ id: 'allowHttp', message: `Allow HTTP on API ${fix.apiId}?`, detail: `Adds http to the API's protocols in ${arm.serviceId.split('/').pop() ?? ''}. Every gateway serving the API then accepts unencrypted calls.`, action: 'Allow HTTP' });
-      if (!ok) return undefined;
-      await services.azure.data().allowHttp(arm.serviceId, fix.apiId, { signal });
-      const apis = await services.azure.data().listApisWithOperations(arm.serviceId, { signal });
-      arm.facts = { ...arm.facts, apis };
-      void vscode.window.showInformationMessage(`HTTP allowed on ${fix.apiId}. The gateway picks it up at its next configuration poll (about 10 s).`);
-      return request;
-    }
-    case 'pick-subscription-key': {
-      if (!arm) throw new Error('Sign in to Azure to pick a subscription key');
-      const data = services.azure.data();
-      const subscription = await prompter.pick({
-        id: 'apimSubscription',
-        title: TITLE,
-        placeholder: `A subscription whose key opens ${fix.apiId}`,
-        emptyMessage: 'The API Management service has no subscriptions',
-        items: data.listApimSubscriptions(arm.serviceId, { signal }).then((list) =>
-          list.filter((s) => s.state === 'active').map((s) => ({ label: s.displayName, description: `${s.scope} · ${s.name}`, value: s })),
-        ),
-      });
-      const ok = await prompter.confirm({ id: 'useKey', message: `Send with the key of subscription ${subscription.displayName}?`, detail: 'The primary key is read from Azure and kept in memory for this view only; it is never logged or shown.', action: 'Use Key' });
-      if (!ok) return undefined;
-      const key = await data.getSubscriptionKey(arm.serviceId, subscription.name, { signal });
-      return { ...request, subscriptionKey: key };
-    }
-    case 'retry-https': {
-      const url = new URL(fix.url);
-      const port = Number(url.port || 443);
-      const ok = await prompter.confirm({ id: 'retryHttps', message: `Resend over HTTPS to port ${port}?`, detail: `Sends the same request to ${url.origin}${request.pathAndQuery}.`, action: 'Resend' });
-      if (!ok) return undefined;
-      if (!service.ports.some((p) => p.port === port)) throw new Error(`The Service ${service.name} has no port ${port}`);
-      return retarget(request, { ...request.endpoint, port, scheme: 'https' });
-    }
-    default:
-      void vscode.window.showInformationMessage(`${fix.label}: not available from this view yet.`);
-      return undefined;
-  }
-}
-

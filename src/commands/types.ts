@@ -6,6 +6,7 @@ import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
 import type { LogEditorService } from '../editor/logEditor.ts';
 import type { Logger } from '../logging.ts';
 import type { GatewayLogsPanels } from '../panels/gatewayLogsPanel.ts';
+import type { TestRequestPanels } from '../panels/testRequestPanel.ts';
 import type { GatewaysTreeProvider } from '../tree/gatewaysTreeProvider.ts';
 
 /** What a command may use. Built once by the composition root; commands never reach for globals. */
@@ -19,6 +20,8 @@ export interface CommandServices {
   readonly kubernetes: KubernetesClients;
   /** The open Gateway Logs views. */
   readonly logPanels: GatewayLogsPanels;
+  /** The open Test Request views (one per gateway Deployment) and the requests sent since VS Code started. */
+  readonly testRequests: TestRequestPanels;
   /** Gateway logs as live read-only documents in the text editor. */
   readonly logEditor: LogEditorService;
   /** Azure: the account, the Azure side of the tree, the wizards' prompter (src/commands/azure/services.ts). */

@@ -3,6 +3,7 @@
 // this extension minted).
 import * as vscode from 'vscode';
 import { parseArcExtensionId } from '../azure/armIds.ts';
+import type { OperationContract } from '@azure/arm-apimanagement';
 import type { ApiInfo, ApimServiceInfo, ClusterExtensionInfo, GatewayInfo, Page } from '../azure/models.ts';
 import type { DeploymentRecord } from '../azure/records.ts';
 import { describeExpiry } from '../azure/tokens.ts';
@@ -128,7 +129,7 @@ export class ApimGatewayNode implements ArmNode {
     if (loaded.apis instanceof Error) nodes.push(errorNode(this.id, loaded.apis));
     else if (loaded.apis.length === 0) {
       nodes.push(new MessageNode(this.id, 'No API assigned', 'empty'), actionNode(this.id, 'Assign APIs…', Commands.assignApis, this));
-    } else nodes.push(...loaded.apis.map((api) => new GatewayApiNode(this, api)));
+    } else nodes.push(...loaded.apis.map((api) => new GatewayApiNode(this, api, this.tree)));
     for (const d of loaded.deployments) nodes.push(new GatewayDeploymentRecordNode(this, d.record, d.extension, this.tree.now()));
     return nodes;
   }
@@ -143,22 +144,67 @@ export class GatewayApiNode implements ArmNode {
   readonly armId: string;
   readonly parent: ApimGatewayNode;
   readonly api: ApiInfo;
+  private readonly tree: AzureTreeContext;
+  private operations: Promise<OperationContract[]> | undefined;
 
-  constructor(parent: ApimGatewayNode, api: ApiInfo) {
+  constructor(parent: ApimGatewayNode, api: ApiInfo, tree: AzureTreeContext) {
     this.parent = parent;
     this.api = api;
+    this.tree = tree;
     this.armId = `${parent.armId}/apis/${api.name}`;
     this.id = `${parent.id}/api:${api.name}`;
   }
 
   getTreeItem(): vscode.TreeItem {
     const a = this.api;
-    const item = new vscode.TreeItem(a.displayName, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(a.displayName, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = ContextValues.azureGatewayApi;
     item.iconPath = new vscode.ThemeIcon('symbol-interface');
     item.description = [`/${a.path ?? ''}`, a.protocols.join(', ')].join(' · ');
     item.tooltip = `API ${a.name}: /${a.path ?? ''} over ${a.protocols.join(' and ') || 'no protocol'}${a.subscriptionRequired ? ' · subscription key required' : ''}`;
+    return item;
+  }
+
+  /** The API's operations: what "Send Test Request" can start from. */
+  async getChildren(): Promise<TreeNode[]> {
+    this.operations ??= dataOrThrow(this.tree).listOperations(this.parent.gateway.serviceId, this.api.name);
+    try {
+      const operations = await this.operations;
+      if (operations.length === 0) return [new MessageNode(this.id, 'No operations', 'empty')];
+      return operations.map((o) => new GatewayOperationNode(this, o));
+    } catch (error) {
+      this.operations = undefined;
+      return [errorNode(this.id, error)];
+    }
+  }
+
+  invalidate(): void {
+    this.operations = undefined;
+  }
+}
+
+export class GatewayOperationNode implements ArmNode {
+  readonly id: string;
+  readonly armId: string;
+  readonly parent: GatewayApiNode;
+  readonly operation: OperationContract;
+
+  constructor(parent: GatewayApiNode, operation: OperationContract) {
+    this.parent = parent;
+    this.operation = operation;
+    this.armId = `${parent.armId}/operations/${operation.name ?? ''}`;
+    this.id = `${parent.id}/operation:${operation.name ?? ''}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const o = this.operation;
+    const item = new vscode.TreeItem(`${o.method ?? ''} ${o.urlTemplate ?? ''}`, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.contextValue = ContextValues.azureGatewayOperation;
+    item.iconPath = new vscode.ThemeIcon('symbol-method');
+    item.description = o.displayName;
+    item.tooltip = `${o.displayName ?? o.name ?? ''}: ${o.method ?? ''} /${this.parent.api.path ?? ''}${o.urlTemplate ?? ''}`;
     return item;
   }
 }

@@ -1,12 +1,13 @@
 // @world blog-deployed
 // "Send Test Request" inside real VS Code against the sandbox: the seed blog's call to the Echo API replayed through
-// the command, its view's handle driven like the fix buttons (each fix confirmed in a scripted modal): 404 because
-// the API is HTTPS-only → allow HTTP → 401 without a key → a subscription's key → 200, every answer matched to the
-// gateway's own request record.
+// the command's view, its handle driven like the form's Send and the fix buttons (each fix confirmed in a scripted
+// modal): 404 because the API is HTTPS-only → allow HTTP → 401 without a key → a subscription's key → 200, every
+// answer matched to the gateway's own request record.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
+import type { TestRequestForm } from '../../src/contract/testRequest.ts';
 import type { TestRequestHandle } from '../../src/panels/testRequestPanel.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
 import { ScriptedPrompter, type Answer } from './azureHelpers.ts';
@@ -24,15 +25,11 @@ describe('test requests', function () {
     assert.ok(api, 'activation failed');
   });
 
-  async function journey(transport: string, startsAt: 404 | 401, fromPalette = false): Promise<void> {
+  async function journey(transport: 'curl-pod' | 'service-proxy', startsAt: 404 | 401, fromPalette = false): Promise<void> {
     const answers: Record<string, Answer> = {
-      requestSource: 'An API and operation from Azure API Management',
+      armGatewayBinding: 'Pick its API Management service and gateway',
       apimService: 'rb-azure-apim',
       gateway: 'rb-arc-gateway',
-      api: 'Echo API',
-      operation: 'GET /resource',
-      query: 'param1=sample',
-      transport,
       allowHttp: true,
       apimSubscription: 'Built-in all-access subscription',
       useKey: true,
@@ -46,17 +43,28 @@ describe('test requests', function () {
       handle = await (fromPalette ? vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest) : vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, GATEWAY_NODE));
       if (fromPalette) assert.deepEqual(prompter.asked.slice(0, 2), ['kubeContext', 'gatewayDeployment']);
       assert.ok(handle, 'the command returns the view');
-      assert.equal(await handle.idle(), undefined);
+      // The form knows the gateway's Service, its real ports and schemes, and the APIs from ARM.
+      const service = handle.context.services[0];
+      assert.ok(service, 'the gateway Service');
+      // The blog's (2021 preview) chart publishes one port: 5000 → the gateway's http 8080.
+      assert.deepEqual(service.ports.map((p) => `${p.port}/${p.scheme ?? '?'}`), ['5000/http']);
+      const echo = handle.context.arm?.apis.find((a) => a.name === 'echo-api');
+      assert.ok(echo, 'the Echo API is offered');
+      assert.ok(echo.operations.some((o) => o.name === 'retrieve-resource' && o.method === 'GET' && o.urlTemplate === '/resource'));
+      // Send with the blog's values: HTTP port 5000, no key.
+      assert.equal(await handle.send({ api: 'echo-api', operation: 'retrieve-resource', query: [['param1', 'sample']], port: 5000, transport, subscription: '' }), undefined);
       const first = handle.result;
       assert.ok(first && first.response.kind === 'http');
+      assert.equal(first.url, 'http://rb-arc-aks-apimgw-azure-api-management-gateway.apim:5000/echo/resource?param1=sample');
       assert.equal(first.response.status, startsAt);
-      assert.match(first.transport, transport === 'curl pod (curlimages/curl)' ? /curl pod/ : /service proxy/);
+      assert.match(first.transport, transport === 'curl-pod' ? /curl pod/ : /service proxy/);
       if (startsAt === 404) {
         assert.ok(first.record, 'the 404 has its request record');
         assert.equal(first.findings[0]?.code, 'scheme-not-allowed');
         const fix = first.findings[0]?.fixes.findIndex((f) => f.id === 'allow-http') ?? -1;
         assert.ok(fix >= 0, 'allow-http is offered');
         assert.equal(await handle.fix(0, fix), undefined);
+        assert.ok(handle.context.arm?.apis.find((a) => a.name === 'echo-api')?.protocols.includes('http'), 'the form learns the new protocols');
         // The gateway polls its configuration: retry until the change is in (the Retry button).
         const deadline = Date.now() + 60_000;
         while (handle.result?.response.kind === 'http' && handle.result.response.status === 404 && Date.now() < deadline) {
@@ -77,7 +85,12 @@ describe('test requests', function () {
       assert.equal(third.response.status, 200);
       assert.ok(third.record, 'the 200 has its request record');
       assert.equal(third.keySent, true);
+      assert.notEqual(handle.form.subscription, '', 'the form now names the subscription (not its key)');
       assert.ok(!/Ocp-Apim-Subscription-Key: (?!\*\*\*)/i.test(third.description), 'the key is masked in what is shown');
+      // Every request of the session is in the history, newest first.
+      const history = handle.history.filter((h) => h.path === '/echo/resource?param1=sample');
+      assert.ok(history.length >= 2);
+      assert.equal(history[0]?.outcome, '200');
     } finally {
       handle?.dispose();
       scope.dispose();
@@ -85,7 +98,7 @@ describe('test requests', function () {
   }
 
   it('replays the blog through a curl pod: 404 scheme-not-allowed → allow http → 401 → key → 200', async () => {
-    await journey('curl pod (curlimages/curl)', 404);
+    await journey('curl-pod', 404);
   });
 
   it('starts from the Service node in the tree with a typed path (no ARM facts needed to send)', async () => {
@@ -109,12 +122,12 @@ describe('test requests', function () {
       if (!service) await new Promise((r) => setTimeout(r, 200));
     }
     assert.ok(service, 'the gateway Service node');
-    const scope = api.azure.usePrompter(new ScriptedPrompter({ requestSource: 'A path I type', method: 'GET', path: '/echo/resource?param1=sample', transport: 'Kubernetes API server service proxy' }));
+    const scope = api.azure.usePrompter(new ScriptedPrompter({}));
     let handle: TestRequestHandle | undefined;
     try {
       handle = await vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, service);
       assert.ok(handle);
-      assert.equal(await handle.idle(), undefined);
+      assert.equal(await handle.send({ api: undefined, operation: undefined, method: 'GET', path: '/echo/resource?param1=sample', port: 5000, transport: 'service-proxy' } as Partial<TestRequestForm>), undefined);
       const r = handle.result;
       assert.ok(r && r.response.kind === 'http');
       assert.ok([401, 404].includes(r.response.status), `status ${r.response.status}`);
@@ -127,6 +140,6 @@ describe('test requests', function () {
   });
 
   it('does the same through the service proxy from the palette (HTTP already allowed: 401 → key → 200)', async () => {
-    await journey('Kubernetes API server service proxy', 401, true);
+    await journey('service-proxy', 401, true);
   });
 });

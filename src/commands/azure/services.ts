@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { AzureAccount } from '../../azure/account.ts';
 import type { AzureData } from '../../azure/armService.ts';
+import { GatewayFactsCache } from '../../azure/gatewayFacts.ts';
 import type { AzureRecords } from '../../azure/records.ts';
 import type { Logger } from '../../logging.ts';
 import type { AzureRootNode } from '../../tree/azureNodes.ts';
@@ -15,6 +16,8 @@ export interface AzureServices {
   readonly records: AzureRecords;
   readonly prompter: PrompterHolder;
   readonly root: AzureRootNode;
+  /** A gateway's configuration as diagnosis reads it, cached for a few seconds. */
+  readonly facts: GatewayFactsCache;
   /** The ARM data source; throws (shown by the command wrapper) when the settings do not describe a usable cloud. */
   data(): AzureData;
   /** Reloads the node of each resource that is on screen (a command changed it); others load fresh when opened. */
@@ -34,16 +37,18 @@ export function createAzureServices(options: {
   log: Logger;
 }): AzureServices {
   const { account, root } = options;
+  const data = (): AzureData => {
+    const result = account.data();
+    if (!result.ok) throw new Error(result.error);
+    return result.value;
+  };
   return {
     account,
     records: options.records,
     prompter: options.prompter,
     root,
-    data: () => {
-      const data = account.data();
-      if (!data.ok) throw new Error(data.error);
-      return data.value;
-    },
+    data,
+    facts: new GatewayFactsCache(data, options.records),
     refreshResources: (...armIds) => {
       for (const id of armIds) {
         const node = root.findLoaded(id);

@@ -49,7 +49,8 @@ function table(rows: readonly (readonly [string, string])[], className = 'kv'): 
   return { tag: 'table', className, children: rows.map(([k, v]) => ({ tag: 'tr', children: [text('th', k), text('td', v)] })) };
 }
 
-export function resultView(result: TestRequestResult, attempt: number): ViewNode[] {
+/** `live`: the latest result of this view, whose fixes can be acted on; an earlier one from the history is to read. */
+export function resultView(result: TestRequestResult, attempt: number, live = true): ViewNode[] {
   const r = result.response;
   const summary: ViewNode = {
     tag: 'section',
@@ -62,10 +63,10 @@ export function resultView(result: TestRequestResult, attempt: number): ViewNode
         ['Sent', result.sentAt],
         ['Time', result.durationMs !== undefined ? `${result.durationMs} ms` : 'unknown'],
         ['Subscription key', result.keySent ? 'sent (hidden)' : 'none'],
-        ['Attempt', String(attempt)],
+        ...(live ? [['Attempt', String(attempt)] as const] : []),
       ]),
       text('pre', result.description, 'command'),
-      { tag: 'button', text: 'Retry', className: 'btn', action: { kind: 'retry' } },
+      ...(live ? [{ tag: 'button', text: 'Retry', className: 'btn', action: { kind: 'retry' } } satisfies ViewNode] : [text('p', 'An earlier request from the history: its values are in the form; Send to try it again.', 'note')]),
     ],
   };
   const findings: ViewNode = {
@@ -80,7 +81,7 @@ export function resultView(result: TestRequestResult, attempt: number): ViewNode
           text('div', `${f.title} (${f.code})`, 'title'),
           text('p', f.explanation),
           table(f.evidence.map((e) => [e.label, e.value] as const), 'kv evidence'),
-          ...f.fixes.map((fix, j): ViewNode => (fix.actionable ? { tag: 'button', text: fix.label, className: 'btn fix', action: { kind: 'fix', finding: i, fix: j } } : text('span', fix.label, 'fix-info'))),
+          ...f.fixes.map((fix, j): ViewNode => (fix.actionable && live ? { tag: 'button', text: fix.label, className: 'btn fix', action: { kind: 'fix', finding: i, fix: j } } : text('span', fix.label, 'fix-info'))),
         ],
       })),
     ],
