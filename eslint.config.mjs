@@ -31,7 +31,7 @@ export default tseslint.config(
       'src/contract/**/*.ts',
       'src/kubernetes/**/*.ts',
       'src/logs/**/*.ts',
-      'src/editor/{explanations,hoverTargets,folding,documentModel,updatePump}.ts',
+      'src/editor/{explanations,hoverTargets,folding,documentModel,updatePump,requestAdvisor}.ts',
       'src/panels/{gatewayLogsRows,gatewayLogsProvider}.ts',
       'src/webview/**/*.ts',
     ],

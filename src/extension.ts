@@ -1,10 +1,12 @@
 // Composition root: build the services, register the tree and the commands, nothing else.
 import * as vscode from 'vscode';
+import { explainRecord } from './commands/recordDiagnosis.ts';
 import { registerCommands } from './commands/registry.ts';
 import type { CommandServices } from './commands/types.ts';
 import { createAzureSide, type AzureSide } from './azure/setup.ts';
 import { Settings, Views } from './constants.ts';
 import { LogEditorService } from './editor/logEditor.ts';
+import { createRequestAdvisor } from './editor/requestAdvisor.ts';
 import { createKubernetesClients, type KubernetesClients } from './kubernetes/client.ts';
 import { fileKubeconfigSource } from './kubernetes/kubeconfigSource.ts';
 import { createLogger } from './logging.ts';
@@ -67,7 +69,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const logPanels = new GatewayLogsPanels(context.extensionUri, log.child('logs'));
     context.subscriptions.push(logPanels);
 
-    const logEditor = new LogEditorService({ log: log.child('editor'), maxEntries: () => logsMaxEntries(log) });
+    // Hovers of failed request records: diagnosed with the gateway's configuration when Azure answers quickly.
+    const advise = createRequestAdvisor<vscode.TextDocument>({
+      explain: (entry, source, options) => explainRecord(services, entry, source, { ask: false, ...options }),
+      sourceOf: (document) => logEditor.liveDocument(document.uri)?.source,
+      onError: (error) => log.warn(`hover diagnosis failed: ${safeErrorMessage(error)}`),
+    });
+    const logEditor: LogEditorService = new LogEditorService({ log: log.child('editor'), maxEntries: () => logsMaxEntries(log), advise });
     context.subscriptions.push(logEditor);
 
     const testRequests = new TestRequestPanels(new RequestHistory());

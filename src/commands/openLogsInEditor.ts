@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { DeploymentRef } from '../azure/records.ts';
 import { Commands } from '../constants.ts';
 import type { LiveLogDocument } from '../editor/liveDocument.ts';
 import { createFileLogSession } from '../logs/fileSession.ts';
@@ -45,7 +46,8 @@ async function follow(services: CommandServices, target: FollowTarget): Promise<
       return result;
     },
   );
-  return show(services, session);
+  // A Deployment's hovers diagnose failed requests with its gateway's configuration from Azure.
+  return show(services, session, target.deployment ? { context: target.context, namespace: target.namespace, deployment: target.deployment } : undefined);
 }
 
 async function openFile(services: CommandServices, uri: vscode.Uri): Promise<LiveLogDocument> {
@@ -61,9 +63,9 @@ async function openFile(services: CommandServices, uri: vscode.Uri): Promise<Liv
   return show(services, session);
 }
 
-async function show(services: CommandServices, session: LogSession): Promise<LiveLogDocument> {
+async function show(services: CommandServices, session: LogSession, source?: DeploymentRef): Promise<LiveLogDocument> {
   try {
-    return await services.logEditor.open(session, { ownsSession: true });
+    return await services.logEditor.open(session, { ownsSession: true, ...(source ? { source } : {}) });
   } catch (error) {
     session.dispose();
     throw error;

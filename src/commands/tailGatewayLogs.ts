@@ -4,6 +4,7 @@ import { createDeploymentLogSession, type FollowTarget } from '../logs/followSes
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from '../panels/logSettings.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
+import { explainRecord } from './recordDiagnosis.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
 
 /**
@@ -46,6 +47,8 @@ async function tail(services: CommandServices, target: FollowTarget): Promise<Ga
   const maxEntries = logsMaxEntries(services.log);
   const what = describeTarget(target);
   const kind = target.deployment ? 'deployment' : target.pod ? 'pod' : 'selector';
+  // "Why did this fail?" looks the Deployment's gateway up in Azure (asking once which one, if need be).
+  const source = target.deployment ? { context: target.context, namespace: target.namespace, deployment: target.deployment } : undefined;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Connecting to ${what} (${target.context})`, cancellable: true },
     (_progress, token) =>
@@ -53,6 +56,7 @@ async function tail(services: CommandServices, target: FollowTarget): Promise<Ga
         key: `${kind}:${target.context}/${what}`,
         title: `${what} (${target.context})`,
         maxEntries,
+        explain: (entry, progress, signal) => explainRecord(services, entry, source, { ask: true, progress, signal }),
         createSession: () =>
           cancellable(
             createDeploymentLogSession(target, { clients: services.kubernetes, log: services.log.child('follow') }, { maxEntries }),

@@ -119,8 +119,29 @@ export interface ClearedMessage {
   readonly throughSeq: number;
 }
 
+/** One finding of "Why did this fail?", as shown: text only, masked by the host. */
+export interface FindingView {
+  readonly code: string;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly title: string;
+  readonly explanation: string;
+  readonly evidence: readonly { readonly label: string; readonly value: string }[];
+  /** What would fix it, in words (the Test Request view is where fixes are acted on). */
+  readonly fixes: readonly string[];
+}
+
+/**
+ * The answer to `explain`, for the row `seq`: `busy` while the gateway's configuration is read (repeatable, with
+ * what is being done), then `done` with the findings (`note` says what they were made without) or `error`.
+ */
+export type ExplanationMessage =
+  | { readonly type: 'gatewayLogs/explanation'; readonly seq: number; readonly state: 'busy'; readonly message: string }
+  | { readonly type: 'gatewayLogs/explanation'; readonly seq: number; readonly state: 'done'; readonly findings: readonly FindingView[]; readonly note?: string }
+  | { readonly type: 'gatewayLogs/explanation'; readonly seq: number; readonly state: 'error'; readonly message: string };
+
 export type GatewayLogsToWebview =
   | ResetMessage
+  | ExplanationMessage
   | AppendMessage
   | PodsMessage
   | NoticeMessage
@@ -151,7 +172,13 @@ export interface CopyMessage {
   readonly text: string;
 }
 
-export type GatewayLogsToHost = AckMessage | ClearMessage | RequestDetailsMessage | CopyMessage;
+/** "Why did this fail?" on a failed request record: the host answers with `explanation` messages. */
+export interface ExplainMessage {
+  readonly type: 'gatewayLogs/explain';
+  readonly seq: number;
+}
+
+export type GatewayLogsToHost = AckMessage | ClearMessage | RequestDetailsMessage | CopyMessage | ExplainMessage;
 
 // ---- Guards ------------------------------------------------------------------------------------------------------
 // Both sides check what they receive: a message is just `unknown` until its shape is proven.
@@ -192,6 +219,8 @@ export function isGatewayLogsToHost(value: unknown): value is GatewayLogsToHost 
       return isCount(value.seq);
     case 'gatewayLogs/copy':
       return isString(value.text) && value.text.length <= MAX_COPY_CHARS;
+    case 'gatewayLogs/explain':
+      return isCount(value.seq);
     default:
       return false;
   }
@@ -237,6 +266,34 @@ function isPodList(value: unknown): value is readonly PodStatus[] {
 
 function isStringList(value: unknown): value is readonly string[] {
   return Array.isArray(value) && value.every(isString);
+}
+
+const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info']);
+
+function isFindingView(value: unknown): value is FindingView {
+  return (
+    isObject(value) &&
+    isString(value.code) &&
+    SEVERITIES.has(value.severity as string) &&
+    isString(value.title) &&
+    isString(value.explanation) &&
+    Array.isArray(value.evidence) &&
+    value.evidence.every((e) => isObject(e) && isString(e.label) && isString(e.value)) &&
+    isStringList(value.fixes)
+  );
+}
+
+function isExplanation(value: Shape): boolean {
+  if (!isCount(value.seq)) return false;
+  switch (value.state) {
+    case 'busy':
+    case 'error':
+      return isString(value.message);
+    case 'done':
+      return Array.isArray(value.findings) && value.findings.every(isFindingView) && optional(value.note, isString);
+    default:
+      return false;
+  }
 }
 
 function isEntryDetails(value: unknown): value is EntryDetails {
@@ -294,6 +351,8 @@ export function isGatewayLogsToWebview(value: unknown): value is GatewayLogsToWe
       return typeof value.throughSeq === 'number' && Number.isSafeInteger(value.throughSeq) && value.throughSeq >= -1;
     case 'gatewayLogs/details':
       return isCount(value.seq) && optional(value.details, isEntryDetails);
+    case 'gatewayLogs/explanation':
+      return isExplanation(value);
     default:
       return false;
   }

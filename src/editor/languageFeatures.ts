@@ -6,10 +6,11 @@ import { foldingRanges } from './folding.ts';
 import { hoverMarkdown, hoverTargetAt } from './hoverTargets.ts';
 
 /**
- * The seam for "why did this request fail": given a failed request record, Markdown that explains this very request
- * (src/diagnosis will provide it, with the gateway's configuration). Undefined when it has nothing to add.
+ * The seam for "why did this request fail": given a request record and the document it is in, Markdown that explains
+ * this very request (requestAdvisor.ts: src/diagnosis with the gateway's configuration when at hand). Must not
+ * prompt, must answer quickly and stop when `token` is cancelled. Undefined when it has nothing to add.
  */
-export type RequestAdvisor = (entry: GatewayLogEntry) => string | undefined;
+export type RequestAdvisor = (entry: GatewayLogEntry, document: vscode.TextDocument, token: vscode.CancellationToken) => Promise<string | undefined>;
 
 export class GatewayLogFoldingProvider implements vscode.FoldingRangeProvider {
   private readonly source: EntrySource;
@@ -48,7 +49,8 @@ export class GatewayLogHoverProvider implements vscode.HoverProvider {
     const parts = [markdown];
     const entry = span?.entry;
     if (this.advise && entry?.kind === 'request') {
-      const advice = this.advise(entry);
+      const advice = await this.advise(entry, document, token);
+      if (token.isCancellationRequested) return undefined;
       if (advice) parts.push(advice);
     }
     // Plain Markdown: no command links, no HTML; log text inside is escaped.

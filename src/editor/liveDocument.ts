@@ -13,6 +13,7 @@
 // The cost: each update is an undo step VS Code keeps in the window (it is released when the document closes). The
 // bound on entries keeps the document's own size in check; a tail left open for days also grows that history.
 import * as vscode from 'vscode';
+import type { DeploymentRef } from '../azure/records.ts';
 import type { Logger } from '../logging.ts';
 import type { LogSession } from '../logs/model.ts';
 import { Disposable } from '../util/disposable.ts';
@@ -25,6 +26,8 @@ export interface LiveDocumentOptions {
   readonly intervalMs?: number;
   /** Dispose the session with the document (the command created it for this document). */
   readonly ownsSession: boolean;
+  /** The gateway Deployment the session follows, when it is one (diagnosis looks its gateway up in Azure). */
+  readonly source?: DeploymentRef;
   readonly log: Logger;
   readonly timers?: PumpTimers;
 }
@@ -42,6 +45,8 @@ export interface LiveDocumentStats {
 export class LiveLogDocument extends Disposable {
   readonly uri: vscode.Uri;
   readonly session: LogSession;
+  /** The gateway Deployment behind the session; undefined for a file or a single pod. */
+  readonly source: DeploymentRef | undefined;
   readonly model: LogDocumentModel;
   /** Epoch ms: the file's ctime, and the base of its mtime (VS Code compares them to tell versions apart). */
   readonly openedAt = Date.now();
@@ -67,6 +72,7 @@ export class LiveLogDocument extends Disposable {
     super();
     this.uri = uri;
     this.session = session;
+    this.source = options.source;
     this.log = options.log;
     this.model = new LogDocumentModel({ maxEntries: options.maxEntries });
     this.model.notePods(session.pods().map((p) => p.pod));

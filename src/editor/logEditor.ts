@@ -3,6 +3,7 @@
 // Why a read-only file system and appends: see liveDocument.ts.
 import * as vscode from 'vscode';
 import { Languages } from '../constants.ts';
+import type { DeploymentRef } from '../azure/records.ts';
 import type { Logger } from '../logging.ts';
 import type { LogSession } from '../logs/model.ts';
 import { Disposable } from '../util/disposable.ts';
@@ -30,6 +31,8 @@ export interface OpenOptions {
   readonly viewColumn?: vscode.ViewColumn;
   /** The document's bound, when not the setting's. */
   readonly maxEntries?: number;
+  /** The gateway Deployment the session follows (hovers diagnose failed requests with its gateway's configuration). */
+  readonly source?: DeploymentRef;
 }
 
 let nextDocumentId = 1;
@@ -75,6 +78,7 @@ export class LogEditorService extends Disposable implements vscode.FileSystemPro
       maxEntries: options.maxEntries ?? this.options.maxEntries(),
       ownsSession: options.ownsSession,
       log: this.options.log,
+      ...(options.source ? { source: options.source } : {}),
       ...(this.options.intervalMs !== undefined ? { intervalMs: this.options.intervalMs } : {}),
     });
     const key = uri.toString();

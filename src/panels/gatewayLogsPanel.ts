@@ -2,13 +2,13 @@
 // per source; opening a source that already has a panel reveals it. The panel owns its session: closing the tab
 // stops the follow.
 import * as vscode from 'vscode';
-import type { GatewayLogsToHost, GatewayLogsToWebview } from '../contract/gatewayLogs.ts';
+import type { ExplanationMessage, GatewayLogsToHost, GatewayLogsToWebview } from '../contract/gatewayLogs.ts';
 import { isGatewayLogsToHost } from '../contract/gatewayLogs.ts';
 import type { Logger } from '../logging.ts';
-import type { LogSession } from '../logs/model.ts';
+import type { LogSession, TaggedEntry } from '../logs/model.ts';
 import { Disposable } from '../util/disposable.ts';
 import type { Event } from '../util/event.ts';
-import { GatewayLogsDataProvider, type DeliveryStats } from './gatewayLogsProvider.ts';
+import { GatewayLogsDataProvider, type DeliveryStats, type ExplainRecord } from './gatewayLogsProvider.ts';
 import { PanelShell } from './panelShell.ts';
 
 export const GATEWAY_LOGS_VIEW_TYPE = 'arcApimGateway.gatewayLogs';
@@ -23,6 +23,10 @@ export interface GatewayLogsPanelHandle {
   readonly ended: boolean;
   reveal(): void;
   close(): void;
+  /** The entries the view was given (tests find a record's seq here). */
+  entries(): readonly TaggedEntry[];
+  /** "Why did this fail?" on the record `seq`, as its button asks it; resolves with the view's final message. */
+  explain(seq: number): Promise<ExplanationMessage | undefined>;
 }
 
 export interface OpenLogsOptions {
@@ -32,6 +36,8 @@ export interface OpenLogsOptions {
   readonly maxEntries: number;
   /** Called only when no panel for `key` is open; the panel owns (and disposes) what it returns. */
   readonly createSession: () => LogSession | Promise<LogSession>;
+  /** "Why did this fail?" with what the opener knows of the source (its gateway in Azure); default: the record alone. */
+  readonly explain?: ExplainRecord;
 }
 
 class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
@@ -39,11 +45,13 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
   readonly title: string;
   private readonly shell: PanelShell<GatewayLogsToWebview, GatewayLogsToHost>;
   private readonly provider: GatewayLogsDataProvider;
+  private readonly session: LogSession;
   readonly onDidClose: Event<void>;
   private sessionEnded = false;
 
-  constructor(extensionUri: vscode.Uri, key: string, session: LogSession, maxEntries: number, log: Logger) {
+  constructor(extensionUri: vscode.Uri, key: string, session: LogSession, maxEntries: number, log: Logger, explain: ExplainRecord | undefined) {
     super();
+    this.session = session;
     this.key = key;
     this.title = session.title;
     // Disposal runs in reverse: the webview and the provider go first, then the session (its streams), and last this
@@ -70,6 +78,7 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
             (error: unknown) => log.warn(`copy to the clipboard failed: ${String(error)}`),
           );
         },
+        ...(explain ? { explain } : {}),
       }),
     );
     this.register(this.shell.onDidBecomeReady(() => this.provider.onReady()));
@@ -99,6 +108,14 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
   close(): void {
     this.dispose();
   }
+
+  entries(): readonly TaggedEntry[] {
+    return this.session.snapshot();
+  }
+
+  explain(seq: number): Promise<ExplanationMessage | undefined> {
+    return this.provider.runExplain(seq);
+  }
 }
 
 /** The open Gateway Logs panels, keyed by source. Disposed with the extension. */
@@ -125,7 +142,7 @@ export class GatewayLogsPanels extends Disposable {
       session.dispose();
       throw new vscode.CancellationError();
     }
-    const panel = new GatewayLogsPanel(this.extensionUri, options.key, session, options.maxEntries, this.log);
+    const panel = new GatewayLogsPanel(this.extensionUri, options.key, session, options.maxEntries, this.log, options.explain);
     this.open.set(options.key, panel);
     panel.onDidClose(() => {
       if (this.open.get(options.key) === panel) this.open.delete(options.key);

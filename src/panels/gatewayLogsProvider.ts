@@ -6,11 +6,20 @@
 // acknowledges each batch; with `maxInFlight` batches unacknowledged the provider waits, so a slow or busy webview
 // makes batches bigger instead of piling messages up in the renderer. What waits is bounded by maxEntries: older
 // waiting entries are let go and reported as `skipped`, which the view counts as dropped.
-import type { GatewayLogsToHost, GatewayLogsToWebview, LogRow } from '../contract/gatewayLogs.ts';
+import type { ExplanationMessage, GatewayLogsToHost, GatewayLogsToWebview, LogRow } from '../contract/gatewayLogs.ts';
+import { explainFromRecordAlone, isDiagnosableRecord, withoutAzureNote, type RecordExplanation } from '../diagnosis/fromRecord.ts';
 import type { LogSession, PodStatus, TaggedEntry } from '../logs/model.ts';
 import { Disposable } from '../util/disposable.ts';
+import { safeErrorMessage } from '../util/errors.ts';
 import { redact } from '../util/redact.ts';
-import { toEntryDetails, toLogRow } from './gatewayLogsRows.ts';
+import { toEntryDetails, toFindingView, toLogRow } from './gatewayLogsRows.ts';
+
+/**
+ * "Why did this fail?" for one failed request record of the session: `progress` tells the view what is being waited
+ * for (reading the gateway's configuration from Azure), `signal` aborts when the view goes away. Built by whoever
+ * knows where the session's entries come from; without one the record alone is diagnosed.
+ */
+export type ExplainRecord = (entry: TaggedEntry, progress: (message: string) => void, signal: AbortSignal) => Promise<RecordExplanation>;
 
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -40,6 +49,7 @@ export interface ProviderOptions {
   readonly timers?: Timers;
   /** Copy requests go to the clipboard of the host (the webview's own clipboard access varies by host). */
   readonly copy?: (text: string) => void;
+  readonly explain?: ExplainRecord;
 }
 
 export interface DeliveryStats {
@@ -63,6 +73,9 @@ export class GatewayLogsDataProvider extends Disposable {
   private readonly ackTimeoutMs: number;
   private readonly timers: Timers;
   private readonly copy: ((text: string) => void) | undefined;
+  private readonly explain: ExplainRecord;
+  /** Explanations being worked out, by seq: one at a time per record, all aborted with the view. */
+  private readonly explaining = new Map<number, AbortController>();
 
   private ready = false;
   private ended = false;
@@ -91,6 +104,7 @@ export class GatewayLogsDataProvider extends Disposable {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.timers = options.timers ?? systemTimers;
     this.copy = options.copy;
+    this.explain = options.explain ?? ((entry) => Promise.resolve(explainFromRecordAlone(entry, 'this log is not from a gateway Deployment.')));
     this.register(session.onDidAppend((entries) => this.enqueue(entries)));
     this.register(session.onDidChangePods((pods) => this.ready && this.post({ type: 'gatewayLogs/pods', pods: maskPods(pods) })));
     this.register(session.onNotice((notice) => this.ready && this.post({ type: 'gatewayLogs/notice', notice: { ...notice, text: redact(notice.text) } })));
@@ -103,6 +117,7 @@ export class GatewayLogsDataProvider extends Disposable {
       }),
     );
     this.register({ dispose: () => this.cancelTimer() });
+    this.register({ dispose: () => [...this.explaining.values()].forEach((c) => c.abort()) });
   }
 
   delivery(): DeliveryStats {
@@ -180,6 +195,43 @@ export class GatewayLogsDataProvider extends Disposable {
       case 'gatewayLogs/copy':
         this.copy?.(message.text);
         return;
+      case 'gatewayLogs/explain':
+        void this.runExplain(message.seq);
+        return;
+    }
+  }
+
+  /**
+   * Diagnoses the record `seq` and posts the findings (or why there are none) to the view; returns the last message
+   * (tests), undefined when a diagnosis of that record is already running or the view went away.
+   */
+  async runExplain(seq: number): Promise<ExplanationMessage | undefined> {
+    if (this.explaining.has(seq) || this.isDisposed) return undefined;
+    const post = (message: ExplanationMessage): ExplanationMessage => {
+      if (this.ready && !this.isDisposed) this.post(message);
+      return message;
+    };
+    const entry = findBySeq(this.session.snapshot(), seq);
+    if (!entry) return post({ type: 'gatewayLogs/explanation', seq, state: 'error', message: 'This entry has left the session’s buffer.' });
+    if (!isDiagnosableRecord(entry)) return post({ type: 'gatewayLogs/explanation', seq, state: 'error', message: 'Only a failed request record can be diagnosed.' });
+    const controller = new AbortController();
+    this.explaining.set(seq, controller);
+    post({ type: 'gatewayLogs/explanation', seq, state: 'busy', message: 'Diagnosing…' });
+    try {
+      const result = await this.explain(entry, (message) => post({ type: 'gatewayLogs/explanation', seq, state: 'busy', message: redact(message) }), controller.signal);
+      if (controller.signal.aborted) return undefined;
+      const note = withoutAzureNote(result);
+      return post({
+        type: 'gatewayLogs/explanation',
+        seq,
+        state: 'done',
+        findings: result.findings.map(toFindingView),
+        ...(note !== undefined ? { note: redact(note) } : {}),
+      });
+    } catch (error) {
+      return controller.signal.aborted ? undefined : post({ type: 'gatewayLogs/explanation', seq, state: 'error', message: safeErrorMessage(error) });
+    } finally {
+      if (this.explaining.get(seq) === controller) this.explaining.delete(seq);
     }
   }
 

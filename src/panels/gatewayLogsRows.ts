@@ -4,7 +4,8 @@
 // Gateway logs are the user's data, but a request URL can carry `subscription-key=…` and JSON records can carry
 // tokens; everything that leaves the host is passed through `redact` first, so the webview (and the clipboard, which
 // copies what the webview shows) never holds the secret.
-import type { EntryDetails, LogRow, TimeSource } from '../contract/gatewayLogs.ts';
+import type { EntryDetails, FindingView, LogRow, TimeSource } from '../contract/gatewayLogs.ts';
+import type { Finding } from '../diagnosis/types.ts';
 import { isFailedRequest, stripAnsi } from '../gatewayLogs/parser.ts';
 import type { TaggedEntry } from '../logs/model.ts';
 import { redact } from '../util/redact.ts';
@@ -134,4 +135,16 @@ function prettyJson(value: unknown): string {
   } catch {
     return redact(String(value));
   }
+}
+
+/** A finding as the details pane shows it: text only, masked like everything else that leaves the host. */
+export function toFindingView(finding: Finding): FindingView {
+  return {
+    code: finding.code,
+    severity: finding.severity,
+    title: redact(finding.title),
+    explanation: redact(finding.explanation),
+    evidence: finding.evidence.map((e) => ({ label: redact(e.label), value: redact(e.value) })),
+    fixes: finding.fixes.map((f) => redact(f.label)),
+  };
 }

@@ -11,6 +11,7 @@ import { generateTaggedEntries } from '../../bench/logGenerator.ts';
 import { openWebviewPage, type WebviewPage } from '../../bench/webviewHarness.ts';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
 import type { WebviewToHost } from '../../src/contract/webviewMessages.ts';
+import { parseGatewayLog } from '../../src/gatewayLogs/parser.ts';
 import { toEntryDetails, toLogRow } from '../../src/panels/gatewayLogsRows.ts';
 import { openWorkbench, type Workbench } from './workbench.ts';
 
@@ -261,6 +262,109 @@ describe('Gateway Logs webview: live behaviour', () => {
     append(1310, 1315);
     await until('only the rows after the clear', async () => (await text('.count')) === '5 entries');
     assert.equal(await harness.page.locator('.dropped').isHidden(), true, 'cleared rows are not reported as dropped');
+  });
+
+  it('never violated its CSP', () => {
+    assert.deepEqual(harness.console.filter((l) => /Content Security Policy|Refused|pageerror/i.test(l)), []);
+  });
+});
+
+// "Why did this fail?" in the details pane: offered on a failed request record only, posts `explain` with the row's
+// seq, shows the host's busy state, then the findings — all as text, a hostile evidence value included.
+describe('Gateway Logs webview: Why did this fail?', () => {
+  let harness: WebviewPage;
+  const fromView: WebviewToHost[] = [];
+  const log = [
+    '[Info] 2023-08-25T10:56:00.000 [GatewayLogs], isRequestSuccess: True, totalTime: 3, category: GatewayLogs, timeGenerated: 2023-08-25T10:56:00.000, method: GET, url: http://gw.apim:5000/dummy/items, responseCode: 200, responseSize: 10',
+    ...hostileRequest,
+  ].join('\n');
+  const tagged = parseGatewayLog(`${log}\n`).map((entry, i) => ({ ...entry, seq: i + 1 }));
+  const [okRecord, failedRecord] = tagged;
+  const EVIL = '<img src=x onerror=alert(1)>';
+  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  before(async () => {
+    assert.ok(okRecord && failedRecord && failedRecord.kind === 'request');
+    harness = await openWebviewPage({
+      onMessage: (m) => {
+        fromView.push(m);
+        if (m.type === 'gatewayLogs/requestDetails') {
+          const entry = tagged.find((e) => e.seq === m.seq);
+          harness.post(entry ? { type: 'gatewayLogs/details', seq: m.seq, details: toEntryDetails(entry) } : { type: 'gatewayLogs/details', seq: m.seq });
+        }
+      },
+    });
+    await until('ready', async () => fromView.some((m) => m.type === 'ready'));
+    harness.post(
+      { type: 'gatewayLogs/reset', title: 'gateway.log', live: false, ended: true, settings: { maxEntries: 100 }, droppedBefore: 0, pods: [] },
+      { type: 'gatewayLogs/append', batch: 1, rows: tagged.map(toLogRow), skipped: 0 },
+    );
+    await until('the rows', async () => (await harness.page.locator('.layer .row:not([hidden])').count()) === 2);
+  });
+  after(async () => harness?.close());
+
+  it('is not offered on a request that worked', async () => {
+    await harness.page.locator('.layer .row:not([hidden])').first().click();
+    await harness.page.locator('pre.raw').waitFor();
+    assert.equal(await harness.page.locator('button:text("Why did this fail?")').count(), 0);
+  });
+
+  it('on a failed record, posts explain with its seq, shows busy, then the findings as text', async () => {
+    await harness.page.locator('.layer .row:not([hidden])').nth(1).click();
+    const button = harness.page.locator('button:text("Why did this fail?")');
+    await button.waitFor({ timeout: 5_000 });
+    await button.click();
+    await until('the explain message', async () => fromView.some((m) => m.type === 'gatewayLogs/explain'));
+    assert.deepEqual(fromView.filter((m) => m.type === 'gatewayLogs/explain'), [{ type: 'gatewayLogs/explain', seq: failedRecord?.seq }]);
+    const seq = failedRecord?.seq ?? -1;
+    harness.post({ type: 'gatewayLogs/explanation', seq, state: 'busy', message: 'Reading the gateway’s configuration from Azure…' });
+    await until('the busy state', async () => (await harness.page.locator('.explanation[aria-busy="true"] .busy').textContent()) === 'Reading the gateway’s configuration from Azure…');
+    assert.equal(await button.isDisabled(), true, 'no second request while one runs');
+    harness.post({
+      type: 'gatewayLogs/explanation',
+      seq,
+      state: 'done',
+      note: `Diagnosed without the gateway’s configuration from Azure: ${EVIL}`,
+      findings: [
+        {
+          code: 'scheme-not-allowed',
+          severity: 'error',
+          title: 'HTTP not allowed by Echo API',
+          explanation: 'Echo API (echo-api) accepts only https, but the request used http.',
+          evidence: [
+            { label: 'Request', value: `GET http://gw.apim:5000${EVIL}` },
+            { label: 'Echo API protocols', value: 'https' },
+          ],
+          fixes: ['Resend over HTTPS (port 8081)', 'Allow HTTP on Echo API'],
+        },
+      ],
+    });
+    const finding = harness.page.locator('.explanation .finding[data-code="scheme-not-allowed"]');
+    await finding.waitFor({ timeout: 5_000 });
+    assert.equal(await finding.locator('h4 span').textContent(), 'HTTP not allowed by Echo API');
+    assert.equal(await finding.locator('.finding-code').textContent(), 'scheme-not-allowed');
+    assert.equal(await finding.locator('.finding-explanation').textContent(), 'Echo API (echo-api) accepts only https, but the request used http.');
+    assert.deepEqual(await finding.locator('table.evidence tr').allTextContents(), [`RequestGET http://gw.apim:5000${EVIL}`, 'Echo API protocolshttps']);
+    assert.deepEqual(await finding.locator('ul.fixes li').allTextContents(), ['Resend over HTTPS (port 8081)', 'Allow HTTP on Echo API']);
+    assert.equal(await harness.page.locator('.explanation .note').textContent(), `Diagnosed without the gateway’s configuration from Azure: ${EVIL}`);
+    assert.equal(await harness.page.locator('img').count(), 0, 'the evidence made no element');
+    assert.equal(await harness.page.locator('[onerror]').count(), 0);
+    assert.equal(await button.isDisabled(), false);
+  });
+
+  it('keeps the answer for the row when it is opened again, and shows errors in the pane', async () => {
+    await harness.page.locator('.layer .row:not([hidden])').first().click();
+    await harness.page.locator('.layer .row:not([hidden])').nth(1).click();
+    await harness.page.locator('.explanation .finding').waitFor({ timeout: 5_000 });
+    harness.post({ type: 'gatewayLogs/explanation', seq: failedRecord?.seq ?? -1, state: 'error', message: 'This entry has left the session’s buffer.' });
+    await until('the error', async () => (await harness.page.locator('.explanation .error').count()) === 1);
+    assert.equal(await harness.page.locator('.explanation .error').textContent(), 'This entry has left the session’s buffer.');
   });
 
   it('never violated its CSP', () => {

@@ -1,13 +1,18 @@
 // The details pane: every field of one entry, its lastError / errors as indented JSON, and its lines as written,
 // with copy buttons. Details come from the host on request (rows do not carry them); all of it is set as text.
-import type { EntryDetails, LogRow } from '../../contract/gatewayLogs.ts';
+import type { EntryDetails, ExplanationMessage, FindingView, LogRow } from '../../contract/gatewayLogs.ts';
 import { button, el } from '../shared/dom.ts';
 import { formatIsoTime } from './format.ts';
 
 export interface DetailsEvents {
   onClose(): void;
   onCopy(text: string): void;
+  /** "Why did this fail?" on the entry shown. */
+  onExplain(seq: number): void;
 }
+
+/** Answers kept for rows opened again; a few are plenty (the host diagnoses again when asked). */
+const MAX_KEPT_EXPLANATIONS = 50;
 
 export class DetailsPane {
   readonly element: HTMLElement;
@@ -15,6 +20,10 @@ export class DetailsPane {
   private readonly body: HTMLDivElement;
   private readonly events: DetailsEvents;
   private seq: number | undefined;
+  /** Where the explanation of the entry shown goes; undefined when the entry is not a failed request. */
+  private explanationBox: HTMLElement | undefined;
+  private explainButton: HTMLButtonElement | undefined;
+  private readonly explanations = new Map<number, ExplanationMessage>();
 
   constructor(events: DetailsEvents) {
     this.events = events;
@@ -62,6 +71,16 @@ export class DetailsPane {
       copy('Copy as JSON', 'Copy the entry’s fields as a JSON object', () => JSON.stringify(Object.fromEntries(details.fields), null, 2)),
     ]);
     if (row?.correlationId) actions.append(copy('Copy correlation id', 'Copy the request’s correlationId', () => row.correlationId ?? ''));
+    this.explanationBox = undefined;
+    this.explainButton = undefined;
+    const failed = details.kind === 'request' && (row?.failed === true || (row?.status ?? 0) >= 400 || details.lastErrorJson !== undefined);
+    if (failed) {
+      const explain = button('Why did this fail?', 'Diagnose this request from its record and the gateway’s configuration', () => this.events.onExplain(seq), 'btn explain');
+      this.explainButton = explain;
+      actions.prepend(explain);
+      this.explanationBox = el('section', { className: 'explanation', attrs: { 'aria-live': 'polite' } });
+      this.explanationBox.hidden = true;
+    }
 
     const summary: [string, string][] = [['Line', String(details.line)], ['Kind', details.kind], ['Format', details.format]];
     if (details.level) summary.push(['Level', details.level]);
@@ -70,24 +89,77 @@ export class DetailsPane {
     if (row?.time !== undefined) summary.push(['Shown time', `${formatIsoTime(row.time)} (${row.timeSource})`]);
     if (details.pod) summary.push(['Pod', details.pod]);
 
-    const sections: Node[] = [actions, table('Entry', summary)];
+    const sections: Node[] = [actions, ...(this.explanationBox ? [this.explanationBox] : []), table('Entry', summary)];
     if (details.lastErrorJson) sections.push(jsonBlock('lastError', details.lastErrorJson, () => this.events.onCopy(details.lastErrorJson ?? '')));
     if (details.errorsJson) sections.push(jsonBlock('errors', details.errorsJson, () => this.events.onCopy(details.errorsJson ?? '')));
     if (details.fields.length > 0) sections.push(table('Fields', details.fields));
     if (details.notes.length > 0) sections.push(el('h3', { text: 'Parser notes' }), el('ul', {}, details.notes.map((n) => el('li', { text: n }))));
     sections.push(el('h3', { text: `Lines (${details.raw.length})` }), el('pre', { className: 'raw', text: rawText }));
     this.body.replaceChildren(...sections);
+    const known = this.explanations.get(seq);
+    if (known) this.renderExplanation(known);
+  }
+
+  /** An answer to "Why did this fail?": kept, and shown when it is about the entry on screen. */
+  showExplanation(message: ExplanationMessage): void {
+    this.explanations.delete(message.seq);
+    this.explanations.set(message.seq, message);
+    if (this.explanations.size > MAX_KEPT_EXPLANATIONS) this.explanations.delete(this.explanations.keys().next().value as number);
+    if (message.seq === this.seq && this.isOpen) this.renderExplanation(message);
+  }
+
+  private renderExplanation(message: ExplanationMessage): void {
+    const box = this.explanationBox;
+    if (!box) return;
+    box.hidden = false;
+    const busy = message.state === 'busy';
+    box.setAttribute('aria-busy', String(busy));
+    if (this.explainButton) this.explainButton.disabled = busy;
+    const heading = el('h3', { text: 'Why did this fail?' });
+    switch (message.state) {
+      case 'busy':
+        box.replaceChildren(heading, el('p', { className: 'muted busy', text: message.message }));
+        return;
+      case 'error':
+        box.replaceChildren(heading, el('p', { className: 'error', text: message.message }));
+        return;
+      case 'done': {
+        const parts: Node[] = [heading];
+        if (message.note) parts.push(el('p', { className: 'muted note', text: message.note }));
+        if (message.findings.length === 0) parts.push(el('p', { className: 'muted', text: 'Nothing in this record or the gateway’s configuration explains it.' }));
+        parts.push(...message.findings.map(findingNode));
+        box.replaceChildren(...parts);
+        return;
+      }
+    }
   }
 
   close(): void {
     this.element.hidden = true;
     this.seq = undefined;
+    this.explanationBox = undefined;
+    this.explainButton = undefined;
   }
 }
 
 function headingFor(row: LogRow): string {
   if (row.kind === 'request') return [row.method, row.path, row.status].filter((p) => p !== undefined).join(' ') || 'Request';
   return row.event ?? (row.kind === 'text' ? 'Text' : 'Event');
+}
+
+function findingNode(finding: FindingView): HTMLElement {
+  const parts: Node[] = [
+    el('h4', { className: 'finding-title' }, [el('span', { text: finding.title }), el('code', { className: 'finding-code', text: finding.code })]),
+    el('p', { className: 'finding-explanation', text: finding.explanation }),
+  ];
+  if (finding.evidence.length > 0) {
+    const rows = finding.evidence.map((e) => el('tr', {}, [el('th', { text: e.label, attrs: { title: e.label } }), el('td', { text: e.value })]));
+    parts.push(el('table', { className: 'kv evidence' }, [el('tbody', {}, rows)]));
+  }
+  if (finding.fixes.length > 0) {
+    parts.push(el('p', { className: 'fixes-label', text: 'Fixes' }), el('ul', { className: 'fixes' }, finding.fixes.map((f) => el('li', { text: f }))));
+  }
+  return el('div', { className: `finding sev-${finding.severity}`, attrs: { 'data-code': finding.code } }, parts);
 }
 
 function table(title: string, pairs: readonly (readonly [string, string])[]): HTMLElement {

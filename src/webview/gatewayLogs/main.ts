@@ -101,6 +101,10 @@ class GatewayLogsView {
     this.details = new DetailsPane({
       onClose: () => this.closeDetails(),
       onCopy: (text) => hostApi().postMessage({ type: 'gatewayLogs/copy', text }),
+      onExplain: (seq) => {
+        this.details.showExplanation({ type: 'gatewayLogs/explanation', seq, state: 'busy', message: 'Diagnosing…' });
+        hostApi().postMessage({ type: 'gatewayLogs/explain', seq });
+      },
     });
     this.chart = new RequestChart();
     const status = el('div', { className: 'status' }, [this.titleText, this.stateText, this.podList, this.droppedNote, this.noticeBox]);
@@ -141,6 +145,9 @@ class GatewayLogsView {
         return;
       case 'gatewayLogs/details':
         this.showDetails(message.seq, message.details);
+        return;
+      case 'gatewayLogs/explanation':
+        this.details.showExplanation(message);
         return;
       case 'gatewayLogs/cleared':
         this.store.clearThrough(message.throughSeq);

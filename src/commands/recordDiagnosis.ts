@@ -1,0 +1,112 @@
+// "Why did this fail?" for a request record the user is looking at, in the Gateway Logs view (a button: may ask which
+// APIM gateway the Deployment runs) and in the editor's hover (must not ask, must not wait long). One path for both:
+// the record → a DiagnosisInput (src/diagnosis/fromRecord.ts), with the gateway's configuration from ARM and the
+// gateway Service's ports when the log comes from a cluster Deployment and Azure answers; else the record alone.
+import * as vscode from 'vscode';
+import type { DeploymentRef } from '../azure/records.ts';
+import { diagnose } from '../diagnosis/index.ts';
+import { diagnosisInputFromRecord, explainFromRecordAlone, type RecordExplanation } from '../diagnosis/fromRecord.ts';
+import type { GatewayFacts, ServicePort } from '../diagnosis/types.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import { servicesForDeployment } from '../kubernetes/gateways.ts';
+import type { KubeDeployment, KubeList, KubeService } from '../kubernetes/types.ts';
+import { safeErrorMessage } from '../util/errors.ts';
+import { armGatewayFor } from './armGateway.ts';
+import type { CommandServices } from './types.ts';
+
+const TITLE = 'Why did this fail?';
+
+export interface ExplainOptions {
+  /** Ask which APIM gateway the Deployment runs when that is not known (an explicit user action); false for hovers. */
+  readonly ask: boolean;
+  /** Aborts everything (the view closed, the hover was cancelled). */
+  readonly signal?: AbortSignal;
+  /**
+   * Stop waiting for Azure after this long and answer from the record alone. The reads go on (unless `signal`
+   * aborts), so the gateway's configuration is cached for the next hover.
+   */
+  readonly budgetMs?: number;
+  readonly progress?: (message: string) => void;
+}
+
+/** The record diagnosed with what can be known of its source; never asks unless `ask`. Throws only when aborted. */
+export async function explainRecord(services: CommandServices, entry: GatewayLogEntry, source: DeploymentRef | undefined, options: ExplainOptions): Promise<RecordExplanation> {
+  if (!source) return explainFromRecordAlone(entry, 'this log is not from a gateway Deployment.');
+  options.progress?.('Reading the gateway’s configuration from Azure…');
+  const gathering = gatewayFacts(services, entry, source, options);
+  let facts: FactsOutcome;
+  if (options.budgetMs === undefined) {
+    facts = await gathering;
+  } else {
+    // Past the budget nobody awaits it: an abort that comes later must not be an unhandled rejection.
+    gathering.catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const budget = new Promise<FactsOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ why: `Azure did not answer within ${(options.budgetMs ?? 0) / 1000} s.` }), options.budgetMs);
+    });
+    try {
+      facts = await Promise.race([gathering, budget]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  options.signal?.throwIfAborted();
+  if (!facts.facts) return explainFromRecordAlone(entry, facts.why);
+  const input = diagnosisInputFromRecord(entry, facts.facts);
+  return { findings: input ? diagnose(input) : [] };
+}
+
+type FactsOutcome = { facts: GatewayFacts; why?: undefined } | { facts?: undefined; why: string };
+
+async function gatewayFacts(services: CommandServices, entry: GatewayLogEntry, source: DeploymentRef, options: ExplainOptions): Promise<FactsOutcome> {
+  const signal = options.signal;
+  try {
+    const binding = await armGatewayFor(services, services.azure.prompter.get(), source, { ask: options.ask, title: TITLE, ...(signal ? { signal } : {}) });
+    if (!binding) {
+      return { why: options.ask ? 'not signed in to Azure, or no API Management gateway chosen for this Deployment.' : 'its API Management gateway is not known yet (use “Why did this fail?” in the Gateway Logs view once).' };
+    }
+    const cache = services.azure.facts;
+    const [facts, ports] = await Promise.all([
+      cache.peek(binding) ?? cache.get(binding, signal ? { signal } : undefined),
+      servicePorts(services, source, entry.request?.url, signal).catch((error: unknown) => {
+        services.log.debug(`ports of ${source.deployment}'s Service not read: ${safeErrorMessage(error)}`);
+        return undefined;
+      }),
+    ]);
+    return { facts: ports ? { ...facts, ports } : facts };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    // The user dismissed the question, or ARM failed: the record still says a lot.
+    if (error instanceof vscode.CancellationError) return { why: 'no API Management gateway chosen for this Deployment.' };
+    services.log.warn(`${TITLE}: the gateway's configuration could not be read: ${safeErrorMessage(error)}`);
+    return { why: `the gateway’s configuration could not be read (${safeErrorMessage(error)}).` };
+  }
+}
+
+/**
+ * The ports of the gateway Service the request went to (named by the URL's host, `svc` or `svc.ns…`), or of the
+ * Deployment's only Service; undefined when it cannot be told.
+ */
+async function servicePorts(services: CommandServices, ref: DeploymentRef, url: string | undefined, signal: AbortSignal | undefined): Promise<ServicePort[] | undefined> {
+  const client = await services.kubernetes.forContext(ref.context);
+  const ns = encodeURIComponent(ref.namespace);
+  const [deployment, list] = await Promise.all([
+    client.getJson<KubeDeployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(ref.deployment)}`, {}, signal),
+    client.getJson<KubeList<KubeService>>(`/api/v1/namespaces/${ns}/services`, {}, signal),
+  ]);
+  const gatewayServices = servicesForDeployment(deployment, list.items ?? []);
+  const host = hostOf(url);
+  const named = host ? gatewayServices.find((s) => host === s.name || host.startsWith(`${s.name}.${ref.namespace}`)) : undefined;
+  const service = named ?? (gatewayServices.length === 1 ? gatewayServices[0] : undefined);
+  if (!service) return undefined;
+  return service.ports.flatMap((p) => (p.scheme ? [{ port: p.port, scheme: p.scheme, ...(p.name ? { name: p.name } : {}) }] : []));
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
