@@ -2,7 +2,7 @@
 // provisioning wizard. `AzureData` is the interface (tests and benchmarks use the real implementation against the
 // sandbox's ARM emulator); `ArmAzureData` talks to ARM through the SDK clients of one client factory. Results are the
 // plain records of models.ts. No `vscode` import.
-import type { ApiContract, ApiManagementServiceResource, GatewayContract, OperationContract } from '@azure/arm-apimanagement';
+import type { ApiContract, ApiManagementServiceResource, ApiVersionSetContract, GatewayContract, OperationContract } from '@azure/arm-apimanagement';
 import type { ConnectedCluster } from '@azure/arm-hybridkubernetes';
 import type { Extension } from '@azure/arm-kubernetesconfiguration';
 import type { Subscription } from '@azure/arm-resources-subscriptions';
@@ -46,10 +46,14 @@ export interface AzureData {
   assignApi(gatewayId: string, apiName: string, options?: CallOptions): Promise<void>;
   unassignApi(gatewayId: string, apiName: string, options?: CallOptions): Promise<void>;
   generateGatewayToken(gatewayId: string, keyType: GatewayKeyType, expiry: Date, options?: CallOptions): Promise<GatewayToken>;
-  /** Every API of the service, one entry per revision, each with its operations (what diagnosis reads). */
+  /** Every API of the service, one entry per revision (non-current ones as `name;rev=N`), each with its operations. */
   listApisWithOperations(serviceId: string, options?: CallOptions): Promise<{ api: ApiContract; operations: OperationContract[] }[]>;
   /** The operations of one API (revision included in the name for a non-current one). */
   listOperations(serviceId: string, apiName: string, options?: CallOptions): Promise<OperationContract[]>;
+  /** The service's API version sets (how a versioned API's version travels: path segment, query or header). */
+  listApiVersionSets(serviceId: string, options?: CallOptions): Promise<ApiVersionSetContract[]>;
+  /** The `hostname` of each of the gateway's hostname configurations. */
+  listGatewayHostnames(gatewayId: string, options?: CallOptions): Promise<string[]>;
   /** Adds `http` to the API's protocols: read its ETag, then PATCH with If-Match (a concurrent change fails with 412). */
   allowHttp(serviceId: string, apiName: string, options?: CallOptions): Promise<void>;
   /** APIM subscriptions (not Azure ones) of the service: their id in the service, name, scope and state. */
@@ -275,13 +279,49 @@ export class ArmAzureData implements AzureData {
     const ref = must(parseApimServiceId(serviceId));
     return arm(`reading the APIs and operations of ${ref.name}`, async () => {
       const client = await this.clients.apim(ref.subscriptionId);
-      const result: { api: ApiContract; operations: OperationContract[] }[] = [];
-      for await (const api of client.api.listByService(ref.resourceGroup, ref.name, { abortSignal: options?.signal })) {
+      const abortSignal = options?.signal;
+      const operationsOf = async (apiName: string): Promise<OperationContract[]> => {
         const operations: OperationContract[] = [];
-        for await (const op of client.apiOperation.listByApi(ref.resourceGroup, ref.name, api.name ?? '', { abortSignal: options?.signal })) operations.push(op);
-        result.push({ api, operations });
+        for await (const op of client.apiOperation.listByApi(ref.resourceGroup, ref.name, apiName, { abortSignal })) operations.push(op);
+        return operations;
+      };
+      // The list holds current revisions only; the others (what `;rev=N` reaches) come from each API's revisions.
+      const current: ApiContract[] = [];
+      for await (const api of client.api.listByService(ref.resourceGroup, ref.name, { abortSignal })) current.push(api);
+      const perApi = await Promise.all(
+        current.map(async (api) => {
+          const name = api.name ?? '';
+          const others: string[] = [];
+          for await (const rev of client.apiRevision.listByService(ref.resourceGroup, ref.name, name, { abortSignal })) {
+            if (!rev.isCurrent && rev.apiRevision) others.push(`${name};rev=${rev.apiRevision}`);
+          }
+          const revisions = await Promise.all(others.map((id) => client.api.get(ref.resourceGroup, ref.name, id, { abortSignal })));
+          return Promise.all([api, ...revisions].map(async (a) => ({ api: a, operations: await operationsOf(a.name ?? '') })));
+        }),
+      );
+      return perApi.flat();
+    });
+  }
+
+  listApiVersionSets(serviceId: string, options?: CallOptions): Promise<ApiVersionSetContract[]> {
+    const ref = must(parseApimServiceId(serviceId));
+    return arm(`reading the API version sets of ${ref.name}`, async () => {
+      const client = await this.clients.apim(ref.subscriptionId);
+      const sets: ApiVersionSetContract[] = [];
+      for await (const set of client.apiVersionSet.listByService(ref.resourceGroup, ref.name, { abortSignal: options?.signal })) sets.push(set);
+      return sets;
+    });
+  }
+
+  listGatewayHostnames(gatewayId: string, options?: CallOptions): Promise<string[]> {
+    const ref = must(parseApimGatewayId(gatewayId));
+    return arm(`reading the hostname configurations of gateway ${ref.name}`, async () => {
+      const client = await this.clients.apim(ref.service.subscriptionId);
+      const hostnames: string[] = [];
+      for await (const h of client.gatewayHostnameConfiguration.listByService(ref.service.resourceGroup, ref.service.name, ref.name, { abortSignal: options?.signal })) {
+        if (h.hostname) hostnames.push(h.hostname);
       }
-      return result;
+      return hostnames;
     });
   }
 

@@ -1,5 +1,5 @@
 // What diagnosis needs to know about an APIM gateway, read from ARM: every API (one entry per revision) with its
-// operations, which APIs are assigned to the gateway, and — from what this extension remembers of deployments made
+// operations, which APIs are assigned to the gateway, the version sets, the gateway's hostnames, and — from what this extension remembers of deployments made
 // here — when the token in use expires. Cached briefly per gateway, since a hover or a retry asks again within
 // seconds; a fix that changes ARM invalidates. No `vscode` import.
 import type { GatewayFacts } from '../diagnosis/types.ts';
@@ -9,7 +9,15 @@ import type { AzureRecords, GatewayBinding } from './records.ts';
 const DEFAULT_TTL_MS = 30_000;
 
 export async function loadGatewayFacts(data: AzureData, records: AzureRecords, binding: GatewayBinding, options?: CallOptions): Promise<GatewayFacts> {
-  const [apis, assigned] = await Promise.all([data.listApisWithOperations(binding.serviceId, options), data.listGatewayApis(binding.gatewayId, options)]);
+  // APIs and assignments are what most answers rest on: their failure fails the read. Version sets and hostnames
+  // only sharpen some answers, so without them the diagnosis says less rather than nothing.
+  const optional = <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => (options?.signal?.aborted ? Promise.reject(options.signal.reason) : undefined));
+  const [apis, assigned, versionSets, hostnames] = await Promise.all([
+    data.listApisWithOperations(binding.serviceId, options),
+    data.listGatewayApis(binding.gatewayId, options),
+    optional(data.listApiVersionSets(binding.serviceId, options)),
+    optional(data.listGatewayHostnames(binding.gatewayId, options)),
+  ]);
   // The newest deployment made from here carries the token most likely in use; older ones were replaced.
   const newest = records
     .deploymentsOf(binding.gatewayId)
@@ -18,6 +26,8 @@ export async function loadGatewayFacts(data: AzureData, records: AzureRecords, b
     gatewayId: binding.gatewayName,
     apis,
     assignedApiIds: assigned.map((a) => a.name),
+    ...(versionSets ? { versionSets } : {}),
+    ...(hostnames ? { hostnames } : {}),
     ...(newest ? { tokenExpiresAt: newest.tokenExpiry } : {}),
   };
 }
@@ -36,11 +46,14 @@ export class GatewayFactsCache {
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   }
 
-  /** Facts read within the last `ttlMs`, else read now. A failed read is not kept. */
-  get(binding: GatewayBinding, options?: CallOptions): Promise<GatewayFacts> {
+  /**
+   * Facts read within the last `ttlMs` (or `maxAgeMs`: 0 reads afresh, as a test request does — someone may have
+   * changed the API in the portal since), else read now. A failed read is not kept.
+   */
+  get(binding: GatewayBinding, options?: CallOptions & { maxAgeMs?: number }): Promise<GatewayFacts> {
     const k = binding.gatewayId.toLowerCase();
     const hit = this.entries.get(k);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.facts;
+    if (hit && this.now() - hit.at < Math.min(this.ttlMs, options?.maxAgeMs ?? this.ttlMs)) return hit.facts;
     const facts = loadGatewayFacts(this.data(), this.records, binding, options);
     this.entries.set(k, { at: this.now(), facts });
     facts.catch(() => {

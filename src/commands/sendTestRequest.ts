@@ -6,6 +6,7 @@ import type { FormService, TestRequestForm, TestRequestFormContext } from '../co
 import type { Fix, GatewayFacts } from '../diagnosis/types.ts';
 import { discoverGateways } from '../kubernetes/discovery.ts';
 import { servicesForDeployment } from '../kubernetes/gateways.ts';
+import { readTokenFacts } from '../kubernetes/gatewayToken.ts';
 import { deploymentSelector } from '../kubernetes/selectors.ts';
 import type { KubeDeployment, KubeList, KubeService } from '../kubernetes/types.ts';
 import { InvalidFormError, type FixOutcome, type TestRequestDriver, type TestRequestHandle } from '../panels/testRequestPanel.ts';
@@ -124,14 +125,26 @@ async function openView(services: CommandServices, prompter: Prompter, target: D
     return value;
   };
   const facts = async (form: TestRequestForm, s: AbortSignal): Promise<GatewayFacts | undefined> => {
-    if (!binding) return undefined;
-    const base = await services.azure.facts.get(binding, { signal: s }).catch((error: unknown) => {
-      log.warn(`gateway configuration not read: ${safeErrorMessage(error)}`);
-      return undefined;
-    });
+    const [base, token] = await Promise.all([
+      binding
+        ? services.azure.facts.get(binding, { signal: s, maxAgeMs: 0 }).catch((error: unknown) => {
+            log.warn(`gateway configuration not read: ${safeErrorMessage(error)}`);
+            return undefined;
+          })
+        : undefined,
+      // The token the pods actually run with (read from the cluster; only its gateway id and expiry are kept).
+      readTokenFacts(client, deployment, s),
+    ]);
+    if (base && current.arm) {
+      // What the form offers follows what ARM says now (the view picks this up after the send).
+      const apis = formApis(base.apis ?? [], base.assignedApiIds);
+      if (JSON.stringify(apis) !== JSON.stringify(current.arm.apis)) current = { ...current, arm: { ...current.arm, apis } };
+    }
+    if (!base && !token) return undefined;
     const service = current.services.find((x) => x.name === form.service);
     const ports = (service?.ports ?? []).flatMap((p) => (p.scheme ? [{ port: p.port, scheme: p.scheme }] : []));
-    return base ? { ...base, ports } : undefined;
+    const tokenExpiresAt = token?.expiresAt.toISOString() ?? base?.tokenExpiresAt;
+    return { ...(base ?? { gatewayId: token?.gatewayId ?? target.deployment }), ports, ...(tokenExpiresAt ? { tokenExpiresAt } : {}) };
   };
   const refreshArm = async (): Promise<TestRequestFormContext> => {
     if (!binding) return current;
@@ -141,6 +154,7 @@ async function openView(services: CommandServices, prompter: Prompter, target: D
   };
 
   const driver: TestRequestDriver = {
+    context: () => current,
     send: async (values, s) => {
       const built = formToRequest(values, current);
       if (!built.ok) throw new InvalidFormError(built.field, built.error);
@@ -149,7 +163,11 @@ async function openView(services: CommandServices, prompter: Prompter, target: D
       const transport: RequestTransport =
         values.transport === 'curl-pod' ? new CurlPodTransport(client) : values.transport === 'direct' && built.directUrl ? new DirectUrlTransport({ baseUrl: built.directUrl, insecure: values.insecure }) : new ServiceProxyTransport(client);
       log.info(`${transport.kind}: ${request.method} ${request.pathAndQuery}${subscriptionKey ? ' (with a subscription key)' : ''}`);
-      return runTestRequest({ client, namespace: target.namespace, labelSelector: deploymentSelector(deployment), facts: await facts(values, s), timeoutMs: TIMEOUT_MS }, transport, request, s);
+      // The configuration is read afresh for every send (an API may have changed in the portal since), alongside the
+      // send and the record search so it adds no wait; a failed read leaves the diagnosis with less, not nothing.
+      const reading = facts(values, s);
+      reading.catch(() => undefined);
+      return runTestRequest({ client, namespace: target.namespace, labelSelector: deploymentSelector(deployment), facts: reading, timeoutMs: TIMEOUT_MS }, transport, request, s);
     },
     applyFix: (fix, values, s) => applyFix({ services, prompter, binding, context: () => current, refreshArm }, fix, values, s),
     copyKey: async (subscription) => {

@@ -17,10 +17,24 @@ export interface KubeLabelSelector {
   matchExpressions?: { key: string; operator: string; values?: string[] }[];
 }
 
+export interface KubeEnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } };
+}
+
+export interface KubeEnvFrom {
+  prefix?: string;
+  secretRef?: { name: string };
+  configMapRef?: { name: string };
+}
+
 export interface KubeContainer {
   name: string;
   image?: string;
   ports?: { name?: string; containerPort: number; protocol?: string }[];
+  env?: KubeEnvVar[];
+  envFrom?: KubeEnvFrom[];
 }
 
 export interface KubeDeployment {

@@ -32,6 +32,8 @@ export interface FixOutcome {
 }
 
 export interface TestRequestDriver {
+  /** What the form knows now (a send re-reads ARM, and the API's protocols may have changed meanwhile). */
+  context(): TestRequestFormContext;
   /** Validates the values, sends, finds the record and diagnoses. Throws InvalidFormError before sending anything. */
   send(form: TestRequestForm, signal: AbortSignal): Promise<RunOutcome>;
   /** Acts on a fix after asking. */
@@ -208,6 +210,11 @@ export class TestRequestPanel extends Disposable implements TestRequestHandle {
     this.shell.post({ type: 'testRequest/busy', text: 'Sending the request and looking for the gateway’s record…', cancellable: true });
     this.outcome = await this.driver.send(form, signal);
     this.attempts++;
+    const context = this.driver.context();
+    if (context !== this.context) {
+      this.context = context;
+      this.shell.post({ type: 'testRequest/init', context, form: this.form });
+    }
     this.outcomeId = this.store.add({ gatewayKey: this.key, gatewayLabel: this.label, form, result: this.outcome.result }).id;
     this.postResult();
   }

@@ -13,7 +13,8 @@ export interface RunContext {
   /** Where the gateway's pods are, for the record. */
   namespace: string;
   labelSelector: string;
-  facts: GatewayFacts | undefined;
+  /** May still be loading: read alongside the send and the record search, awaited only for the diagnosis. */
+  facts: GatewayFacts | undefined | Promise<GatewayFacts | undefined>;
   timeoutMs: number;
   recordWaitMs?: number;
 }
@@ -45,6 +46,7 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
     { signal, ...(ctx.recordWaitMs !== undefined ? { waitMs: ctx.recordWaitMs } : {}) },
   );
   const headerNames = [...request.headers.map(([n]) => n), ...(request.subscriptionKey ? [SUBSCRIPTION_KEY_HEADER] : [])];
+  const facts = await ctx.facts;
   const findings = diagnose({
     request: {
       method: request.method,
@@ -56,7 +58,7 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
     },
     response: sent.response,
     log: found.lookup,
-    ...(ctx.facts ? { gateway: ctx.facts } : {}),
+    ...(facts ? { gateway: facts } : {}),
   });
   const mask = (s: string): string => redact(request.subscriptionKey ? s.split(request.subscriptionKey).join('***') : s);
   const r = sent.response;

@@ -71,13 +71,19 @@ describe('workbench: Gateway Logs view', () => {
     // into the palette while it closes would lose the path).
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Open a gateway log file' }).waitFor({ timeout: 15_000 });
     const input = page.locator('.quick-input-widget input.input');
-    // The dialog fills in its folder asynchronously and may do so after a first fill: fill until the path sticks.
-    for (let attempt = 0; (await input.inputValue()) !== logFile; attempt++) {
-      if (attempt === 10) throw new Error(`the file dialog kept "${await input.inputValue()}"`);
-      await page.waitForTimeout(200);
-      await input.fill(logFile);
+    const title = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Open a gateway log file' });
+    // The dialog fills in its folder asynchronously and may do so after a first fill — even after the path seemed
+    // to stick and Enter was pressed: fill until the path sticks, accept, and do it again if the dialog stayed open.
+    for (let accept = 0; await title.isVisible(); accept++) {
+      if (accept === 5) throw new Error(`the file dialog did not take the path (it shows "${await input.inputValue()}")`);
+      for (let attempt = 0; (await input.inputValue()) !== logFile; attempt++) {
+        if (attempt === 10) throw new Error(`the file dialog kept "${await input.inputValue()}"`);
+        await page.waitForTimeout(200);
+        await input.fill(logFile);
+      }
+      await page.keyboard.press('Enter');
+      await title.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
     }
-    await page.keyboard.press('Enter');
     frame = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
     await frame
       .locator('.layer .row:not([hidden])')

@@ -10,7 +10,7 @@ import type { ExtensionApi } from '../../src/extension.ts';
 import type { TestRequestForm } from '../../src/contract/testRequest.ts';
 import type { TestRequestHandle } from '../../src/panels/testRequestPanel.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { ScriptedPrompter, type Answer } from './azureHelpers.ts';
+import { kubeGet, request, sandboxAzure, ScriptedPrompter, waitFor, type Answer } from './azureHelpers.ts';
 
 const GATEWAY_NODE = { context: 'rb-arc-aks', namespace: 'apim', name: 'rb-arc-aks-apimgw' };
 
@@ -139,7 +139,53 @@ describe('test requests', function () {
     }
   });
 
-  it('does the same through the service proxy from the palette (HTTP already allowed: 401 → key → 200)', async () => {
-    await journey('service-proxy', 401, true);
+  it('does the same through the service proxy from the palette: 404 → allow http → 401 → key → 200', async () => {
+    // The curl-pod journey allowed HTTP: put the Echo API back to HTTPS-only (as another ARM client would), and wait
+    // until the gateway has polled that configuration (its answer to the blog's call is 404 again).
+    const s = sandboxAzure();
+    const apiId = `/subscriptions/${s.subscriptionId}/resourceGroups/rb-aks-rg/providers/Microsoft.ApiManagement/service/rb-azure-apim/apis/echo-api?api-version=2024-05-01`;
+    const patched = await request(s.armEndpoint, s.armToken, s.ca, 'PATCH', apiId, { properties: { protocols: ['https'] } }, { 'If-Match': '*' });
+    assert.ok(patched.status === 200 || patched.status === 204, patched.text);
+    await waitFor(
+      'the gateway to serve the Echo API over https only again',
+      async () => (await request(s.kubeApi, s.kubeToken, s.ca, 'GET', '/api/v1/namespaces/apim/services/rb-arc-aks-apimgw-azure-api-management-gateway:5000/proxy/echo/resource?param1=sample')).status === 404,
+      60_000,
+      500,
+    );
+    await journey('service-proxy', 404, true);
+  });
+
+  it('calls the gateway directly at its LoadBalancer address once the Service gets one', async () => {
+    const s = sandboxAzure();
+    const servicePath = '/api/v1/namespaces/apim/services/rb-arc-aks-apimgw-azure-api-management-gateway';
+    const patch = (type: string): Promise<{ status: number; text: string }> => request(s.kubeApi, s.kubeToken, s.ca, 'PATCH', servicePath, { spec: { type } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal((await patch('LoadBalancer')).status, 200);
+    let handle: TestRequestHandle | undefined;
+    const scope = api.azure.usePrompter(new ScriptedPrompter({}));
+    try {
+      const ip = await waitFor('the LoadBalancer ingress', async () => {
+        const svc = await kubeGet<{ status?: { loadBalancer?: { ingress?: { ip?: string }[] } } }>(s, servicePath);
+        return svc.status?.loadBalancer?.ingress?.[0]?.ip;
+      });
+      handle = await vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, GATEWAY_NODE);
+      assert.ok(handle);
+      assert.deepEqual(handle.context.services[0]?.external, [ip]);
+      assert.equal(handle.form.directUrl, `http://${ip}:5000`, 'the form offers the LoadBalancer address');
+      assert.equal(await handle.send({ api: 'echo-api', operation: 'retrieve-resource', query: [['param1', 'sample']], port: 5000, transport: 'direct', subscription: '' }), undefined);
+      const r = handle.result;
+      assert.ok(r && r.response.kind === 'http', JSON.stringify(r?.response));
+      assert.equal(r.transport, 'direct URL');
+      assert.equal(r.url, `http://${ip}:5000/echo/resource?param1=sample`);
+      assert.equal(r.response.status, 401, 'HTTP is allowed by now; no key was sent');
+      assert.ok(r.record, 'the record of the direct call is found too');
+      // A rule broken in the form is refused before anything is sent, and named.
+      const before = handle.history.length;
+      assert.match((await handle.send({ directUrl: `http://${ip}:5000/echo` })) ?? '', /must not have a path/);
+      assert.equal(handle.history.length, before, 'nothing was sent');
+    } finally {
+      handle?.dispose();
+      scope.dispose();
+      await patch('ClusterIP');
+    }
   });
 });

@@ -106,6 +106,8 @@ function onMessage(message: TestRequestToWebview): void {
       selectedHistory = message.historyId;
       content.replaceChildren(...resultView(message.result, message.attempt, message.live ?? true).map(build));
       setBusy(false);
+      // The answer is below a long form: bring its status and the reason into view.
+      content.scrollIntoView({ block: 'start', behavior: 'instant' });
       for (const item of historyList.querySelectorAll<HTMLElement>('.history-item')) item.setAttribute('aria-current', String(item.dataset['id'] === String(selectedHistory)));
       return;
   }
