@@ -29,9 +29,30 @@ export function maskCurlArgs(args: readonly string[], secret?: string): string[]
   });
 }
 
+/** The environment variable the curl pod's shell reads the subscription key from (filled from a Secret). */
+export const KEY_ENV = 'APIM_KEY';
+
+/**
+ * The script for `sh -c` that runs curl with these args, for the curl pod when a key is sent: every occurrence of the
+ * key is replaced by `"$APIM_KEY"`, expanded by the shell at run time, so the key is never written into the pod's
+ * spec; everything else is a literal single-quoted word. `exec`: curl's exit code is the container's.
+ */
+export function curlScript(args: readonly string[], secret?: string): string {
+  const word = (arg: string): string => {
+    const pieces = secret ? arg.split(secret) : [arg];
+    return pieces.map((piece, i) => (i > 0 ? `"$${KEY_ENV}"` : '') + (piece === '' ? '' : shellWord(piece))).join('') || "''";
+  };
+  return ['exec', 'curl', ...args.map(word)].join(' ');
+}
+
+/** One shell word: as is when it has nothing a shell would interpret, else single-quoted. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 /** A shell-like rendering for display (already masked args only). */
 export function commandLine(args: readonly string[]): string {
-  return ['curl', ...args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' ');
+  return ['curl', ...args.map(shellWord)].join(' ');
 }
 
 export type CurlOutput = { ok: true; response: HttpResponse } | { ok: false; error: TransportErrorKind; message: string };

@@ -1,15 +1,22 @@
 // Sends from inside the cluster with a short-lived `curlimages/curl` pod: the request reaches the Service the way
 // in-cluster clients do (cluster DNS, kube-proxy), which the service proxy skips. The pod is watched until curl
 // exits, its log (curl's -i output) is read, and it is deleted: on success, failure, timeout and cancel alike.
+// A subscription key never goes into the pod's spec (anyone who may read pods could see it there): it is put in a
+// short-lived Secret, given to the container as the env var APIM_KEY, and curl is run by `sh -c` with the header
+// value `"$APIM_KEY"`. The Secret is owned by the pod (garbage-collected with it) and deleted with it in every path.
 import { apiStatus, type KubeContextClient } from '../kubernetes/client.ts';
 import type { KubePod } from '../kubernetes/types.ts';
 import { errorMessage } from '../util/errors.ts';
 import { redact } from '../util/redact.ts';
-import { commandLine, curlArgs, maskCurlArgs, parseCurlOutput } from './curl.ts';
+import { commandLine, curlArgs, curlScript, KEY_ENV, maskCurlArgs, parseCurlOutput } from './curl.ts';
 import type { BuiltRequest, RequestTransport, SendOptions, TransportResult } from './types.ts';
 
 export const CURL_IMAGE = 'curlimages/curl';
 export const CURL_POD_LABEL = 'arc-apim-gateway/test-request';
+/** The key inside the key Secret's data. */
+export const KEY_SECRET_KEY = 'subscription-key';
+
+const LABELS = { 'app.kubernetes.io/managed-by': 'arc-apim-gateway', [CURL_POD_LABEL]: 'true' };
 
 export interface CurlPodOptions {
   image?: string;
@@ -18,18 +25,45 @@ export interface CurlPodOptions {
   pollMs?: number;
 }
 
-export function curlPodManifest(name: string, namespace: string, args: readonly string[], timeoutSeconds: number, image = CURL_IMAGE): Record<string, unknown> {
+/** The subscription key for the curl pod: its value (replaced in the args by the env var) and the Secret holding it. */
+export interface CurlPodKey {
+  value: string;
+  secretName: string;
+}
+
+/** The Secret that holds the key while the curl pod runs. */
+export function keySecretManifest(name: string, namespace: string, key: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace, labels: { ...LABELS } },
+    type: 'Opaque',
+    data: { [KEY_SECRET_KEY]: Buffer.from(key, 'utf8').toString('base64') },
+  };
+}
+
+/**
+ * The curl pod. Without a key, curl's args as the container's args (the image's entrypoint runs curl); with one,
+ * `sh -c 'exec curl … "$APIM_KEY" …'` and APIM_KEY from the key's Secret, so the spec holds no key.
+ */
+export function curlPodManifest(name: string, namespace: string, args: readonly string[], timeoutSeconds: number, image = CURL_IMAGE, key?: CurlPodKey): Record<string, unknown> {
+  const run = key
+    ? {
+        command: ['/bin/sh', '-c', curlScript(args, key.value)],
+        env: [{ name: KEY_ENV, valueFrom: { secretKeyRef: { name: key.secretName, key: KEY_SECRET_KEY } } }],
+      }
+    : { args: [...args] };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'arc-apim-gateway', [CURL_POD_LABEL]: 'true' } },
+    metadata: { name, namespace, labels: { ...LABELS } },
     spec: {
       restartPolicy: 'Never',
       terminationGracePeriodSeconds: 0,
       // A pod we failed to delete still goes away on its own.
       activeDeadlineSeconds: timeoutSeconds + 300,
       automountServiceAccountToken: false,
-      containers: [{ name: 'curl', image, args: [...args], resources: { limits: { cpu: '200m', memory: '64Mi' } } }],
+      containers: [{ name: 'curl', image, ...run, resources: { limits: { cpu: '200m', memory: '64Mi' } } }],
     },
   };
 }
@@ -51,22 +85,44 @@ export class CurlPodTransport implements RequestTransport {
     const namespace = request.endpoint.namespace;
     const name = `arc-apim-test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
     const podPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    const secretPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
+    const key: CurlPodKey | undefined = request.subscriptionKey ? { value: request.subscriptionKey, secretName: `${name}-key` } : undefined;
     const mask = (text: string): string => redact(request.subscriptionKey ? text.split(request.subscriptionKey).join('***') : text);
     const sentAt = Date.now();
     const deadline = sentAt + options.timeoutMs + (this.options.startupMs ?? 120_000);
-    const remove = (): Promise<unknown> =>
-      // A fresh signal, bounded: the pod goes even when the request was cancelled, and failing here is not the request's failure.
+    // A fresh signal, bounded: the pod and Secret go even when the request was cancelled, and failing here is not the request's failure.
+    const removePod = (): Promise<unknown> =>
       this.client.send({ method: 'DELETE', path: `${podPath}/${encodeURIComponent(name)}`, query: { gracePeriodSeconds: 0 } }, AbortSignal.timeout(15_000)).catch(() => undefined);
+    const removeSecret = (): Promise<unknown> =>
+      key ? this.client.send({ method: 'DELETE', path: `${secretPath}/${encodeURIComponent(key.secretName)}` }, AbortSignal.timeout(15_000)).catch(() => undefined) : Promise.resolve();
+    const remove = (): Promise<unknown> => Promise.all([removePod(), removeSecret()]);
+    const json = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    if (key) {
+      let stored;
+      try {
+        stored = await this.client.send({ method: 'POST', path: secretPath, headers: json, body: JSON.stringify(keySecretManifest(key.secretName, namespace, key.value)) }, options.signal);
+      } catch (error) {
+        // Cancelled while the create was in flight: the Secret may exist anyway.
+        if (options.signal.aborted) void removeSecret();
+        throw error;
+      }
+      if (stored.status >= 300) throw new Error(mask(`Could not create the Secret for the subscription key in ${namespace}: ${statusMessage(stored.body.toString('utf8'), stored.status)}`));
+    }
     let created;
     try {
-      created = await this.client.send({ method: 'POST', path: podPath, headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(curlPodManifest(name, namespace, args, timeoutSeconds, this.options.image)) }, options.signal);
+      created = await this.client.send({ method: 'POST', path: podPath, headers: json, body: JSON.stringify(curlPodManifest(name, namespace, args, timeoutSeconds, this.options.image, key)) }, options.signal);
     } catch (error) {
       // Cancelled while the create was in flight: the pod may exist anyway.
       if (options.signal.aborted) void remove();
+      else await removeSecret();
       throw error;
     }
-    if (created.status >= 300) throw new Error(mask(`Could not create the curl pod in ${namespace}: ${statusMessage(created.body.toString('utf8'), created.status)}`));
+    if (created.status >= 300) {
+      await removeSecret();
+      throw new Error(mask(`Could not create the curl pod in ${namespace}: ${statusMessage(created.body.toString('utf8'), created.status)}`));
+    }
     try {
+      if (key) await this.adoptSecret(secretPath, key.secretName, name, created.body.toString('utf8'), options.signal);
       const pod = await this.waitForExit(`${podPath}/${encodeURIComponent(name)}`, deadline, options.signal);
       let receivedAt = Date.now();
       if (pod.kind === 'stuck') {
@@ -85,6 +141,24 @@ export class CurlPodTransport implements RequestTransport {
       return { transport: this.kind, response, sentAt: requestSentAt, receivedAt, description };
     } finally {
       await remove();
+    }
+  }
+
+  /** The Secret becomes the pod's dependent, so the garbage collector removes it with the pod should our delete fail. */
+  private async adoptSecret(secretPath: string, secretName: string, podName: string, createdPod: string, signal: AbortSignal): Promise<void> {
+    let uid: string | undefined;
+    try {
+      uid = (JSON.parse(createdPod) as KubePod).metadata?.uid;
+    } catch {
+      // no uid to point at; the explicit delete still removes the Secret
+    }
+    if (!uid) return;
+    const patch = { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: podName, uid }] } };
+    try {
+      await this.client.send({ method: 'PATCH', path: `${secretPath}/${encodeURIComponent(secretName)}`, headers: { 'Content-Type': 'application/merge-patch+json', Accept: 'application/json' }, body: JSON.stringify(patch) }, signal);
+    } catch (error) {
+      // Not the request's failure (the Secret is deleted explicitly anyway), unless it was cancelled.
+      if (signal.aborted) throw error;
     }
   }
 

@@ -19,6 +19,7 @@ import { BLOG } from './worlds/index.ts';
 const NS = BLOG.extension.namespace;
 const RG = BLOG.apim.resourceGroup;
 const SVC = BLOG.apim.name;
+const KEY = '0123456789abcdef0123456789abcdef';
 const SELECTOR = `app.kubernetes.io/name=azure-api-management-gateway,app.kubernetes.io/instance=${BLOG.extension.name}`;
 
 let sb: RunningSandbox;
@@ -124,9 +125,59 @@ describe('test requests against the sandbox', { timeout: 300_000 }, () => {
     }
     assert.ok(key, 'a subscription whose key opens the Echo API');
     for (const transport of [curl, proxy]) {
-      const { result, status } = await sendAndCorrelate(transport, request(key));
+      // While the curl pod runs, read every pod in the namespace as anyone allowed to read pods could: no key there.
+      const sawKeyIn: string[] = [];
+      const sawSecret: string[] = [];
+      let podsSeen = 0;
+      let ownedByPod = 0;
+      let sending = true;
+      const watching = transport === curl ? (async () => {
+        while (sending) {
+          const pods = await kube.getJson<{ items?: { metadata?: { name?: string } }[] }>(`/api/v1/namespaces/${NS}/pods`);
+          for (const pod of pods.items ?? []) {
+            if (pod.metadata?.name?.startsWith('arc-apim-test-')) podsSeen++;
+            if (JSON.stringify(pod).includes(key)) sawKeyIn.push(pod.metadata?.name ?? '?');
+          }
+          const secrets = await kube.getJson<{ items?: { metadata?: { name?: string; ownerReferences?: { kind: string; name: string }[] } }[] }>(`/api/v1/namespaces/${NS}/secrets`, { labelSelector: 'arc-apim-gateway/test-request=true' });
+          for (const secret of secrets.items ?? []) {
+            sawSecret.push(secret.metadata?.name ?? '?');
+            const owner = secret.metadata?.ownerReferences?.[0];
+            if (owner?.kind === 'Pod' && `${owner.name}-key` === secret.metadata?.name) ownedByPod++;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })() : Promise.resolve();
+      const { result, status } = await sendAndCorrelate(transport, request(key)).finally(() => { sending = false; });
+      await watching;
       assert.equal(status, 200, transport.kind);
       assert.ok(!result.description.includes(key));
+      if (transport === curl) {
+        assert.match(result.description, /'Ocp-Apim-Subscription-Key: \*\*\*'/);
+        assert.ok(podsSeen > 0, 'the curl pod was seen while it ran');
+        assert.deepEqual(sawKeyIn, [], 'no pod carries the key');
+        assert.ok(ownedByPod > 0, 'the Secret is owned by the curl pod');
+        assert.ok(sawSecret.length > 0 && sawSecret.every((n) => /^arc-apim-test-.*-key$/.test(n)), `the key's Secret existed while the pod ran (${sawSecret.join(', ')})`);
+        const pods = await kube.getJson<{ items?: unknown[] }>(`/api/v1/namespaces/${NS}/pods`, { labelSelector: 'arc-apim-gateway/test-request=true' });
+        assert.equal(pods.items?.length ?? 0, 0, 'the curl pod is deleted');
+        const secrets = await kube.getJson<{ items?: unknown[] }>(`/api/v1/namespaces/${NS}/secrets`, { labelSelector: 'arc-apim-gateway/test-request=true' });
+        assert.equal(secrets.items?.length ?? 0, 0, 'the key Secret is deleted');
+      }
     }
+  });
+
+  it('with a key, deletes the pod and the key Secret when the request is cancelled, and when the pod cannot start', async () => {
+    const listed = async (kind: 'pods' | 'secrets'): Promise<number> => (await kube.getJson<{ items?: unknown[] }>(`/api/v1/namespaces/${NS}/${kind}`, { labelSelector: 'arc-apim-gateway/test-request=true' })).items?.length ?? 0;
+    const controller = new AbortController();
+    const sending = new CurlPodTransport(kube, { pollMs: 100 }).send(request(KEY), { timeoutMs: 20_000, signal: controller.signal });
+    await until('the curl pod to exist', async () => (await listed('pods')) > 0, 10_000);
+    assert.equal(await listed('secrets'), 1);
+    controller.abort();
+    await assert.rejects(sending, (e: Error) => e.name === 'AbortError');
+    await until('the curl pod and its Secret to be deleted', async () => (await listed('pods')) === 0 && (await listed('secrets')) === 0, 10_000);
+
+    const stuck = await new CurlPodTransport(kube, { pollMs: 100, image: 'example.invalid/no-such-curl:1' }).send(request(KEY), { timeoutMs: 5_000, signal: new AbortController().signal });
+    assert.equal(stuck.response.kind, 'transport');
+    assert.equal(await listed('pods'), 0);
+    assert.equal(await listed('secrets'), 0);
   });
 });

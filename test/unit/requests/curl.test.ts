@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { commandLine, curlArgs, curlErrorKind, maskCurlArgs, parseCurlOutput, TIMING_MARKER } from '../../../src/requests/curl.ts';
+import { commandLine, curlArgs, curlErrorKind, curlScript, maskCurlArgs, parseCurlOutput, TIMING_MARKER } from '../../../src/requests/curl.ts';
 import { buildTestRequest } from '../../../src/requests/build.ts';
 import { serviceProxyPath } from '../../../src/requests/serviceProxy.ts';
-import { curlPodManifest } from '../../../src/requests/curlPod.ts';
+import { curlPodManifest, keySecretManifest } from '../../../src/requests/curlPod.ts';
 
 const KEY = 'f3c1a9d2e8b74c56a0d9e1f2b3c4d5e6';
 
@@ -92,5 +92,43 @@ describe('curl args and transports', () => {
     assert.equal(pod.spec.containers[0]?.image, 'curlimages/curl');
     assert.deepEqual(pod.spec.containers[0]?.args, ['-sS']);
     assert.ok(pod.spec.activeDeadlineSeconds > 20);
+  });
+
+  it('with a key, keeps it out of the pod: the header takes it from APIM_KEY, filled from the Secret that holds it', () => {
+    const args = curlArgs(built('https', KEY), 20);
+    const pod = curlPodManifest('t', 'apim', args, 20, undefined, { value: KEY, secretName: 't-key' }) as {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: { command: string[]; args?: string[]; env: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }[] }[] };
+    };
+    assert.ok(!JSON.stringify(pod).includes(KEY), 'no key anywhere in the pod');
+    const container = pod.spec.containers[0]!;
+    assert.equal(container.args, undefined);
+    assert.deepEqual(container.command.slice(0, 2), ['/bin/sh', '-c']);
+    assert.match(container.command[2]!, /^exec curl -sS -i -m 20 -X POST -k /);
+    assert.ok(container.command[2]!.includes(`'Ocp-Apim-Subscription-Key: '"$APIM_KEY"`));
+    assert.deepEqual(container.env, [{ name: 'APIM_KEY', valueFrom: { secretKeyRef: { name: 't-key', key: 'subscription-key' } } }]);
+
+    const secret = keySecretManifest('t-key', 'apim', KEY) as { kind: string; type: string; metadata: { name: string; namespace: string; labels: Record<string, string> }; data: Record<string, string> };
+    assert.equal(secret.kind, 'Secret');
+    assert.equal(secret.type, 'Opaque');
+    assert.deepEqual(secret.metadata, { name: 't-key', namespace: 'apim', labels: pod.metadata.labels });
+    assert.equal(Buffer.from(secret.data['subscription-key']!, 'base64').toString('utf8'), KEY);
+
+    // What the user is shown is still the curl command line, the header there with its value masked.
+    const shown = commandLine(maskCurlArgs(args, KEY));
+    assert.match(shown, /^curl -sS -i -m 20 -X POST -k .*'Ocp-Apim-Subscription-Key: \*\*\*'/);
+    assert.ok(!shown.includes('APIM_KEY') && !shown.includes(KEY));
+  });
+
+  it('quotes every word of the sh -c script literally and replaces each occurrence of the key, wherever it is', () => {
+    assert.equal(curlScript(['-H', "X: it's", 'http://x/a?subscription-key=K&b=K'], 'K'), `exec curl -H 'X: it'\\''s' 'http://x/a?subscription-key='"$APIM_KEY"'&b='"$APIM_KEY"`);
+    assert.equal(curlScript(['', 'K', 'a b $HOME `x`'], 'K'), `exec curl '' "$APIM_KEY" 'a b $HOME \`x\`'`);
+    fc.assert(
+      // APIM keys are 32 hex digits.
+      fc.property(fc.array(fc.string()), fc.stringMatching(/^[0-9a-f]{32}$/), (args, key) => {
+        const script = curlScript([...args, `Ocp-Apim-Subscription-Key: ${key}`, `${key}${key}`], key);
+        assert.ok(!script.includes(key));
+      }),
+    );
   });
 });

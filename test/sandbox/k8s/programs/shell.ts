@@ -1,5 +1,5 @@
 // A small POSIX-sh subset and busybox applets, enough for what pods in this project's tests and docs run:
-// `sleep N`, `wget -q -O- URL`, `sh -c "…"` with `;`, `&&`, `||`, `while …; do …; done`, `echo`, `$VAR`,
+// `sleep N`, `wget -q -O- URL`, `sh -c "…"` with `;`, `&&`, `||`, `while …; do …; done`, `echo`, `exec`, `$VAR`,
 // `curl …` where the image has curl, and `sh` that waits while stdin is open.
 import type { ContainerContext } from '../containers.ts';
 import { curlMain } from './curl.ts';
@@ -182,6 +182,8 @@ export class Shell {
       case 'true': case ':': return 0;
       case 'false': return 1;
       case 'exit': throw new ExitShell(args[0] !== undefined ? Number(args[0]) & 255 : this.status);
+      // The command replaces the shell: its exit status is the shell's and nothing after it runs.
+      case 'exec': if (args.length === 0) return 0; throw new ExitShell(await this.command(args));
       case 'echo': {
         const noNewline = args[0] === '-n';
         this.io.stdout(`${(noNewline ? args.slice(1) : args).join(' ')}${noNewline ? '' : '\n'}`);
