@@ -42,6 +42,9 @@ export interface LiveDocumentStats {
   readonly ended: boolean;
 }
 
+/** How long after a tab is shown its restored view state may still arrive. */
+const CATCH_UP_MS = 1000;
+
 export class LiveLogDocument extends Disposable {
   readonly uri: vscode.Uri;
   readonly session: LogSession;
@@ -64,6 +67,8 @@ export class LiveLogDocument extends Disposable {
    * cannot be scrolled, so it catches up when it is shown again.
    */
   private following = true;
+  /** Until when a selection change not made by the user is VS Code restoring a shown tab's view state. */
+  private catchUpUntil = 0;
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
   /** Fires once, when the document is closed or the extension disposes it. */
   readonly onDidDispose = this.disposedEmitter.event;
@@ -92,7 +97,23 @@ export class LiveLogDocument extends Disposable {
     this.register(
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
         if (!this.following || !this.document) return;
-        for (const editor of editors) if (editor.document === this.document) revealEnd(editor);
+        const shown = editors.filter((editor) => editor.document === this.document);
+        for (const editor of shown) revealEnd(editor);
+        // VS Code restores the tab's old cursor and scroll position after this event, on its own schedule; for a
+        // moment after showing, a selection change of no kind (not keyboard, mouse or command) is that restore, and
+        // the end is shown again. Without this, a tab shown again caught up only when more lines arrived.
+        if (shown.length > 0) this.catchUpUntil = Date.now() + CATCH_UP_MS;
+      }),
+    );
+    this.register(
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        if (event.textEditor.document !== this.document || Date.now() > this.catchUpUntil || !this.following) return;
+        // Keyboard, mouse and commands (Go to Line, other extensions) are someone's choice: that ends the catching up.
+        if (event.kind !== undefined) {
+          this.catchUpUntil = 0;
+          return;
+        }
+        if (!isAtEnd(event.textEditor, event.textEditor.document)) revealEnd(event.textEditor);
       }),
     );
     this.pump = this.register(
