@@ -5,21 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import type { Page } from '../../scripts/lib/browser.ts';
-import { openGatewaysView, openWorkbench, type Workbench } from './workbench.ts';
-
-/**
- * The slice of test/sandbox/index.ts used here. The sandbox is Node code whose webcrypto types clash with the DOM
- * lib this project compiles with, so it is imported through a variable (not type-checked here; it is in the main
- * project) and used through this interface.
- */
-interface RunningSandbox {
-  readonly info: { readonly armToken: string };
-  readonly env: Record<string, string>;
-  readonly settings: Record<string, unknown>;
-  close(): Promise<void>;
-}
-const sandboxModule = '../sandbox/index.ts';
-const { startSandbox } = (await import(sandboxModule)) as { startSandbox(options: { world: 'blog-start' }): Promise<RunningSandbox> };
+import { answer, openGatewaysView, openWorkbench, pick, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
 
 function row(page: Page, text: string | RegExp): Locator {
   return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
@@ -32,33 +18,12 @@ async function expand(page: Page, text: string | RegExp): Promise<void> {
   if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
 }
 
-const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
-
-/** Waits for the picker step whose placeholder is `placeholder`, filters it to `item` and accepts. */
-async function pick(page: Page, placeholder: string, item: string): Promise<void> {
-  const widget = quickInput(page);
-  const input = widget.locator(`input[placeholder="${placeholder}"]`);
-  await input.waitFor({ timeout: 30_000 });
-  await input.fill(item);
-  await widget.locator('.monaco-list-row').filter({ hasText: item }).first().waitFor({ timeout: 30_000 });
-  await input.press('Enter');
-}
-
-/** Waits for the input step whose prompt contains `prompt`, replaces its value when given, and accepts. */
-async function answer(page: Page, prompt: string, value?: string): Promise<void> {
-  const widget = quickInput(page);
-  await widget.filter({ hasText: prompt }).waitFor({ timeout: 30_000 });
-  const input = widget.locator('.quick-input-box input');
-  if (value !== undefined) await input.fill(value);
-  await input.press('Enter');
-}
-
 describe('e2e: Deploy APIM Gateway to Arc Cluster through the real QuickPicks', () => {
   let sandbox: RunningSandbox;
   let workbench: Workbench;
 
   before(async () => {
-    sandbox = await startSandbox({ world: 'blog-start' });
+    sandbox = await startSandbox('blog-start');
     workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
   });
 

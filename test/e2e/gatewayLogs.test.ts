@@ -28,6 +28,21 @@ const hostileRequest = [
 ];
 
 /** Runs a palette command by its title; the palette may not list our commands yet right after load, so it retries. */
+/** The view in the browser harness, the test playing the host: it keeps what the view sends, and answers its requests for an entry's details from `entries`. */
+async function openAnsweringDetails(entries: () => readonly Parameters<typeof toEntryDetails>[0][], fromView: WebviewToHost[]): Promise<WebviewPage> {
+  const opened: { page?: WebviewPage } = {};
+  opened.page = await openWebviewPage({
+    onMessage: (m) => {
+      fromView.push(m);
+      if (m.type === 'gatewayLogs/requestDetails') {
+        const entry = entries().find((e) => e.seq === m.seq);
+        opened.page?.post(entry ? { type: 'gatewayLogs/details', seq: m.seq, details: toEntryDetails(entry) } : { type: 'gatewayLogs/details', seq: m.seq });
+      }
+    },
+  });
+  return opened.page;
+}
+
 async function runCommand(page: Page, title: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     await page.keyboard.press('F1');
@@ -178,15 +193,7 @@ describe('Gateway Logs webview: live behaviour', () => {
   };
 
   before(async () => {
-    harness = await openWebviewPage({
-      onMessage: (m) => {
-        fromView.push(m);
-        if (m.type === 'gatewayLogs/requestDetails') {
-          const entry = entries.find((e) => e.seq === m.seq);
-          harness.post(entry ? { type: 'gatewayLogs/details', seq: m.seq, details: toEntryDetails(entry) } : { type: 'gatewayLogs/details', seq: m.seq });
-        }
-      },
-    });
+    harness = await openAnsweringDetails(() => entries, fromView);
     await until('ready', async () => fromView.some((m) => m.type === 'ready'));
     harness.post({
       type: 'gatewayLogs/reset',
@@ -297,15 +304,7 @@ describe('Gateway Logs webview: Why did this fail?', () => {
 
   before(async () => {
     assert.ok(okRecord && failedRecord && failedRecord.kind === 'request');
-    harness = await openWebviewPage({
-      onMessage: (m) => {
-        fromView.push(m);
-        if (m.type === 'gatewayLogs/requestDetails') {
-          const entry = tagged.find((e) => e.seq === m.seq);
-          harness.post(entry ? { type: 'gatewayLogs/details', seq: m.seq, details: toEntryDetails(entry) } : { type: 'gatewayLogs/details', seq: m.seq });
-        }
-      },
-    });
+    harness = await openAnsweringDetails(() => tagged, fromView);
     await until('ready', async () => fromView.some((m) => m.type === 'ready'));
     harness.post(
       { type: 'gatewayLogs/reset', title: 'gateway.log', live: false, ended: true, settings: { maxEntries: 100 }, droppedBefore: 0, pods: [] },

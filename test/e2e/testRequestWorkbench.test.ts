@@ -5,46 +5,15 @@
 // history. Screenshots of the 404 and the 200 go to test-results/.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator, Locator } from 'playwright-core';
-import type { Page } from '../../scripts/lib/browser.ts';
-import { openGatewaysView, openWorkbench, type Workbench } from './workbench.ts';
-
-/** The slice of test/sandbox/index.ts used here (imported through a variable: its Node types clash with the DOM lib). */
-interface RunningSandbox {
-  readonly info: { readonly armToken: string };
-  readonly env: Record<string, string>;
-  readonly settings: Record<string, unknown>;
-  close(): Promise<void>;
-}
-const sandboxModule = '../sandbox/index.ts';
-const { startSandbox } = (await import(sandboxModule)) as { startSandbox(options: { world: 'blog-deployed' }): Promise<RunningSandbox> };
-
-const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
-
-/** Waits for the picker whose placeholder starts with `placeholder`, filters it to `item` and accepts. */
-async function pick(page: Page, placeholder: string, item: string): Promise<void> {
-  const widget = quickInput(page);
-  const input = widget.locator(`input[placeholder^="${placeholder}"]`);
-  await input.waitFor({ timeout: 30_000 });
-  await input.fill(item);
-  await widget.locator('.monaco-list-row').filter({ hasText: item }).first().waitFor({ timeout: 30_000 });
-  await input.press('Enter');
-}
-
-/** VS Code's modal confirmation: press the button that goes ahead. */
-async function confirm(page: Page, message: RegExp, action: string): Promise<void> {
-  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: message });
-  await dialog.waitFor({ timeout: 30_000 });
-  await dialog.getByRole('button', { name: action }).click();
-  await dialog.waitFor({ state: 'detached', timeout: 30_000 });
-}
+import type { FrameLocator } from 'playwright-core';
+import { confirm, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
 
 describe('e2e: Send Test Request in the real workbench — 404 → Allow HTTP → 401 → key → 200', () => {
   let sandbox: RunningSandbox;
   let workbench: Workbench;
 
   before(async () => {
-    sandbox = await startSandbox({ world: 'blog-deployed' });
+    sandbox = await startSandbox('blog-deployed');
     workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
   });
 

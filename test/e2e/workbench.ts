@@ -1,6 +1,7 @@
 // Opens the real VS Code workbench (code-server) in real Chromium with the built extension installed.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { launchChromium, type Page } from '../../scripts/lib/browser.ts';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
 import { startCodeServer, type CodeServerOptions, type RunningCodeServer } from '../../scripts/lib/launch.ts';
@@ -56,4 +57,51 @@ export async function openGatewaysView(page: Page): Promise<void> {
   const header = page.locator('.pane-header[aria-label^="Gateways"]').first();
   await header.waitFor({ state: 'attached', timeout: 30_000 });
   if ((await header.getAttribute('aria-expanded')) !== 'true' && (await header.isVisible())) await header.click();
+}
+
+/**
+ * The slice of test/sandbox/index.ts the e2e tests use. The sandbox is Node code whose webcrypto types clash with the
+ * DOM lib this project compiles with, so it is imported through a variable (not type-checked here; it is in the main
+ * project) and used through this interface.
+ */
+export interface RunningSandbox {
+  readonly info: { readonly armToken: string };
+  readonly env: Record<string, string>;
+  readonly settings: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(world: 'blog-start' | 'blog-deployed'): Promise<RunningSandbox> {
+  const sandboxModule = '../sandbox/index.ts';
+  const { startSandbox: start } = (await import(sandboxModule)) as { startSandbox(options: { world: string }): Promise<RunningSandbox> };
+  return start({ world });
+}
+
+export const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
+
+/** Waits for the picker whose placeholder starts with `placeholder`, filters it to `item` and accepts. */
+export async function pick(page: Page, placeholder: string, item: string): Promise<void> {
+  const widget = quickInput(page);
+  const input = widget.locator(`input[placeholder^="${placeholder}"]`);
+  await input.waitFor({ timeout: 30_000 });
+  await input.fill(item);
+  await widget.locator('.monaco-list-row').filter({ hasText: item }).first().waitFor({ timeout: 30_000 });
+  await input.press('Enter');
+}
+
+/** Waits for the input step whose prompt contains `prompt`, replaces its value when given, and accepts. */
+export async function answer(page: Page, prompt: string, value?: string): Promise<void> {
+  const widget = quickInput(page);
+  await widget.filter({ hasText: prompt }).waitFor({ timeout: 30_000 });
+  const input = widget.locator('.quick-input-box input');
+  if (value !== undefined) await input.fill(value);
+  await input.press('Enter');
+}
+
+/** VS Code's modal confirmation: press the button that goes ahead. */
+export async function confirm(page: Page, message: RegExp, action: string): Promise<void> {
+  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: message });
+  await dialog.waitFor({ timeout: 30_000 });
+  await dialog.getByRole('button', { name: action }).click();
+  await dialog.waitFor({ state: 'detached', timeout: 30_000 });
 }

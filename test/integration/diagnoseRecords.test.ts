@@ -5,39 +5,15 @@
 // with the gateway's configuration from ARM for a followed Deployment, from the record alone for a saved file.
 // (Runs before testRequests.test.ts, which allows HTTP on the Echo API in the same sandbox.)
 import * as assert from 'node:assert/strict';
-import https from 'node:https';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/constants.ts';
 import type { LiveLogDocument } from '../../src/editor/liveDocument.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { GatewayLogsPanelHandle } from '../../src/panels/gatewayLogsPanel.ts';
-import { ScriptedPrompter } from './azureHelpers.ts';
-import { sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
+import { ScriptedPrompter, waitFor } from './azureHelpers.ts';
+import { BLOG_GATEWAY, gatewayRequest, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
 
-const TARGET = { context: 'rb-arc-aks', namespace: 'apim', deployment: 'rb-arc-aks-apimgw' };
-const SERVICE = 'rb-arc-aks-apimgw-azure-api-management-gateway';
-
-function gatewayRequest(env: SandboxEnv, tag: string): Promise<number> {
-  const url = new URL(`${env.api}/api/v1/namespaces/${TARGET.namespace}/services/${SERVICE}:5000/proxy/echo/resource?param1=${tag}`);
-  return new Promise((resolve, reject) => {
-    https
-      .get(url, { ca: env.ca, headers: { Authorization: `Bearer ${env.token}` } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      })
-      .on('error', reject);
-  });
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const TARGET = BLOG_GATEWAY;
 
 async function hoverAt(document: vscode.TextDocument, line: number, needle: string): Promise<string> {
   const column = document.lineAt(line).text.indexOf(needle) + needle.length + 1;

@@ -4,7 +4,6 @@
 // a second, with the cursor followed only when it is at the end; closing the editor ends the stream, no questions.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,23 +13,9 @@ import type { LiveLogDocument } from '../../src/editor/liveDocument.ts';
 import { LOG_SCHEME } from '../../src/editor/logEditor.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import { createDeploymentLogSession } from '../../src/logs/followSession.ts';
-import { sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
+import { BLOG_GATEWAY, gatewayRequest, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
 
-const TARGET = { context: 'rb-arc-aks', namespace: 'apim', deployment: 'rb-arc-aks-apimgw' };
-const SERVICE = 'rb-arc-aks-apimgw-azure-api-management-gateway';
-
-/** A request to the gateway through the API server's service proxy: the gateway logs a request record for it. */
-function gatewayRequest(env: SandboxEnv, tag: string): Promise<number> {
-  const url = new URL(`${env.api}/api/v1/namespaces/${TARGET.namespace}/services/${SERVICE}:5000/proxy/echo/resource?param1=${tag}`);
-  return new Promise((resolve, reject) => {
-    https
-      .get(url, { ca: env.ca, headers: { Authorization: `Bearer ${env.token}` } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      })
-      .on('error', reject);
-  });
-}
+const TARGET = BLOG_GATEWAY;
 
 async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000, everyMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -17,6 +17,8 @@ import { deepEqual } from './patch.ts';
 import type { StoreEvent } from './store.ts';
 import type { Service, ServicePort } from './types.ts';
 import type { SandboxCa } from '../tls.ts';
+// The seeded PRNG the log generator uses: enough to spread addresses over 127/8, repeatable for a given seed.
+import { random } from '../../../bench/logGenerator.ts';
 
 const component = 'service-controller';
 
@@ -45,17 +47,6 @@ interface Entry {
   released: boolean;
 }
 
-/** mulberry32: a small seeded PRNG, enough to spread addresses over 127/8. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const isHttpsName = (name: string | undefined): boolean => {
   const lower = (name ?? '').toLowerCase();
@@ -78,7 +69,7 @@ export class LoadBalancerController {
     this.api = api;
     this.network = network;
     this.ca = ca;
-    this.random = prng(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    this.random = random(options.seed ?? Math.floor(Math.random() * 2 ** 32));
     this.unsubscribe = api.store.subscribe((e) => this.onEvent(e));
     this.schedule();
   }
