@@ -155,7 +155,7 @@ async function openView(services: CommandServices, prompter: Prompter, target: D
 
   const driver: TestRequestDriver = {
     context: () => current,
-    send: async (values, s) => {
+    send: async (values, s, progress) => {
       const built = formToRequest(values, current);
       if (!built.ok) throw new InvalidFormError(built.field, built.error);
       const subscriptionKey = values.subscription ? await keyOf(values.subscription, s) : undefined;
@@ -167,7 +167,7 @@ async function openView(services: CommandServices, prompter: Prompter, target: D
       // send and the record search so it adds no wait; a failed read leaves the diagnosis with less, not nothing.
       const reading = facts(values, s);
       reading.catch(() => undefined);
-      return runTestRequest({ client, namespace: target.namespace, labelSelector: deploymentSelector(deployment), facts: reading, timeoutMs: TIMEOUT_MS }, transport, request, s);
+      return runTestRequest({ client, namespace: target.namespace, labelSelector: deploymentSelector(deployment), facts: reading, timeoutMs: TIMEOUT_MS, progress }, transport, request, s);
     },
     applyFix: (fix, values, s) => applyFix({ services, prompter, binding, context: () => current, refreshArm }, fix, values, s),
     copyKey: async (subscription) => {

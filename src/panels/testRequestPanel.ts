@@ -35,7 +35,7 @@ export interface TestRequestDriver {
   /** What the form knows now (a send re-reads ARM, and the API's protocols may have changed meanwhile). */
   context(): TestRequestFormContext;
   /** Validates the values, sends, finds the record and diagnoses. Throws InvalidFormError before sending anything. */
-  send(form: TestRequestForm, signal: AbortSignal): Promise<RunOutcome>;
+  send(form: TestRequestForm, signal: AbortSignal, progress: (text: string) => void): Promise<RunOutcome>;
   /** Acts on a fix after asking. */
   applyFix(fix: Fix, form: TestRequestForm, signal: AbortSignal): Promise<FixOutcome>;
   /** Puts a subscription's key on the clipboard (the user asked; it is never shown). */
@@ -208,7 +208,7 @@ export class TestRequestPanel extends Disposable implements TestRequestHandle {
   private async sendNow(form: TestRequestForm, signal: AbortSignal): Promise<void> {
     this.form = form;
     this.shell.post({ type: 'testRequest/busy', text: 'Sending the request and looking for the gateway’s record…', cancellable: true });
-    this.outcome = await this.driver.send(form, signal);
+    this.outcome = await this.driver.send(form, signal, (text) => this.shell.post({ type: 'testRequest/busy', text, cancellable: true }));
     this.attempts++;
     const context = this.driver.context();
     if (context !== this.context) {

@@ -123,11 +123,13 @@ export class CurlPodTransport implements RequestTransport {
     }
     try {
       if (key) await this.adoptSecret(secretPath, key.secretName, name, created.body.toString('utf8'), options.signal);
-      const pod = await this.waitForExit(`${podPath}/${encodeURIComponent(name)}`, deadline, options.signal);
+      options.progress?.(`Pod ${name} created in ${namespace}`);
+      const pod = await this.waitForExit(`${podPath}/${encodeURIComponent(name)}`, deadline, options.signal, (state) => options.progress?.(`Pod ${name}: ${state}`));
       let receivedAt = Date.now();
       if (pod.kind === 'stuck') {
         return { transport: this.kind, response: { kind: 'transport', error: 'timeout', message: mask(pod.message) }, sentAt, receivedAt, description };
       }
+      options.progress?.(`Pod ${name}: curl exited${pod.exitCode !== undefined ? ` (${pod.exitCode})` : ''}; reading its output`);
       const log = await this.client.send({ method: 'GET', path: `${podPath}/${encodeURIComponent(name)}/log`, query: { container: 'curl' } }, options.signal);
       const text = log.body.toString('utf8');
       // The container's own start and finish (whole seconds) bound when curl really sent, without pod start-up.
@@ -140,6 +142,7 @@ export class CurlPodTransport implements RequestTransport {
       const response = parsed.ok ? parsed.response : { kind: 'transport' as const, error: parsed.error, message: mask(parsed.message) };
       return { transport: this.kind, response, sentAt: requestSentAt, receivedAt, description };
     } finally {
+      options.progress?.(`Deleting pod ${name}${key ? ' and its key Secret' : ''}`);
       await remove();
     }
   }
@@ -162,8 +165,9 @@ export class CurlPodTransport implements RequestTransport {
     }
   }
 
-  private async waitForExit(path: string, deadline: number, signal: AbortSignal): Promise<{ kind: 'exited'; exitCode: number | undefined; startedAt?: string; finishedAt?: string } | { kind: 'stuck'; message: string }> {
+  private async waitForExit(path: string, deadline: number, signal: AbortSignal, report: (state: string) => void): Promise<{ kind: 'exited'; exitCode: number | undefined; startedAt?: string; finishedAt?: string } | { kind: 'stuck'; message: string }> {
     const pollMs = this.options.pollMs ?? 400;
+    let reported = '';
     for (;;) {
       let pod: KubePod | undefined;
       try {
@@ -180,6 +184,9 @@ export class CurlPodTransport implements RequestTransport {
         return { kind: 'exited', exitCode: t?.exitCode, ...(t?.startedAt ? { startedAt: t.startedAt } : {}), ...(t?.finishedAt ? { finishedAt: t.finishedAt } : {}) };
       }
       const waiting = state?.waiting?.reason;
+      // As `kubectl get pod` shows it: Pending, ContainerCreating, Running.
+      const shown = waiting ?? (state?.running ? 'Running' : (phase ?? 'Pending'));
+      if (shown !== reported) report((reported = shown));
       if (waiting && /ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError/.test(waiting)) {
         return { kind: 'stuck', message: `The curl pod cannot start: ${waiting}${state?.waiting?.message ? ` (${state.waiting.message})` : ''}` };
       }

@@ -17,6 +17,8 @@ export interface RunContext {
   facts: GatewayFacts | undefined | Promise<GatewayFacts | undefined>;
   timeoutMs: number;
   recordWaitMs?: number;
+  /** Steps as they happen, for the view's status line. */
+  progress?: (text: string) => void;
 }
 
 export interface RunOutcome {
@@ -36,7 +38,8 @@ const TRANSPORT_LABELS: Readonly<Record<TransportKind, string>> = {
 export const ACTIONABLE_FIXES: ReadonlySet<string> = new Set(['allow-http', 'assign-api', 'pick-subscription-key', 'retry-https', 'open-token-wizard', 'add-version', 'use-revision']);
 
 export async function runTestRequest(ctx: RunContext, transport: RequestTransport, request: BuiltRequest, signal: AbortSignal): Promise<RunOutcome> {
-  const sent = await transport.send(request, { timeoutMs: ctx.timeoutMs, signal });
+  const sent = await transport.send(request, { timeoutMs: ctx.timeoutMs, signal, ...(ctx.progress ? { progress: ctx.progress } : {}) });
+  ctx.progress?.('Looking for the gateway’s record of the request in the logs of every replica…');
   const status = sent.response.kind === 'http' ? sent.response.status : undefined;
   const found = await findRequestRecord(
     ctx.client,

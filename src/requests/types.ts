@@ -60,6 +60,8 @@ export interface TransportResult {
 export interface SendOptions {
   timeoutMs: number;
   signal: AbortSignal;
+  /** What is happening now, in a few words (the curl pod coming up: `Pod test-request-x7k2: ContainerCreating`). */
+  progress?: (text: string) => void;
 }
 
 /** Sends a built request to the gateway through some way into the cluster. */

@@ -66,6 +66,8 @@ describe('e2e: Send Test Request in the real workbench — 404 → Allow HTTP �
     assert.match((await view.locator('.hints').textContent()) ?? '', /Echo API accepts https only/);
     await view.locator('input[data-transport="curl-pod"]').check();
     await view.locator('button.send').click();
+    // The curl pod is shown coming up while it runs.
+    await view.locator('.busy', { hasText: /^Pod arc-apim-test-[a-z0-9-]+/ }).waitFor({ timeout: 30_000 });
 
     // 404, with the gateway's record and the reason: the Echo API is HTTPS-only.
     const status = view.locator('h2.status');

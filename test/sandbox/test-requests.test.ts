@@ -36,8 +36,8 @@ function request(subscriptionKey?: string): BuiltRequest {
   return built.request;
 }
 
-async function sendAndCorrelate(transport: RequestTransport, req: BuiltRequest): Promise<{ result: TransportResult; status: number }> {
-  const result = await transport.send(req, { timeoutMs: 20_000, signal: new AbortController().signal });
+async function sendAndCorrelate(transport: RequestTransport, req: BuiltRequest, progress?: (text: string) => void): Promise<{ result: TransportResult; status: number }> {
+  const result = await transport.send(req, { timeoutMs: 20_000, signal: new AbortController().signal, ...(progress ? { progress } : {}) });
   assert.equal(result.response.kind, 'http', JSON.stringify(result.response));
   const status = result.response.kind === 'http' ? result.response.status : 0;
   const found = await findRequestRecord(kube, NS, SELECTOR, { method: req.method, pathAndQuery: req.pathAndQuery, status, sentAt: result.sentAt, receivedAt: result.receivedAt }, { signal: new AbortController().signal, waitMs: 10_000 });
@@ -86,9 +86,15 @@ describe('test requests against the sandbox', { timeout: 300_000 }, () => {
     const proxy = new ServiceProxyTransport(kube);
     const curl = new CurlPodTransport(kube, { pollMs: 200 });
     for (const transport of [curl, proxy]) {
-      const { result, status } = await sendAndCorrelate(transport, request());
+      const steps: string[] = [];
+      const { result, status } = await sendAndCorrelate(transport, request(), (text) => steps.push(text));
       assert.equal(status, 404, transport.kind);
       if (transport === curl) {
+        // The pod is shown coming up, running, finishing and going, as `kubectl get pod --watch` would.
+        const pod = /^Pod (arc-apim-test-[a-z0-9-]+) created in apim$/.exec(steps[0] ?? '')?.[1];
+        assert.ok(pod, steps.join(' | '));
+        assert.ok(steps.some((t) => t === `Pod ${pod}: Running` || t === `Pod ${pod}: ContainerCreating`), steps.join(' | '));
+        assert.match(steps.at(-1) ?? '', new RegExp(`^Deleting pod ${pod}$`));
         assert.match(result.description, /^curl -sS -i -m 20 -X GET .* '?http:\/\/rb-arc-aks-apimgw-azure-api-management-gateway\.apim:5000\/echo\/resource\?param1=sample'?$/);
         const pods = await kube.getJson<{ items?: unknown[] }>(`/api/v1/namespaces/${NS}/pods`, { labelSelector: 'arc-apim-gateway/test-request=true' });
         assert.equal(pods.items?.length ?? 0, 0, 'the curl pod is deleted');
