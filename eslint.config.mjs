@@ -31,6 +31,8 @@ export default tseslint.config(
       'src/contract/**/*.ts',
       'src/kubernetes/**/*.ts',
       'src/logs/**/*.ts',
+      'src/requests/**/*.ts',
+      'src/azure/{armIds,armService,armTypes,clientFactory,clouds,credential,explorerItems,gatewayExtension,gatewayFacts,kubeContexts,models,podProgress,records,sdk,tokens,validation}.ts',
       'src/editor/{explanations,hoverTargets,folding,documentModel,updatePump,requestAdvisor}.ts',
       'src/panels/{gatewayLogsRows,gatewayLogsProvider}.ts',
       'src/webview/**/*.ts',

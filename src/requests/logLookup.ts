@@ -2,6 +2,7 @@
 // shortly before the send, repeated until the record shows up or the wait is over (the gateway writes the record
 // after the response, and the kubelet's log can lag a little). No `vscode` import.
 import { parseGatewayLog } from '../gatewayLogs/parser.ts';
+import { localDiagnosticsFromStartup } from '../gatewayLogs/startup.ts';
 import type { LogLookup } from '../diagnosis/types.ts';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { gatewayContainer } from '../kubernetes/logFollow.ts';
@@ -50,4 +51,26 @@ export async function findRequestRecord(client: KubeContextClient, namespace: st
     }
     await sleep(options.pollMs ?? 1000, options.signal);
   }
+}
+
+/** How much of a pod's log, from its start, is read for its start-up: the seed blog's start-up is ~12 KB. */
+const STARTUP_BYTES = 256 * 1024;
+
+/**
+ * Whether the gateway writes per-request records, as its pods' start-up logs say (the first pod that says anything
+ * decides; pods of one Deployment share the configuration). Undefined when no log says.
+ */
+export async function readLocalDiagnostics(client: KubeContextClient, namespace: string, labelSelector: string, signal: AbortSignal): Promise<boolean | undefined> {
+  const ns = encodeURIComponent(namespace);
+  const list = await client.getJson<KubeList<KubePod>>(`/api/v1/namespaces/${ns}/pods`, { labelSelector }, signal);
+  for (const pod of list.items ?? []) {
+    const name = pod.metadata?.name;
+    if (!name) continue;
+    const container = gatewayContainer(pod);
+    const res = await client.send({ method: 'GET', path: `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(name)}/log`, query: { limitBytes: STARTUP_BYTES, ...(container ? { container } : {}) } }, signal);
+    if (res.status !== 200) continue;
+    const said = localDiagnosticsFromStartup(res.body.toString('utf8'));
+    if (said !== undefined) return said;
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@ import { diagnose } from '../diagnosis/index.ts';
 import type { Finding, GatewayFacts, LogLookup } from '../diagnosis/types.ts';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { redact } from '../util/redact.ts';
-import { findRequestRecord } from './logLookup.ts';
+import { findRequestRecord, readLocalDiagnostics } from './logLookup.ts';
 import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type TransportKind, type TransportResult } from './types.ts';
 
 export interface RunContext {
@@ -49,7 +49,12 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
     { signal, ...(ctx.recordWaitMs !== undefined ? { waitMs: ctx.recordWaitMs } : {}) },
   );
   const headerNames = [...request.headers.map(([n]) => n), ...(request.subscriptionKey ? [SUBSCRIPTION_KEY_HEADER] : [])];
-  const facts = await ctx.facts;
+  let facts = await ctx.facts;
+  // No request record at all, from any request: ask the pods' start-up logs whether they write any (ARM does not say).
+  if (facts && facts.localDiagnostics === undefined && !found.match && (found.lookup.requestRecordsSeen ?? 0) === 0) {
+    const localDiagnostics = await readLocalDiagnostics(ctx.client, ctx.namespace, ctx.labelSelector, signal).catch(() => undefined);
+    if (localDiagnostics !== undefined) facts = { ...facts, localDiagnostics };
+  }
   const findings = diagnose({
     request: {
       method: request.method,

@@ -1,8 +1,9 @@
 // Helpers for the Azure integration tests: scripted wizard answers (the wizards' UI behind the Prompter interface),
 // the sandbox's ARM request log and fault knobs, and the cluster behind it.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import https from 'node:https';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfirmOptions, InputOptions, PickItem, PickOptions, Prompter } from '../../src/wizards/prompter.ts';
 
@@ -150,4 +151,23 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** Every file below `dir` (under 50 MB), for searching what the extension wrote for secrets. */
+export function walk(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const full = path.join(dir, name);
+    try {
+      const s = statSync(full);
+      return s.isDirectory() ? walk(full) : s.isFile() && s.size < 50 * 1024 * 1024 ? [full] : [];
+    } catch {
+      return [];
+    }
+  });
 }

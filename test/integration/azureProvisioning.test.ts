@@ -4,7 +4,7 @@
 // call goes through the real Azure SDK clients to the ARM emulator. Wizards get their answers from a script (the
 // Prompter interface); everything else is the extension's own code path, started through its commands.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/constants.ts';
@@ -16,7 +16,7 @@ import { resolveCloud } from '../../src/azure/clouds.ts';
 import { ApimServiceNode } from '../../src/tree/azureApimNodes.ts';
 import type { AzureTreeContext } from '../../src/tree/azureBase.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { armFault, armRequests, DEFAULT, kubeGet, lastArmSeq, request, sandboxAzure, ScriptedPrompter, waitFor, type Answer, type SandboxAzure } from './azureHelpers.ts';
+import { armFault, armRequests, DEFAULT, kubeGet, lastArmSeq, request, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
 const CLUSTER = 'rb-arc-aks';
@@ -371,22 +371,4 @@ function findUp(from: string, name: string): string {
   let dir = from;
   while (path.basename(dir) !== name && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return path.basename(dir) === name ? dir : from;
-}
-
-function walk(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((name) => {
-    const full = path.join(dir, name);
-    try {
-      const s = statSync(full);
-      return s.isDirectory() ? walk(full) : s.isFile() && s.size < 50 * 1024 * 1024 ? [full] : [];
-    } catch {
-      return [];
-    }
-  });
 }

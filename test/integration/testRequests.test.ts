@@ -4,13 +4,15 @@
 // modal): 404 because the API is HTTPS-only → allow HTTP → 401 without a key → a subscription's key → 200, every
 // answer matched to the gateway's own request record.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { TestRequestForm } from '../../src/contract/testRequest.ts';
 import type { TestRequestHandle } from '../../src/panels/testRequestPanel.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { kubeGet, request, sandboxAzure, ScriptedPrompter, waitFor, type Answer } from './azureHelpers.ts';
+import { kubeGet, request, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer } from './azureHelpers.ts';
 
 const GATEWAY_NODE = { context: 'rb-arc-aks', namespace: 'apim', name: 'rb-arc-aks-apimgw' };
 
@@ -186,6 +188,36 @@ describe('test requests', function () {
       handle?.dispose();
       scope.dispose();
       await patch('ClusterIP');
+    }
+  });
+
+  it('keeps the subscription key out of results, history, the view’s state, logs, settings and stored state', async () => {
+    const s = sandboxAzure();
+    const subscriptionId = `/subscriptions/${s.subscriptionId}/resourceGroups/rb-aks-rg/providers/Microsoft.ApiManagement/service/rb-azure-apim/subscriptions/master`;
+    const secrets = await request(s.armEndpoint, s.armToken, s.ca, 'POST', `${subscriptionId}/listSecrets?api-version=2024-05-01`);
+    assert.equal(secrets.status, 200, secrets.text);
+    const { primaryKey } = JSON.parse(secrets.text) as { primaryKey: string };
+    assert.ok(primaryKey.length >= 16);
+    // The journeys above sent it (curl pod, service proxy); send once more, then look everywhere.
+    const scope = api.azure.usePrompter(new ScriptedPrompter({}));
+    let handle: TestRequestHandle | undefined;
+    try {
+      handle = await vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, GATEWAY_NODE);
+      assert.ok(handle);
+      assert.equal(await handle.send({ api: 'echo-api', operation: 'retrieve-resource', query: [['param1', 'sample']], port: 5000, transport: 'curl-pod', subscription: 'master' }), undefined);
+      assert.equal(handle.result?.response.kind === 'http' ? handle.result.response.status : 0, 200);
+      assert.equal(handle.result?.keySent, true);
+      const shown = JSON.stringify({ result: handle.result, history: handle.history, form: handle.form, context: handle.context });
+      assert.ok(!shown.includes(primaryKey), 'the key is not in anything the view is sent');
+    } finally {
+      handle?.dispose();
+      scope.dispose();
+    }
+    const userData = path.resolve(api.azure.paths.globalStorage, '..', '..', '..');
+    const files = walk(userData).filter((f) => !f.includes(`${path.sep}CachedData${path.sep}`));
+    assert.ok(files.some((f) => f.endsWith(`${path.sep}Arc APIM Gateway.log`)), 'the output channel’s log file is among the files searched');
+    for (const [where, text] of [['globalState/workspaceState', api.azure.stateSnapshot()] as const, ...files.map((f) => [f, readFileSync(f, 'latin1')] as const)]) {
+      assert.ok(!text.includes(primaryKey), `the subscription key found in ${where}`);
     }
   });
 });
