@@ -191,6 +191,28 @@ describe('test requests', function () {
     }
   });
 
+  it('starts from an operation of an assigned API in the Azure tree, with that API and operation chosen', async () => {
+    const s = sandboxAzure();
+    const gatewayId = `/subscriptions/${s.subscriptionId}/resourceGroups/rb-aks-rg/providers/Microsoft.ApiManagement/service/rb-azure-apim/gateways/rb-arc-gateway`;
+    // What an operation node under the gateway's API carries (src/tree/azureApimNodes.ts).
+    const node = { armId: `${gatewayId}/apis/echo-api/operations/retrieve-resource` };
+    const prompter = new ScriptedPrompter({});
+    const scope = api.azure.usePrompter(prompter);
+    let handle: TestRequestHandle | undefined;
+    try {
+      handle = await vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, node);
+      assert.ok(handle);
+      assert.deepEqual(prompter.asked, [], 'the Deployment bound to this gateway earlier is found without asking');
+      assert.deepEqual(handle.context.gateway, { context: 'rb-arc-aks', namespace: 'apim', deployment: 'rb-arc-aks-apimgw' });
+      assert.equal(handle.form.api, 'echo-api');
+      assert.equal(handle.form.operation, 'retrieve-resource');
+      assert.equal(handle.form.method, 'GET');
+    } finally {
+      handle?.dispose();
+      scope.dispose();
+    }
+  });
+
   it('keeps the subscription key out of results, history, the view’s state, logs, settings and stored state', async () => {
     const s = sandboxAzure();
     const subscriptionId = `/subscriptions/${s.subscriptionId}/resourceGroups/rb-aks-rg/providers/Microsoft.ApiManagement/service/rb-azure-apim/subscriptions/master`;
