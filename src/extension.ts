@@ -30,6 +30,8 @@ export interface ExtensionApi {
   readonly kubernetes: KubernetesClients;
   /** Gateway logs in the text editor: tests open sessions through it and read what each document did. */
   readonly logEditor: LogEditorService;
+  /** The open Test Request views (tests find the one a command opened). */
+  readonly testRequests: TestRequestPanels;
   /** The Azure side: its tree root, remembered records, and scripted answers for the wizards (tests). */
   readonly azure: Pick<AzureSide, 'root' | 'records' | 'usePrompter' | 'paths' | 'stateSnapshot'>;
 }
@@ -86,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
 
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms (bundle load ${loadedInMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-    return { activatedInMs, loadedInMs, tree, kubernetes, logEditor, azure };
+    return { activatedInMs, loadedInMs, tree, kubernetes, logEditor, testRequests, azure };
   } catch (error) {
     // VS Code only logs activation failures to its own console; the user would see a silently dead view.
     log.error('activation failed', error);

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
 import { createDeploymentLogSession, type FollowTarget } from '../logs/followSession.ts';
+import type { TaggedEntry } from '../logs/model.ts';
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from '../panels/logSettings.ts';
+import { formFromRecord } from '../requests/form.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
 import { explainRecord } from './recordDiagnosis.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
@@ -57,6 +59,7 @@ async function tail(services: CommandServices, target: FollowTarget): Promise<Ga
         title: `${what} (${target.context})`,
         maxEntries,
         explain: (entry, progress, signal) => explainRecord(services, entry, source, { ask: true, progress, signal }),
+        ...(source ? { resend: (entry: TaggedEntry) => void vscode.commands.executeCommand(Commands.sendTestRequest, { ...source, form: formFromRecord(entry.kind === 'request' ? entry.request : undefined) }) } : {}),
         createSession: () =>
           cancellable(
             createDeploymentLogSession(target, { clients: services.kubernetes, log: services.log.child('follow') }, { maxEntries }),

@@ -136,7 +136,15 @@ export interface FindingView {
  */
 export type ExplanationMessage =
   | { readonly type: 'gatewayLogs/explanation'; readonly seq: number; readonly state: 'busy'; readonly message: string }
-  | { readonly type: 'gatewayLogs/explanation'; readonly seq: number; readonly state: 'done'; readonly findings: readonly FindingView[]; readonly note?: string }
+  | {
+      readonly type: 'gatewayLogs/explanation';
+      readonly seq: number;
+      readonly state: 'done';
+      readonly findings: readonly FindingView[];
+      readonly note?: string;
+      /** The request can be opened in Send Test Request (the log comes from a gateway Deployment), where fixes act. */
+      readonly canResend?: boolean;
+    }
   | { readonly type: 'gatewayLogs/explanation'; readonly seq: number; readonly state: 'error'; readonly message: string };
 
 export type GatewayLogsToWebview =
@@ -178,7 +186,13 @@ export interface ExplainMessage {
   readonly seq: number;
 }
 
-export type GatewayLogsToHost = AckMessage | ClearMessage | RequestDetailsMessage | CopyMessage | ExplainMessage;
+/** "Send again…": open this record's request in Send Test Request, where the fixes can be acted on. */
+export interface ResendMessage {
+  readonly type: 'gatewayLogs/resend';
+  readonly seq: number;
+}
+
+export type GatewayLogsToHost = AckMessage | ClearMessage | RequestDetailsMessage | CopyMessage | ExplainMessage | ResendMessage;
 
 // ---- Guards ------------------------------------------------------------------------------------------------------
 // Both sides check what they receive: a message is just `unknown` until its shape is proven.
@@ -220,6 +234,7 @@ export function isGatewayLogsToHost(value: unknown): value is GatewayLogsToHost 
     case 'gatewayLogs/copy':
       return isString(value.text) && value.text.length <= MAX_COPY_CHARS;
     case 'gatewayLogs/explain':
+    case 'gatewayLogs/resend':
       return isCount(value.seq);
     default:
       return false;
@@ -290,7 +305,7 @@ function isExplanation(value: Shape): boolean {
     case 'error':
       return isString(value.message);
     case 'done':
-      return Array.isArray(value.findings) && value.findings.every(isFindingView) && optional(value.note, isString);
+      return Array.isArray(value.findings) && value.findings.every(isFindingView) && optional(value.note, isString) && optional(value.canResend, (v) => typeof v === 'boolean');
     default:
       return false;
   }

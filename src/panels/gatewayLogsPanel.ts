@@ -27,6 +27,8 @@ export interface GatewayLogsPanelHandle {
   entries(): readonly TaggedEntry[];
   /** "Why did this fail?" on the record `seq`, as its button asks it; resolves with the view's final message. */
   explain(seq: number): Promise<ExplanationMessage | undefined>;
+  /** "Send again in Send Test Request…" on the record `seq`, as its button asks it. */
+  resend(seq: number): void;
 }
 
 export interface OpenLogsOptions {
@@ -38,6 +40,8 @@ export interface OpenLogsOptions {
   readonly createSession: () => LogSession | Promise<LogSession>;
   /** "Why did this fail?" with what the opener knows of the source (its gateway in Azure); default: the record alone. */
   readonly explain?: ExplainRecord;
+  /** "Send again…" after a diagnosis: opens the record's request in Send Test Request. */
+  readonly resend?: (entry: TaggedEntry) => unknown;
 }
 
 class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
@@ -49,7 +53,7 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
   readonly onDidClose: Event<void>;
   private sessionEnded = false;
 
-  constructor(extensionUri: vscode.Uri, key: string, session: LogSession, maxEntries: number, log: Logger, explain: ExplainRecord | undefined) {
+  constructor(extensionUri: vscode.Uri, key: string, session: LogSession, maxEntries: number, log: Logger, explain: ExplainRecord | undefined, resend: ((entry: TaggedEntry) => unknown) | undefined) {
     super();
     this.session = session;
     this.key = key;
@@ -79,6 +83,7 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
           );
         },
         ...(explain ? { explain } : {}),
+        ...(resend ? { resend } : {}),
       }),
     );
     this.register(this.shell.onDidBecomeReady(() => this.provider.onReady()));
@@ -116,6 +121,10 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
   explain(seq: number): Promise<ExplanationMessage | undefined> {
     return this.provider.runExplain(seq);
   }
+
+  resend(seq: number): void {
+    this.provider.handle({ type: 'gatewayLogs/resend', seq });
+  }
 }
 
 /** The open Gateway Logs panels, keyed by source. Disposed with the extension. */
@@ -142,7 +151,7 @@ export class GatewayLogsPanels extends Disposable {
       session.dispose();
       throw new vscode.CancellationError();
     }
-    const panel = new GatewayLogsPanel(this.extensionUri, options.key, session, options.maxEntries, this.log, options.explain);
+    const panel = new GatewayLogsPanel(this.extensionUri, options.key, session, options.maxEntries, this.log, options.explain, options.resend);
     this.open.set(options.key, panel);
     panel.onDidClose(() => {
       if (this.open.get(options.key) === panel) this.open.delete(options.key);

@@ -50,6 +50,8 @@ export interface ProviderOptions {
   /** Copy requests go to the clipboard of the host (the webview's own clipboard access varies by host). */
   readonly copy?: (text: string) => void;
   readonly explain?: ExplainRecord;
+  /** Opens a failed request record's request in Send Test Request; absent when the log has no gateway Deployment. */
+  readonly resend?: (entry: TaggedEntry) => unknown;
 }
 
 export interface DeliveryStats {
@@ -74,6 +76,7 @@ export class GatewayLogsDataProvider extends Disposable {
   private readonly timers: Timers;
   private readonly copy: ((text: string) => void) | undefined;
   private readonly explain: ExplainRecord;
+  private readonly resend: ((entry: TaggedEntry) => unknown) | undefined;
   /** Explanations being worked out, by seq: one at a time per record, all aborted with the view. */
   private readonly explaining = new Map<number, AbortController>();
 
@@ -104,6 +107,7 @@ export class GatewayLogsDataProvider extends Disposable {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.timers = options.timers ?? systemTimers;
     this.copy = options.copy;
+    this.resend = options.resend;
     this.explain = options.explain ?? ((entry) => Promise.resolve(explainFromRecordAlone(entry, 'this log is not from a gateway Deployment.')));
     this.register(session.onDidAppend((entries) => this.enqueue(entries)));
     this.register(session.onDidChangePods((pods) => this.ready && this.post({ type: 'gatewayLogs/pods', pods: maskPods(pods) })));
@@ -198,6 +202,11 @@ export class GatewayLogsDataProvider extends Disposable {
       case 'gatewayLogs/explain':
         void this.runExplain(message.seq);
         return;
+      case 'gatewayLogs/resend': {
+        const entry = findBySeq(this.session.snapshot(), message.seq);
+        if (entry && this.resend && isDiagnosableRecord(entry)) this.resend(entry);
+        return;
+      }
     }
   }
 
@@ -227,6 +236,7 @@ export class GatewayLogsDataProvider extends Disposable {
         state: 'done',
         findings: result.findings.map(toFindingView),
         ...(note !== undefined ? { note: redact(note) } : {}),
+        ...(this.resend && entry.kind === 'request' && entry.request?.url ? { canResend: true } : {}),
       });
     } catch (error) {
       return controller.signal.aborted ? undefined : post({ type: 'gatewayLogs/explanation', seq, state: 'error', message: safeErrorMessage(error) });

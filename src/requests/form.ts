@@ -200,3 +200,14 @@ export function subscriptionsFor(ctx: TestRequestFormContext, api: FormApi | und
     return scope === '/apis' || scope.startsWith('/products/') || scope === `/apis/${base}` || scope.endsWith(`/apis/${base}`);
   });
 }
+
+/**
+ * The values to send a logged request again: its method and path as typed (a record says the URL the gateway saw, not
+ * which API and operation were meant), and its port (kept only when the gateway's Service has it).
+ */
+export function formFromRecord(request: { readonly method?: string; readonly url?: string } | undefined): Partial<TestRequestForm> {
+  const url = request?.url ?? '';
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:\[[^\]]*\]|[^/?#:]*)(?::(\d+))?([^#]*)/i.exec(url);
+  const path = m ? m[3] || '/' : url.startsWith('/') ? url.split('#')[0] ?? '/' : '/';
+  return { api: undefined, operation: undefined, method: (request?.method ?? 'GET').toUpperCase(), path, ...(m?.[2] ? { port: Number(m[2]) } : {}) } as Partial<TestRequestForm>;
+}

@@ -349,6 +349,7 @@ describe('Gateway Logs webview: Why did this fail?', () => {
           fixes: ['Resend over HTTPS (port 8081)', 'Allow HTTP on Echo API'],
         },
       ],
+      canResend: true,
     });
     const finding = harness.page.locator('.explanation .finding[data-code="scheme-not-allowed"]');
     await finding.waitFor({ timeout: 5_000 });
@@ -361,6 +362,10 @@ describe('Gateway Logs webview: Why did this fail?', () => {
     assert.equal(await harness.page.locator('img').count(), 0, 'the evidence made no element');
     assert.equal(await harness.page.locator('[onerror]').count(), 0);
     assert.equal(await button.isDisabled(), false);
+    // Where the fixes act: the request opens in Send Test Request.
+    await harness.page.locator('.explanation button.resend').click();
+    await until('the resend message', async () => fromView.some((m) => m.type === 'gatewayLogs/resend'));
+    assert.deepEqual(fromView.find((m) => m.type === 'gatewayLogs/resend'), { type: 'gatewayLogs/resend', seq });
   });
 
   it('keeps the answer for the row when it is opened again, and shows errors in the pane', async () => {

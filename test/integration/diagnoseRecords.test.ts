@@ -62,6 +62,16 @@ describe('why did this fail? on request records', function () {
       assert.equal(answer.note, undefined, 'diagnosed with the gateway’s configuration from Azure');
       const scheme = answer.findings.find((f) => f.code === 'scheme-not-allowed');
       assert.ok(scheme?.fixes.includes('Allow HTTP on Echo API'), `fixes: ${scheme?.fixes.join(', ')}`);
+      // "Send again in Send Test Request…" opens the request there, as a typed path, where the fixes act.
+      assert.equal(answer.canResend, true);
+      handle.resend(record.seq);
+      const view = await waitFor('the Test Request view with the record’s request', () => {
+        const panel = api.testRequests.get(`${TARGET.context}/${TARGET.namespace}/${TARGET.deployment}`);
+        return panel?.form.path === `/echo/resource?param1=${tag}` ? panel : undefined;
+      });
+      assert.equal(view.form.api, undefined);
+      assert.equal(view.form.method, 'GET');
+      view.dispose();
       // The Deployment is bound now: asked at most once (not at all when it was already known).
       assert.ok(prompter.asked.length <= 3, `asked ${prompter.asked.join(', ')}`);
       assert.ok(api.azure.records.gatewayFor(TARGET), 'the binding is remembered for the Deployment');

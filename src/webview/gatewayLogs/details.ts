@@ -9,6 +9,8 @@ export interface DetailsEvents {
   onCopy(text: string): void;
   /** "Why did this fail?" on the entry shown. */
   onExplain(seq: number): void;
+  /** Open the record's request in Send Test Request (offered with a diagnosis when the host can). */
+  onResend(seq: number): void;
 }
 
 /** Answers kept for rows opened again; a few are plenty (the host diagnoses again when asked). */
@@ -128,6 +130,10 @@ export class DetailsPane {
         if (message.note) parts.push(el('p', { className: 'muted note', text: message.note }));
         if (message.findings.length === 0) parts.push(el('p', { className: 'muted', text: 'Nothing in this record or the gateway’s configuration explains it.' }));
         parts.push(...message.findings.map(findingNode));
+        if (message.canResend) {
+          const seq = message.seq;
+          parts.push(button('Send again in Send Test Request…', 'Open this request in the Test Request view, where the fixes can be applied and the request resent', () => this.events.onResend(seq), 'btn resend'));
+        }
         box.replaceChildren(...parts);
         return;
       }

@@ -105,6 +105,7 @@ class GatewayLogsView {
         this.details.showExplanation({ type: 'gatewayLogs/explanation', seq, state: 'busy', message: 'Diagnosing…' });
         hostApi().postMessage({ type: 'gatewayLogs/explain', seq });
       },
+      onResend: (seq) => hostApi().postMessage({ type: 'gatewayLogs/resend', seq }),
     });
     this.chart = new RequestChart();
     const status = el('div', { className: 'status' }, [this.titleText, this.stateText, this.podList, this.droppedNote, this.noticeBox]);

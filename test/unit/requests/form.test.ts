@@ -4,7 +4,7 @@ import type { ApiContract, OperationContract } from '@azure/arm-apimanagement';
 import type { TestRequestForm, TestRequestFormContext } from '../../../src/contract/testRequest.ts';
 import { isTestRequestForm, isTestRequestToHost } from '../../../src/contract/testRequest.ts';
 import { validateBaseUrl } from '../../../src/requests/baseUrl.ts';
-import { defaultForm, formApis, formHints, formToRequest, previewPath, subscriptionsFor } from '../../../src/requests/form.ts';
+import { defaultForm, formApis, formFromRecord, formHints, formToRequest, previewPath, subscriptionsFor } from '../../../src/requests/form.ts';
 import { RequestHistory } from '../../../src/requests/history.ts';
 
 const echo: ApiContract = { name: 'echo-api', displayName: 'Echo API', path: 'echo', protocols: ['https'], subscriptionRequired: true, isCurrent: true, apiRevision: '1' };
@@ -162,6 +162,19 @@ describe('test request form', () => {
     assert.equal(isTestRequestToHost({ type: 'testRequest/send', form: { ...blog(), headers: [['a']] } }), false);
     assert.equal(isTestRequestToHost({ type: 'testRequest/copyKey', subscription: '' }), false);
     assert.equal(isTestRequestToHost({ type: 'testRequest/showHistory', id: 1.5 }), false);
+  });
+});
+
+describe('a logged request sent again', () => {
+  it('keeps its method, path and query (as a typed path) and its port, which the form keeps only if the Service has it', () => {
+    const values = formFromRecord({ method: 'get', url: 'http://rb-arc-aks-apimgw-azure-api-management-gateway.apim:5000/echo/resource?param1=sample' });
+    assert.deepEqual(values, { api: undefined, operation: undefined, method: 'GET', path: '/echo/resource?param1=sample', port: 5000 });
+    const form = defaultForm(context, values);
+    assert.equal(form.api, undefined);
+    assert.equal(form.port, 5000);
+    assert.equal(defaultForm(context, formFromRecord({ method: 'GET', url: 'http://10.244.0.2:8080/echo/resource' })).port, 5000, 'a pod port is not a Service port: the Service’s http port instead');
+    assert.deepEqual(formFromRecord({ url: 'https://[::1]/x#frag' }), { api: undefined, operation: undefined, method: 'GET', path: '/x' });
+    assert.equal(formFromRecord(undefined).path, '/');
   });
 });
 
