@@ -24,7 +24,7 @@ export class RequestForm {
   private readonly fields: HTMLElement;
   private readonly preview = el('div', { className: 'preview', attrs: { 'aria-live': 'polite', 'data-role': 'preview' } });
   private readonly hints = el('ul', { className: 'hints' });
-  private readonly problem = el('div', { className: 'problem', attrs: { role: 'alert' } });
+  private readonly problem = el('div', { className: 'problem', attrs: { role: 'alert', id: 'form-problem' } });
   private readonly sendButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
   private busy = false;
@@ -219,10 +219,15 @@ export class RequestForm {
     const target = form.transport === 'direct' ? form.directUrl.replace(/\/+$/, '') || '(address)' : `${scheme}://${form.service}.${ctx.gateway.namespace}:${form.port}`;
     this.preview.textContent = `${form.method} ${target}${previewPath(form, ctx)}${form.subscription ? '  + Ocp-Apim-Subscription-Key (hidden)' : ''}`;
     this.hints.replaceChildren(...formHints(form, ctx).map((h) => el('li', { text: h })));
-    for (const node of this.element.querySelectorAll('[aria-invalid="true"]')) node.removeAttribute('aria-invalid');
+    for (const node of this.element.querySelectorAll('[aria-invalid="true"]')) {
+      node.removeAttribute('aria-invalid');
+      node.removeAttribute('aria-describedby');
+    }
     const checked = this.fieldError ? { ok: false as const, ...this.fieldError, error: this.fieldError.text } : formToRequest(form, ctx);
     if (!checked.ok) {
-      this.element.querySelector(`[data-field="${CSS.escape(checked.field)}"]`)?.setAttribute('aria-invalid', 'true');
+      const field = this.element.querySelector(`[data-field="${CSS.escape(checked.field)}"]`);
+      field?.setAttribute('aria-invalid', 'true');
+      field?.setAttribute('aria-describedby', 'form-problem');
       this.problem.textContent = checked.error;
     } else this.problem.textContent = '';
   }
@@ -240,8 +245,8 @@ export class RequestForm {
     return node;
   }
 
-  private input(field: string, value: string, placeholder: string, onInput: (value: string) => void): HTMLInputElement {
-    const node = el('input', { attrs: { type: 'text', 'data-field': field, placeholder, spellcheck: 'false' } });
+  private input(field: string, value: string, placeholder: string, onInput: (value: string) => void, label?: string): HTMLInputElement {
+    const node = el('input', { attrs: { type: 'text', 'data-field': field, placeholder, spellcheck: 'false', ...(label ? { 'aria-label': label } : {}) } });
     node.value = value;
     node.addEventListener('input', () => onInput(node.value));
     return node;
@@ -250,14 +255,15 @@ export class RequestForm {
   private pairs(label: string, kind: 'query' | 'header', values: readonly (readonly [string, string])[], set: (values: [string, string][]) => void, addLabel: string): HTMLElement {
     const list = values.map(([n, v]) => [n, v] as [string, string]);
     const lines = list.map((pair, i) => {
+      const what = kind === 'query' ? 'Query parameter' : 'Header';
       const name = this.input(`${kind}:${i}`, pair[0], 'name', (value) => {
         list[i] = [value, list[i]?.[1] ?? ''];
         this.update({ [kind === 'query' ? 'query' : 'headers']: list.map((p) => [...p] as [string, string]) } as Partial<TestRequestForm>, false);
-      });
+      }, `${what} ${i + 1} name`);
       const value = this.input(`${kind}-value:${i}`, pair[1], 'value', (v) => {
         list[i] = [list[i]?.[0] ?? '', v];
         this.update({ [kind === 'query' ? 'query' : 'headers']: list.map((p) => [...p] as [string, string]) } as Partial<TestRequestForm>, false);
-      });
+      }, `${what} ${i + 1} value`);
       const remove = button('×', `Remove this ${kind === 'query' ? 'query parameter' : 'header'}`, () => set(list.filter((_, j) => j !== i)), 'btn icon remove');
       return el('div', { className: 'pair' }, [name, value, remove]);
     });
