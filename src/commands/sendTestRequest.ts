@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { parseApimGatewayId } from '../azure/armIds.ts';
+import { parseApimGatewayId, parseApimServiceId } from '../azure/armIds.ts';
+import { armIdOf } from '../azure/explorerItems.ts';
 import type { DeploymentRef, GatewayBinding } from '../azure/records.ts';
 import { Commands } from '../constants.ts';
 import type { FormService, TestRequestForm, TestRequestFormContext } from '../contract/testRequest.ts';
@@ -17,6 +18,7 @@ import { runTestRequest } from '../requests/run.ts';
 import { ServiceProxyTransport } from '../requests/serviceProxy.ts';
 import type { RequestTransport } from '../requests/types.ts';
 import { safeErrorMessage } from '../util/errors.ts';
+import { pickGateway } from '../wizards/pickers.ts';
 import type { Prompter } from '../wizards/prompter.ts';
 import { armGatewayFor } from './armGateway.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
@@ -31,6 +33,8 @@ interface Start {
   service?: string;
   /** An APIM gateway (or one of its APIs) in the Azure tree. */
   binding?: GatewayBinding;
+  /** An APIM service: its gateway is picked first. */
+  serviceId?: string;
   prefill: Partial<TestRequestForm>;
 }
 
@@ -45,6 +49,11 @@ export const sendTestRequest: CommandDefinition = {
   run: async (services, arg) => {
     const prompter = services.azure.prompter.get();
     const start = startOf(arg);
+    if (start.serviceId && !start.binding) {
+      // An API Management service (our tree or the Azure Resources explorer): which of its gateways.
+      const gateway = await pickGateway(prompter, services.azure.data(), start.serviceId, TITLE, { step: 1, totalSteps: 1 }, { allowNew: false });
+      if (typeof gateway !== 'symbol') start.binding = { serviceId: gateway.serviceId, gatewayId: gateway.id, gatewayName: gateway.name };
+    }
     const target = start.target ?? (start.binding ? boundTarget(services, start.binding) : undefined) ?? (await pickTarget(services, prompter));
     const key = `${target.context}/${target.namespace}/${target.deployment}`;
     const open = services.testRequests.get(key);
@@ -283,15 +292,19 @@ function startOf(arg: unknown): Start {
     // A plain reference (the logs view's "send again", tests).
     if (typeof a.namespace === 'string' && typeof a.deployment === 'string') return { target: { context: a.context, namespace: a.namespace, deployment: a.deployment }, prefill };
   }
-  const armId = (arg as { armId?: unknown }).armId;
-  return typeof armId === 'string' ? { ...armStart(armId), prefill: { ...armStart(armId).prefill, ...prefill } } : { prefill };
+  // Our Azure tree's nodes carry `armId`; the Azure Resources explorer's items carry the resource's id.
+  const armId = armIdOf(arg);
+  return armId !== undefined ? { ...armStart(armId), prefill: { ...armStart(armId).prefill, ...prefill } } : { prefill };
 }
 
 function armStart(id: string): Start {
   // `…/gateways/<g>`, `…/gateways/<g>/apis/<api>` or `…/gateways/<g>/apis/<api>/operations/<op>` (tree nodes).
   const m = /^(.*\/gateways\/[^/]+?)(?:\/apis\/([^/]+)(?:\/operations\/([^/]+))?)?$/i.exec(id.trim());
   const parsed = parseApimGatewayId(m?.[1] ?? id);
-  if (!m || !parsed.ok) return { prefill: {} };
+  if (!m || !parsed.ok) {
+    const service = parseApimServiceId(id);
+    return service.ok ? { serviceId: service.value.id, prefill: {} } : { prefill: {} };
+  }
   const [, , api, operation] = m;
   return {
     binding: { serviceId: parsed.value.service.id, gatewayId: parsed.value.id, gatewayName: parsed.value.name },

@@ -213,6 +213,26 @@ describe('test requests', function () {
     }
   });
 
+  it('starts from an API Management service in the Azure Resources explorer: its gateway is picked, then its Deployment is known', async () => {
+    const s = sandboxAzure();
+    const serviceId = `/subscriptions/${s.subscriptionId}/resourceGroups/rb-aks-rg/providers/Microsoft.ApiManagement/service/rb-azure-apim`;
+    // The shape of an Azure Resources explorer item (../shared/notes/azure-resources-explorer.md).
+    const item = { id: `/subscriptions/${s.subscriptionId}/resourceGroups/rb-aks-rg/providers/Microsoft.ApiManagement/service/rb-azure-apim`, resource: { id: serviceId, type: 'microsoft.apimanagement/service' } };
+    const prompter = new ScriptedPrompter({ gateway: 'rb-arc-gateway' });
+    const scope = api.azure.usePrompter(prompter);
+    let handle: TestRequestHandle | undefined;
+    try {
+      handle = await vscode.commands.executeCommand<TestRequestHandle>(Commands.sendTestRequest, item);
+      assert.ok(handle);
+      assert.deepEqual(prompter.asked, ['gateway']);
+      assert.deepEqual(handle.context.gateway, { context: 'rb-arc-aks', namespace: 'apim', deployment: 'rb-arc-aks-apimgw' });
+      assert.equal(handle.context.arm?.gatewayName, 'rb-arc-gateway');
+    } finally {
+      handle?.dispose();
+      scope.dispose();
+    }
+  });
+
   it('keeps the subscription key out of results, history, the view’s state, logs, settings and stored state', async () => {
     const s = sandboxAzure();
     const subscriptionId = `/subscriptions/${s.subscriptionId}/resourceGroups/rb-aks-rg/providers/Microsoft.ApiManagement/service/rb-azure-apim/subscriptions/master`;

@@ -61,10 +61,11 @@ describe('Azure Resources explorer menus', () => {
       }
     });
 
-    it(`offers Create Self-Hosted Gateway on APIM services in ${view}`, () => {
+    it(`offers Create Self-Hosted Gateway and Send Test Request on APIM services in ${view}`, () => {
       for (const item of apimItems) {
         const commands = shown(view, item);
         assert.ok(commands.includes('arcApimGateway.createGateway'), item);
+        assert.ok(commands.includes('arcApimGateway.sendTestRequest'), item);
         assert.ok(commands.includes('arcApimGateway.copyConfigurationEndpoint'), item);
         assert.ok(!commands.includes('arcApimGateway.deployGatewayToArc'), item);
       }
@@ -105,7 +106,7 @@ describe('Gateways view menus on the Azure side', () => {
     [ContextValues.azureApimGroup]: ['arcApimGateway.refresh'],
     [ContextValues.azureArcCluster]: ['arcApimGateway.refresh', 'arcApimGateway.deployGatewayToArc', 'arcApimGateway.azure.tailArcGatewayLogs', 'arcApimGateway.azure.chooseKubeContext'],
     [ContextValues.azureGatewayExtension]: ['arcApimGateway.refresh', 'arcApimGateway.azure.tailArcGatewayLogs', 'arcApimGateway.uninstallGatewayExtension'],
-    [ContextValues.azureApimService]: ['arcApimGateway.refresh', 'arcApimGateway.createGateway', 'arcApimGateway.copyConfigurationEndpoint'],
+    [ContextValues.azureApimService]: ['arcApimGateway.refresh', 'arcApimGateway.createGateway', 'arcApimGateway.copyConfigurationEndpoint', 'arcApimGateway.sendTestRequest'],
     [ContextValues.azureApimGateway]: [
       'arcApimGateway.refresh',
       'arcApimGateway.deployGatewayToArc',
