@@ -15,12 +15,17 @@ export interface ArmGatewayOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Undefined when not signed in to Azure, or not known and not asked, or the user said it is not from Azure. */
+/**
+ * Undefined when Azure is not set up; or, when not already known, not signed in, not asked, or the user said not now.
+ */
 export async function armGatewayFor(services: CommandServices, prompter: Prompter, ref: DeploymentRef, options: ArmGatewayOptions): Promise<GatewayBinding | undefined> {
   const { account, records } = services.azure;
-  if (!account.data().ok || (await account.signInState()).kind !== 'signedIn') return undefined;
+  if (!account.data().ok) return undefined;
+  // Known: no sign-in check here (with the Azure CLI credential that runs `az`, too slow for a hover); reading ARM
+  // then fails if the user is signed out, and callers say so.
   const known = records.gatewayFor(ref);
   if (known) return known;
+  if ((await account.signInState()).kind !== 'signedIn') return undefined;
   const learnt = await fromDeploymentRecords(services, ref, options.signal).catch((error: unknown) => {
     services.log.debug(`gateway of ${ref.deployment}: deployment records not usable (${error instanceof Error ? error.message : String(error)})`);
     return undefined;

@@ -94,7 +94,7 @@ async function openView(services: CommandServices, prompter: Prompter, target: D
   let armNote: string | undefined;
   try {
     binding = start.binding ?? (await armGatewayFor(services, prompter, target, { ask: true, title: TITLE, signal }));
-    if (!binding) armNote = services.azure.account.data().ok ? 'APIs are not offered: no API Management gateway is linked to this Deployment. Type the path.' : 'Sign in to Azure to choose an API and operation, and a subscription key.';
+    if (!binding) armNote = services.azure.account.data().ok ? 'APIs are not offered: not signed in to Azure, or no API Management gateway linked to this Deployment. Type the path.' : 'Sign in to Azure to choose an API and operation, and a subscription key.';
   } catch (error) {
     if (error instanceof vscode.CancellationError) throw error;
     armNote = `APIs could not be read from Azure (${safeErrorMessage(error)}). Type the path.`;
