@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID } from '../../src/constants.ts';
+import { Commands } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { AzureAccount } from '../../src/azure/account.ts';
 import { ArmAzureData } from '../../src/azure/armService.ts';
@@ -17,6 +17,7 @@ import { ApimServiceNode } from '../../src/tree/azureApimNodes.ts';
 import type { AzureTreeContext } from '../../src/tree/azureBase.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
 import { armFault, armRequests, DEFAULT, kubeGet, lastArmSeq, request, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
+import { activatedExtension } from './sandboxEnv.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
 const CLUSTER = 'rb-arc-aks';
@@ -32,10 +33,7 @@ describe('azure provisioning journey (blog-start)', function () {
   const secrets = new Map<string, string>();
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    assert.ok(api, 'activation failed');
+    api = await activatedExtension();
     sandbox = sandboxAzure();
     secrets.set('ARM bearer token', sandbox.armToken);
   });

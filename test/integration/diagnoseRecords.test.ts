@@ -11,7 +11,7 @@ import type { LiveLogDocument } from '../../src/editor/liveDocument.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { GatewayLogsPanelHandle } from '../../src/panels/gatewayLogsPanel.ts';
 import { ScriptedPrompter, waitFor } from './azureHelpers.ts';
-import { BLOG_GATEWAY, gatewayRequest, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
+import { activatedExtension, BLOG_GATEWAY, gatewayRequest, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
 
 const TARGET = BLOG_GATEWAY;
 
@@ -32,10 +32,7 @@ describe('why did this fail? on request records', function () {
   let env: SandboxEnv;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    assert.ok(api, 'activation failed');
+    api = await activatedExtension();
     env = sandboxEnv();
   });
 

@@ -7,13 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import { createKubernetesClients } from '../../src/kubernetes/client.ts';
 import { createDeploymentLogSession } from '../../src/logs/followSession.ts';
 import type { LogSession, TaggedEntry } from '../../src/logs/model.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
+import { activatedExtension, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
 
 const CONTEXT = 'rb-arc-aks';
 const NS = 'apim';
@@ -53,10 +52,7 @@ describe('kubernetes tree and log follow', () => {
   let env: SandboxEnv;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    assert.ok(api, 'activation failed');
+    api = await activatedExtension();
     env = sandboxEnv();
   });
 

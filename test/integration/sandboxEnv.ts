@@ -2,6 +2,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import * as vscode from 'vscode';
+import { EXTENSION_ID } from '../../src/constants.ts';
+import type { ExtensionApi } from '../../src/extension.ts';
 
 export interface SandboxEnv {
   api: string;
@@ -35,4 +38,13 @@ export function gatewayRequest(env: SandboxEnv, tag: string): Promise<number> {
       })
       .on('error', reject);
   });
+}
+
+/** The extension, activated, and the test surface activate() returns. */
+export async function activatedExtension(): Promise<ExtensionApi> {
+  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  const api = await extension.activate();
+  assert.ok(api, 'activate() returned nothing: activation failed (see the Arc APIM Gateway log)');
+  return api;
 }

@@ -7,12 +7,13 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID } from '../../src/constants.ts';
+import { Commands } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { TestRequestForm } from '../../src/contract/testRequest.ts';
 import type { TestRequestHandle } from '../../src/panels/testRequestPanel.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
 import { kubeGet, request, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer } from './azureHelpers.ts';
+import { activatedExtension } from './sandboxEnv.ts';
 
 const GATEWAY_NODE = { context: 'rb-arc-aks', namespace: 'apim', name: 'rb-arc-aks-apimgw' };
 
@@ -21,10 +22,7 @@ describe('test requests', function () {
   let api: ExtensionApi;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    assert.ok(api, 'activation failed');
+    api = await activatedExtension();
   });
 
   async function journey(transport: 'curl-pod' | 'service-proxy', startsAt: 404 | 401, fromPalette = false): Promise<void> {
