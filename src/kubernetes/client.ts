@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
+import { collectBody, flatHeaders } from '../util/httpBody.ts';
 import { redact } from '../util/redact.ts';
 import type { KubeStatus } from './types.ts';
 
@@ -235,22 +236,11 @@ class ContextClient implements KubeContextClient {
       });
       req.on('error', (error) => reject(signal.aborted ? abortError() : transportError(this.server, error)));
       req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let kept = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (kept < max) {
-            const part = chunk.subarray(0, max - kept);
-            chunks.push(part);
-            kept += part.length;
-          }
-        });
+        const collected = collectBody(res, max);
         res.on('error', (error) => reject(signal.aborted ? abortError() : transportError(this.server, error)));
         res.on('end', () => {
-          const out: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: out, body: Buffer.concat(chunks), size });
+          const { body, size } = collected();
+          resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flatHeaders(res.headers), body, size });
         });
       });
       req.end(body);

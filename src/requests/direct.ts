@@ -5,14 +5,15 @@
 // node:http / node:https rather than fetch: fetch (undici) forbids setting the Host header, which gateways with
 // hostname-specific configuration route on, and has no per-request `rejectUnauthorized` for an untrusted certificate
 // (only a process-wide dispatcher), which "accept an untrusted certificate" needs for one call.
-import { validateBaseUrl } from './baseUrl.ts';
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { TransportErrorKind } from '../diagnosis/types.ts';
 import type { GatewayServiceInfo } from '../kubernetes/gateways.ts';
 import { errorMessage } from '../util/errors.ts';
+import { collectBody, flatHeaders } from '../util/httpBody.ts';
 import { redact } from '../util/redact.ts';
+import { validateBaseUrl } from './baseUrl.ts';
 import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type SendOptions, type TransportResult } from './types.ts';
 
 /** The most of a response body kept; `bodySize` still tells the real size. */
@@ -119,30 +120,17 @@ export class DirectUrlTransport implements RequestTransport {
       }, options.timeoutMs);
       options.signal.addEventListener('abort', onAbort, { once: true });
       const onResponse = (res: IncomingMessage): void => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (kept < MAX_BODY_BYTES) {
-            const part = chunk.length > MAX_BODY_BYTES - kept ? chunk.subarray(0, MAX_BODY_BYTES - kept) : chunk;
-            chunks.push(part);
-            kept += part.length;
-          }
-        });
+        const collected = collectBody(res, MAX_BODY_BYTES);
         res.on('error', failed);
         res.on('close', () => {
           if (!res.complete) failed(Object.assign(new Error('The connection closed before the response was complete'), { code: 'ECONNRESET' }));
         });
         res.on('end', () => finish(() => {
           const receivedAt = Date.now();
-          const responseHeaders: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-          }
+          const { body, size } = collected();
           resolve({
             transport: this.kind,
-            response: { kind: 'http', status: res.statusCode ?? 0, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8'), bodySize: size, durationMs: receivedAt - sentAt },
+            response: { kind: 'http', status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: body.toString('utf8'), bodySize: size, durationMs: receivedAt - sentAt },
             sentAt,
             receivedAt,
             description,

@@ -13,7 +13,7 @@ import { repoRoot } from '../../scripts/lib/code-server.ts';
 import type { WebviewToHost } from '../../src/contract/webviewMessages.ts';
 import { parseGatewayLog } from '../../src/gatewayLogs/parser.ts';
 import { toEntryDetails, toLogRow } from '../../src/panels/gatewayLogsRows.ts';
-import { openWorkbench, type Workbench } from './workbench.ts';
+import { openWorkbench, until, type Workbench } from './workbench.ts';
 
 const HOSTILE_ID = '0bad0bad-1337-4bad-abad-0000deadbeef';
 const HOSTILE_PATH = '/<img src=x onerror=alert(1)>';
@@ -184,13 +184,6 @@ describe('Gateway Logs webview: live behaviour', () => {
   let batch = 0;
   const append = (from: number, to: number): void => harness.post({ type: 'gatewayLogs/append', batch: ++batch, rows: rows.slice(from, to), skipped: 0 });
   const text = async (selector: string): Promise<string> => (await harness.page.locator(selector).first().textContent()) ?? '';
-  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   before(async () => {
     harness = await openAnsweringDetails(() => entries, fromView);
@@ -294,13 +287,6 @@ describe('Gateway Logs webview: Why did this fail?', () => {
   const tagged = parseGatewayLog(`${log}\n`).map((entry, i) => ({ ...entry, seq: i + 1 }));
   const [okRecord, failedRecord] = tagged;
   const EVIL = '<img src=x onerror=alert(1)>';
-  const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   before(async () => {
     assert.ok(okRecord && failedRecord && failedRecord.kind === 'request');

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openWebviewPage, type WebviewPage } from '../../bench/webviewHarness.ts';
 import type { TestRequestForm, TestRequestFormContext, TestRequestResult } from '../../src/contract/testRequest.ts';
 import type { WebviewToHost } from '../../src/contract/webviewMessages.ts';
+import { until } from './workbench.ts';
 
 const HOSTILE = '<html><body><h1 id="pwned">x</h1><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"></body></html>';
 
@@ -35,13 +36,6 @@ const result: TestRequestResult = {
 describe('Test Request webview', () => {
   let harness: WebviewPage;
   const fromView: WebviewToHost[] = [];
-  const until = async (what: string, check: () => Promise<boolean> | boolean): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   before(async () => {
     harness = await openWebviewPage({ view: 'testRequest', onMessage: (m) => fromView.push(m) });

@@ -105,3 +105,12 @@ export async function confirm(page: Page, message: RegExp, action: string): Prom
   await dialog.getByRole('button', { name: action }).click();
   await dialog.waitFor({ state: 'detached', timeout: 30_000 });
 }
+
+/** Polls `check` every 20 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
