@@ -47,7 +47,7 @@ function agentPublicKeyCertificate(cluster: ArcCluster): string {
 }
 
 /** A stable identity per cluster (the world does not model managed identities). */
-function principalId(cluster: ArcCluster): string {
+export function principalId(cluster: ArcCluster): string {
   const h = createHash('sha256').update(arcClusterResourceId(cluster).toLowerCase()).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -20,6 +20,7 @@ import { ExtensionEngine, type ExtensionOperation } from './extensions.ts';
 import { FaultState, type ArmFaults } from './faults.ts';
 import { ArmError, isRecord, type ArmRequest, type ArmResponse } from './http.ts';
 import { Router, splitPath } from './router.ts';
+import { resourceListRoutes } from './resources.ts';
 import { subscriptionRoutes } from './subscriptions.ts';
 
 export interface ArmServerOptions {
@@ -93,6 +94,7 @@ export async function startArmServer(options: ArmServerOptions): Promise<ArmServ
   const ctx: ArmContext = { world, pageSize: () => state.pageSize, extensions, kube: options.kube, kubeClusterId };
   const router = new Router();
   router.add(...subscriptionRoutes(ctx), ...arcRoutes(ctx, () => lroRetryAfter), ...apimRoutes(ctx));
+  router.add(...resourceListRoutes(ctx));
 
   const log: ArmRequestRecord[] = [];
   let seq = 0;
