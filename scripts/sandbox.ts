@@ -8,6 +8,7 @@ import { installCodeServer } from './install-code-server.ts';
 import { repoRoot } from './lib/code-server.ts';
 import { extensionManifest, startCodeServer, type RunningCodeServer } from './lib/launch.ts';
 import { packageExtension } from './package.ts';
+import { azureResourcesEnv, azureResourcesSettings, azureResourcesVsix, sandboxAuthExtension } from '../test/extensions/azureResources.ts';
 import { startSandbox, type RunningSandbox, type WorldName } from '../test/sandbox/index.ts';
 
 const { values } = parseArgs({
@@ -49,11 +50,16 @@ try {
   }
   await installCodeServer(say);
   sandbox = await startSandbox({ world: values.world as WorldName });
+  // Microsoft's Azure Resources explorer too, when its .vsix is there, signed in to the sandbox as a custom cloud
+  // through the test-only sign-in extension, so our right-click actions can be tried in the real explorer.
+  const explorer = azureResourcesVsix();
+  say(explorer.available ? `installing the ${explorer.why}` : `not installing the explorer: ${explorer.why}`);
   server = await startCodeServer({
     vsix,
-    env: sandbox.env,
+    ...(explorer.available ? { extraVsix: [explorer.path], extraExtensionFolders: [sandboxAuthExtension] } : {}),
+    env: { ...sandbox.env, ...(explorer.available ? azureResourcesEnv(sandbox.info) : {}) },
     // The sandbox is a custom cloud reached through the Azure CLI credential, whose `az` is the sandbox's stand-in.
-    settings: sandbox.settings,
+    settings: { ...sandbox.settings, ...(explorer.available ? azureResourcesSettings(sandbox.info) : {}) },
     ...(values.port ? { port: Number(values.port) } : {}),
   });
   const ready = { url: server.url, workspace: server.folder, pid: process.pid, ...sandbox.info };

@@ -14,6 +14,10 @@ export interface CodeServerOptions {
   installExtension?: boolean;
   /** Install this .vsix with code-server's own --install-extension before starting (what a user does). */
   vsix?: string;
+  /** More .vsix files to install the same way (e.g. Microsoft's Azure Resources extension for the explorer tests). */
+  extraVsix?: string[];
+  /** Unpacked extension folders copied into the profile (test-only helpers such as test/extensions/sandbox-auth). */
+  extraExtensionFolders?: string[];
   /** Extra environment for code-server and so for the extension host (e.g. KUBECONFIG of the sandbox). */
   env?: Record<string, string>;
   /** User settings merged over the quiet defaults. */
@@ -82,15 +86,17 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   );
   writeFileSync(path.join(root, 'config.yaml'), 'auth: none\ncert: false\n');
   if (options.installExtension) installUnpacked(extensionsDir);
-  if (options.vsix) {
+  for (const folder of options.extraExtensionFolders ?? []) installFolder(folder, extensionsDir);
+  const packages = [...(options.vsix ? [options.vsix] : []), ...(options.extraVsix ?? [])];
+  if (packages.length > 0) {
     const installed = spawnSync(
       node24,
-      [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', options.vsix],
+      [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, ...packages.flatMap((p) => ['--install-extension', p])],
       { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: path.join(root, 'xdg-config'), XDG_DATA_HOME: path.join(root, 'xdg-data') } },
     );
     if (installed.status !== 0) {
       rmSync(root, { recursive: true, force: true });
-      throw new Error(`installing ${options.vsix} failed: ${installed.stderr || installed.stdout}`);
+      throw new Error(`installing ${packages.join(', ')} failed: ${installed.stderr || installed.stdout}`);
     }
   }
 
@@ -181,6 +187,12 @@ function installUnpacked(extensionsDir: string): void {
   for (const entry of ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
     cpSync(path.join(repoRoot, entry), path.join(target, entry), { recursive: true });
   }
+}
+
+/** Copies an unpacked extension folder as <extensions>/<publisher>.<name>-<version>/, as VS Code unpacks a .vsix. */
+function installFolder(folder: string, extensionsDir: string): void {
+  const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  cpSync(folder, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
 }
 
 async function waitForHealthy(url: string, hasExited: () => boolean, timeoutMs: number): Promise<void> {
