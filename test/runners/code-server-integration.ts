@@ -12,6 +12,7 @@ import { enableSmokeTestDriver, launchChromium } from '../../scripts/lib/browser
 import { VSCODE_VERSION, repoRoot } from '../../scripts/lib/code-server.ts';
 import { startCodeServer } from '../../scripts/lib/launch.ts';
 import { installCodeServer } from '../../scripts/install-code-server.ts';
+import { azureResourcesEnv, azureResourcesSettings, azureResourcesVsix, sandboxAuthExtension } from '../extensions/azureResources.ts';
 import { startSandbox, type RunningSandbox } from '../sandbox/index.ts';
 import { WORLD_NAMES, type WorldName } from '../sandbox/worlds/index.ts';
 
@@ -46,9 +47,17 @@ export function declaredWorld(source: string, file = 'test file'): WorldName {
   return m[1] as WorldName;
 }
 
-/** Test files by world, limited to files with a describe/it title the grep matches (when one is given). */
-export function groupTestFiles(grep: string | undefined): Map<WorldName, string[]> {
-  const groups = new Map<WorldName, string[]>();
+/**
+ * `// @with azure-resources` in a test file: its group's profile also gets Microsoft's Azure Resources explorer (when
+ * its .vsix is available; otherwise ARC_APIM_AZURE_RESOURCES_MISSING tells the tests why it is not there).
+ */
+export function wantsAzureResources(source: string): boolean {
+  return /^\s*\/\/\s*@with\s+azure-resources\b/m.test(source);
+}
+
+/** Test files by world (and `+azure-resources` when they ask for the explorer), limited to files with a describe/it title the grep matches (when one is given). */
+export function groupTestFiles(grep: string | undefined): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
   const pattern = grep ? new RegExp(grep) : undefined;
   for (const file of readdirSync(integrationSources).filter((f) => f.endsWith('.test.ts')).sort()) {
     const source = readFileSync(path.join(integrationSources, file), 'utf8');
@@ -56,8 +65,8 @@ export function groupTestFiles(grep: string | undefined): Map<WorldName, string[
       const titles = [...source.matchAll(/\b(?:describe|it)\(\s*(['"`])((?:(?!\1).)*)\1/g)].map((m) => m[2] ?? '');
       if (!titles.some((t) => pattern.test(t))) continue;
     }
-    const world = declaredWorld(source, file);
-    groups.set(world, [...(groups.get(world) ?? []), file.replace(/\.ts$/, '.js')]);
+    const key = `${declaredWorld(source, file)}${wantsAzureResources(source) ? '+azure-resources' : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), file.replace(/\.ts$/, '.js')]);
   }
   return groups;
 }
@@ -72,11 +81,12 @@ export async function runIntegrationTests(options: IntegrationRunOptions = {}): 
   // A grep no title matches still runs everything once, so mocha reports "0 passing" instead of silence.
   if (groups.size === 0) groups = groupTestFiles(undefined);
   const total = { passed: 0, failed: 0, exitCode: 0 };
-  for (const [world, files] of groups) {
-    process.stdout.write(`\n== sandbox world ${world}: ${files.join(', ')}\n`);
+  for (const [key, files] of groups) {
+    const [world, extra] = key.split('+') as [WorldName, string | undefined];
+    process.stdout.write(`\n== sandbox world ${key}: ${files.join(', ')}\n`);
     const sandbox = await startSandbox({ world });
     try {
-      const outcome = await runGroup(sandbox, files, options);
+      const outcome = await runGroup(sandbox, files, { ...options, azureResources: extra === 'azure-resources' });
       total.passed += outcome.passed;
       total.failed += outcome.failed;
       if (outcome.exitCode !== 0) total.exitCode = 1;
@@ -88,20 +98,25 @@ export async function runIntegrationTests(options: IntegrationRunOptions = {}): 
   return total;
 }
 
-async function runGroup(sandbox: RunningSandbox, files: string[] | undefined, options: IntegrationRunOptions): Promise<IntegrationOutcome> {
+async function runGroup(sandbox: RunningSandbox, files: string[] | undefined, options: IntegrationRunOptions & { azureResources?: boolean }): Promise<IntegrationOutcome> {
   const testsPath = options.testsPath ?? path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
   // The tests run against the sandbox (cluster and ARM); its coordinates reach the extension host through
   // code-server's environment (with the `az` stand-in first on PATH), its settings (a custom cloud signed in through
   // the Azure CLI credential) through the profile, and its fault knobs over HTTPS.
+  const explorer = options.azureResources ? azureResourcesVsix() : undefined;
+  const withExplorer = explorer?.available === true;
   const server = await startCodeServer({
+    ...(withExplorer ? { extraVsix: [explorer.path], extraExtensionFolders: [sandboxAuthExtension] } : {}),
     env: {
       ...sandbox.env,
+      ...(withExplorer ? azureResourcesEnv(sandbox.info) : {}),
+      ...(explorer && !explorer.available ? { ARC_APIM_AZURE_RESOURCES_MISSING: explorer.why } : {}),
       ARC_APIM_EXPECTED_VSCODE_VERSION: VSCODE_VERSION,
       ...options.env,
       ...(options.grep ? { ARC_APIM_TEST_GREP: options.grep } : {}),
       ...(files ? { ARC_APIM_TEST_FILES: files.join(',') } : {}),
     },
-    settings: sandbox.settings,
+    settings: { ...sandbox.settings, ...(withExplorer ? azureResourcesSettings(sandbox.info) : {}) },
   });
   const browser = await launchChromium();
   let result: { passed: number; failed: number } | undefined;
