@@ -5,6 +5,7 @@ import { registerCommands } from './commands/registry.ts';
 import type { CommandServices } from './commands/types.ts';
 import { createAzureSide, type AzureSide } from './azure/setup.ts';
 import { registerExplorerVisibility } from './azure/explorerVisibility.ts';
+import { openWalkthroughOnFirstRun } from './walkthrough.ts';
 import { Settings, Views } from './constants.ts';
 import { LogEditorService } from './editor/logEditor.ts';
 import { createRequestAdvisor } from './editor/requestAdvisor.ts';
@@ -87,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, testRequests, logEditor, azure: azure.services };
     context.subscriptions.push(...registerCommands(services));
     registerExplorerVisibility(context, (error) => log.warn(`Azure Resources visibility hint failed: ${safeErrorMessage(error)}`));
+    openWalkthroughOnFirstRun(context.globalState, (error) => log.warn(`opening the walkthrough failed: ${safeErrorMessage(error)}`));
 
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms (bundle load ${loadedInMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);

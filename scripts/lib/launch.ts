@@ -66,24 +66,24 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   mkdirSync(folder, { recursive: true });
-  writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify(
-      {
-        'workbench.startupEditor': 'none',
-        'telemetry.telemetryLevel': 'off',
-        'workbench.tips.enabled': false,
-        'security.workspace.trust.enabled': false,
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'chat.disableAIFeatures': true,
-        'workbench.colorTheme': 'Default Dark Modern',
-        ...options.settings,
-      },
-      null,
-      2,
-    ),
-  );
+  const settings: Record<string, unknown> = {
+    'workbench.startupEditor': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'workbench.tips.enabled': false,
+    'security.workspace.trust.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'chat.disableAIFeatures': true,
+    // No walkthrough opening by itself in a test's editor area (test/e2e/walkthrough.test.ts turns it back on).
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.colorTheme': 'Default Dark Modern',
+    ...options.settings,
+  };
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // Machine-scoped settings reach a remote extension host (code-server's) from the machine's settings, not the user's.
+  const walkthroughs = 'workbench.welcomePage.walkthroughs.openOnInstall';
+  mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ [walkthroughs]: settings[walkthroughs] }, null, 2));
   writeFileSync(path.join(root, 'config.yaml'), 'auth: none\ncert: false\n');
   if (options.installExtension) installUnpacked(extensionsDir);
   for (const folder of options.extraExtensionFolders ?? []) installFolder(folder, extensionsDir);

@@ -15,6 +15,7 @@ import {
   type VisibilityDeps,
 } from '../../src/azure/explorerVisibility.ts';
 import { EXTENSION_ID } from '../../src/constants.ts';
+import { WALKTHROUGH_OPENED_KEY, openWalkthroughOnFirstRun } from '../../src/walkthrough.ts';
 import { activatedExtension } from './sandboxEnv.ts';
 
 const missing = process.env.ARC_APIM_AZURE_RESOURCES_MISSING;
@@ -30,6 +31,10 @@ function deps(answer: string | undefined, asked: string[]): VisibilityDeps {
     },
     explorerInstalled: () => vscode.extensions.getExtension(AZURE_RESOURCES_EXTENSION_ID) !== undefined,
   };
+}
+
+function activeTab(): vscode.Tab | undefined {
+  return vscode.window.tabGroups.activeTabGroup.activeTab;
 }
 
 function showHiddenTypes(): { globalValue?: boolean; workspaceValue?: boolean; defaultValue?: boolean } | undefined {
@@ -110,6 +115,35 @@ describe('the getting-started walkthrough', () => {
     }
   });
 
+  it('opens by itself once per user, and not at all when the user turned walkthroughs off', async () => {
+    const values = new Map<string, unknown>();
+    const state = { get: <T>(key: string) => values.get(key) as T, update: async (key: string, value: unknown) => void values.set(key, value) } as Parameters<typeof openWalkthroughOnFirstRun>[0];
+    const config = vscode.workspace.getConfiguration('workbench.welcomePage');
+    const errors: unknown[] = [];
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The test profile turns VS Code's openOnInstall off: honoured, and nothing is remembered.
+    assert.equal(config.get('walkthroughs.openOnInstall'), false);
+    openWalkthroughOnFirstRun(state, (e) => errors.push(e));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(values.get(WALKTHROUGH_OPENED_KEY), undefined);
+    assert.equal(activeTab(), undefined, 'nothing opened');
+    await config.update('walkthroughs.openOnInstall', true, vscode.ConfigurationTarget.Global);
+    try {
+      openWalkthroughOnFirstRun(state, (e) => errors.push(e));
+      const deadline = Date.now() + 10_000;
+      while (!activeTab() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.match(activeTab()?.label ?? '(none)', /Welcome|Walkthrough|Arc APIM/i);
+      assert.equal(values.get(WALKTHROUGH_OPENED_KEY), true, 'remembered');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      openWalkthroughOnFirstRun(state, (e) => errors.push(e));
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(activeTab(), undefined, 'not opened a second time');
+      assert.deepEqual(errors, []);
+    } finally {
+      await config.update('walkthroughs.openOnInstall', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('opens in the workbench', async () => {
     const before = vscode.window.tabGroups.all.flatMap((g) => g.tabs).length;
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#gettingStarted`, false);
@@ -119,7 +153,7 @@ describe('the getting-started walkthrough', () => {
       await new Promise((r) => setTimeout(r, 50));
       tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
     }
-    const active = vscode.window.tabGroups.activeTabGroup.activeTab;
+    const active = activeTab();
     assert.ok(active, `a tab opened (tabs: ${tabs.map((t) => t.label).join(', ')})`);
     assert.match(active.label, /Welcome|Walkthrough|Arc APIM/i);
   });
