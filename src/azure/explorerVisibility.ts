@@ -53,8 +53,12 @@ export async function offerToShowHiddenTypes(deps: VisibilityDeps): Promise<Visi
  */
 export function registerExplorerVisibility(context: vscode.ExtensionContext, onError: (error: unknown) => void): void {
   const deps = realVisibilityDeps(context);
+  // One at a time: extension changes arrive in bursts, and a question waiting for its answer is not asked twice.
+  let pending: Promise<unknown> | undefined;
   const offer = (): void => {
-    offerToShowHiddenTypes(deps).catch(onError);
+    pending ??= offerToShowHiddenTypes(deps)
+      .catch(onError)
+      .finally(() => (pending = undefined));
   };
   offer();
   context.subscriptions.push(vscode.extensions.onDidChange(offer));
