@@ -110,7 +110,11 @@ export class HealthPanel extends Disposable implements HealthHandle {
 
   fix(finding: number, fix: number): Promise<string | undefined> {
     const chosen = this.last?.run.report.findings[finding]?.fixes[fix];
-    if (!chosen) return Promise.resolve('That fix is no longer offered; check again.');
+    if (!chosen) {
+      const message = 'That fix is no longer offered; check again.';
+      this.shell.post({ type: 'health/error', message });
+      return Promise.resolve(message);
+    }
     return this.run(`${chosen.label}…`, async (signal) => {
       const outcome = await this.driver.applyFix(chosen, signal);
       if (outcome.recheck && !signal.aborted) {

@@ -51,8 +51,8 @@ function render(message: HealthReportMessage): void {
         el('div', { className: 'check-head' }, [el('span', { className: 'mark', text: STATUS[c.status] }), el('span', { className: 'name', text: c.title })]),
         el('div', { className: 'summary', text: c.summary }),
         ...(c.status === 'passed' && c.evidence.length > 0 ? [evidence(c.evidence)] : []),
-        // A finding shared by two checks is listed (and fixed) under the first; the other names it.
-        ...c.findings.map((f) => finding(f, report.findings.indexOf(f))),
+        // Messages cross as JSON, so a finding shared by two checks arrives as two copies: found by code and title.
+        ...c.findings.map((f) => finding(f, report.findings.findIndex((x) => x.code === f.code && x.title === f.title))),
       ]),
     ),
   );
