@@ -7,7 +7,7 @@ import type { AzureData, CallOptions } from '../azure/armService.ts';
 import type { ClusterExtensionInfo } from '../azure/models.ts';
 import type { GatewayBinding } from '../azure/records.ts';
 import { parseGatewayLog } from '../gatewayLogs/parser.ts';
-import type { HealthInput, HealthLog, HealthSettings } from '../health/types.ts';
+import type { HealthDeployment, HealthInput, HealthLog, HealthPod, HealthSettings } from '../health/types.ts';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { readTokenFacts } from '../kubernetes/gatewayToken.ts';
 import { gatewayContainerSpec } from '../kubernetes/gateways.ts';
@@ -101,6 +101,33 @@ async function containerSettings(kube: KubeContextClient, namespace: string, dep
   return { source: 'container-env', origin: origins.join(' + '), values };
 }
 
+/**
+ * Only what the engine reads: a Deployment's or pod's spec also holds env values, which may carry the token itself
+ * (a literal `config.service.auth`), and the input goes on to a webview.
+ */
+export function slimDeployment(d: KubeDeployment): HealthDeployment {
+  const containers = (d.spec?.template?.spec?.containers ?? []).map((c) => ({ name: c.name, ...(c.image !== undefined ? { image: c.image } : {}) }));
+  return {
+    metadata: { ...(d.metadata?.name !== undefined ? { name: d.metadata.name } : {}), ...(d.metadata?.namespace !== undefined ? { namespace: d.metadata.namespace } : {}) },
+    spec: { ...(d.spec?.replicas !== undefined ? { replicas: d.spec.replicas } : {}), template: { spec: { containers } } },
+    ...(d.status ? { status: d.status } : {}),
+  };
+}
+
+export function slimPod(p: KubePod): HealthPod {
+  const meta = p.metadata ?? {};
+  return {
+    metadata: {
+      ...(meta.name !== undefined ? { name: meta.name } : {}),
+      ...(meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
+      ...(meta.creationTimestamp !== undefined ? { creationTimestamp: meta.creationTimestamp } : {}),
+      ...(meta.deletionTimestamp !== undefined ? { deletionTimestamp: meta.deletionTimestamp } : {}),
+    },
+    spec: { containers: (p.spec?.containers ?? []).map((c) => ({ name: c.name, ...(c.image !== undefined ? { image: c.image } : {}) })) },
+    ...(p.status ? { status: { ...p.status } as HealthPod['status'] } : {}),
+  };
+}
+
 function extensionSettings(extension: ClusterExtensionInfo): HealthSettings {
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(extension.configurationSettings)) if (!SECRET_SETTING.test(key)) values[key] = value;
@@ -135,8 +162,8 @@ export async function gatherHealthInput(sources: HealthSources, target: HealthTa
   const podLabels = deployment.spec?.template?.metadata?.labels;
   const service = services?.find((s) => serviceSelects(s.spec?.selector, podLabels));
 
-  const input: HealthInput = { target: `Deployment ${namespace}/${name}`, deployment, now: (sources.now ?? (() => new Date()))().toISOString() };
-  if (pods) input.pods = pods;
+  const input: HealthInput = { target: `Deployment ${namespace}/${name}`, deployment: slimDeployment(deployment), now: (sources.now ?? (() => new Date()))().toISOString() };
+  if (pods) input.pods = pods.map(slimPod);
   if (events) input.events = ours;
   if (log) input.log = log;
   if (token) input.token = { gatewayId: token.gatewayId, expiresAt: token.expiresAt.toISOString(), source: token.source };

@@ -84,6 +84,27 @@ describe('health check of the sandbox gateway, broken each way', { timeout: 600_
       assert.equal(report.checks.find((c) => c.id === id)?.status, 'passed', `${id}: ${JSON.stringify(report.checks.find((c) => c.id === id))}`);
     }
   });
+
+  it('never lets the token through: not from the Secret, not from a literal env value', async () => {
+    const secret = h.sb.kube.get('secrets', NS, `${DEPLOYMENT}-azure-api-management-gateway`) as unknown as { data: Record<string, string> };
+    const token = Buffer.from(secret.data['gateway-key'] ?? '', 'base64').toString('utf8');
+    const signature = token.split('&').at(-1) ?? '';
+    assert.ok(signature.length > 20, 'the chart\'s Secret holds a token');
+    const fromSecret = await gatherHealthInput(await h.sources(), { namespace: NS, deployment: DEPLOYMENT });
+    assert.ok(fromSecret.token?.expiresAt, 'the token was read (its expiry)');
+    const leak = JSON.stringify(fromSecret);
+    const at = leak.indexOf(signature);
+    assert.ok(at < 0, `the signature reached the health input: …${leak.slice(Math.max(0, at - 300), at).replace(signature, '<sig>')}`);
+    // A Deployment that carries the token as a literal env value (docker-style configs do).
+    const deployment = h.sb.kube.get('deployments', NS, DEPLOYMENT) as unknown as { spec: { template: { spec: { containers: Array<{ name: string }> } } } };
+    const container = deployment.spec.template.spec.containers[0]?.name ?? '';
+    h.sb.kube.patch('deployments', NS, DEPLOYMENT, 'strategic', { spec: { template: { spec: { containers: [{ name: container, env: [{ name: 'config.service.auth', value: token }] }] } } } });
+    const literal = await gatherHealthInput(await h.sources(), { namespace: NS, deployment: DEPLOYMENT });
+    assert.equal(literal.settings?.source, 'container-env');
+    assert.ok(literal.settings?.values?.['config.service.endpoint'], 'the other settings are read');
+    assert.ok(!JSON.stringify(literal).includes(signature), 'the signature reached the health input');
+    assert.ok(!JSON.stringify(runHealthChecks(literal)).includes(signature), 'the signature reached the report');
+  });
 });
 
 const CASES: Array<{ mode: GatewayBreak; first: HealthFindingCode; when?: (r: HealthReport) => boolean; also?: (r: HealthReport) => void }> = [
