@@ -1,4 +1,5 @@
 // Type-aware linting for the extension, the webviews, the sandbox and the scripts; zero warnings allowed.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -38,6 +39,16 @@ export default tseslint.config(
       'src/webview/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure module: no vscode import.' }] }] },
+  },
+  {
+    // The health engine runs in the extension host and in its webview: no vscode and no Node built-ins.
+    files: ['src/health/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'Pure module: no vscode import.' }, ...builtinModules.map((name) => ({ name, message: 'Pure module: no Node built-ins.' }))],
+        patterns: [{ group: ['node:*'], message: 'Pure module: no Node built-ins.' }],
+      }],
+    },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

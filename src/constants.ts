@@ -8,6 +8,7 @@ export const Commands = {
   openLogFile: 'arcApimGateway.openLogFile',
   openLogsInEditor: 'arcApimGateway.openLogsInEditor',
   sendTestRequest: 'arcApimGateway.sendTestRequest',
+  checkGatewayHealth: 'arcApimGateway.checkGatewayHealth',
   // Azure: sign-in, provisioning wizards and their tree helpers (src/commands/azure/).
   azureSignIn: 'arcApimGateway.azure.signIn',
   azureSelectSubscriptions: 'arcApimGateway.azure.selectSubscriptions',

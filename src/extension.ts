@@ -15,6 +15,7 @@ import { createLogger } from './logging.ts';
 import { GatewayLogsPanels } from './panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from './panels/logSettings.ts';
 import { TestRequestPanels } from './panels/testRequestPanel.ts';
+import { HealthPanels } from './panels/healthPanel.ts';
 import { RequestHistory } from './requests/history.ts';
 import { GatewaysTreeProvider } from './tree/gatewaysTreeProvider.ts';
 import type { TreeNode } from './tree/items.ts';
@@ -34,6 +35,7 @@ export interface ExtensionApi {
   readonly logEditor: LogEditorService;
   /** The open Test Request views (tests find the one a command opened). */
   readonly testRequests: TestRequestPanels;
+  readonly health: HealthPanels;
   /** The Azure side: its tree root, remembered records, and scripted answers for the wizards (tests). */
   readonly azure: Pick<AzureSide, 'root' | 'records' | 'usePrompter' | 'paths' | 'stateSnapshot'>;
 }
@@ -54,8 +56,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     // The Azure side reveals nodes in the view, which exists only once the tree it shows does.
     const viewRef: { current?: vscode.TreeView<TreeNode> } = {};
     const azure = createAzureSide({ context, log: log.child('azure'), kube: kubernetes, kubeconfig, tree: () => tree, view: () => viewRef.current });
+    const health = new HealthPanels();
+    context.subscriptions.push(health);
     const tree: GatewaysTreeProvider = new GatewaysTreeProvider(
-      () => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog })] : [])],
+      () => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog, health })] : [])],
       treeLog,
     );
     const treeView = vscode.window.createTreeView(Views.gateways, { treeDataProvider: tree, showCollapseAll: true });
@@ -85,14 +89,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const testRequests = new TestRequestPanels(new RequestHistory());
     context.subscriptions.push(testRequests);
 
-    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, testRequests, logEditor, azure: azure.services };
+    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, testRequests, health, logEditor, azure: azure.services };
     context.subscriptions.push(...registerCommands(services));
     registerExplorerVisibility(context, (error) => log.warn(`Azure Resources visibility hint failed: ${safeErrorMessage(error)}`));
     openWalkthroughOnFirstRun(context.globalState, (error) => log.warn(`opening the walkthrough failed: ${safeErrorMessage(error)}`));
 
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms (bundle load ${loadedInMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-    return { activatedInMs, loadedInMs, tree, kubernetes, logEditor, testRequests, azure };
+    return { activatedInMs, loadedInMs, tree, kubernetes, logEditor, testRequests, health, azure };
   } catch (error) {
     // VS Code only logs activation failures to its own console; the user would see a silently dead view.
     log.error('activation failed', error);

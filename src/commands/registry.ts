@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { safeErrorMessage } from '../util/errors.ts';
+import { checkGatewayHealth } from './checkGatewayHealth.ts';
 import { openLogFile } from './openLogFile.ts';
 import { openLogsInEditor } from './openLogsInEditor.ts';
 import { refresh } from './refresh.ts';
@@ -28,6 +29,7 @@ export const commandTable: readonly CommandDefinition[] = [
   azureSignIn, azureSelectSubscriptions, azureLoadMore, azureChooseKubeContext, azureTailArcGatewayLogs,
   createGateway, generateGatewayToken, copyConfigurationEndpoint, deployGatewayToArc, assignApis, removeApis,
   uninstallGatewayExtension, deleteGateway,
+  checkGatewayHealth,
 ];
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {

@@ -6,6 +6,7 @@ import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
 import type { LogEditorService } from '../editor/logEditor.ts';
 import type { Logger } from '../logging.ts';
 import type { GatewayLogsPanels } from '../panels/gatewayLogsPanel.ts';
+import type { HealthPanels } from '../panels/healthPanel.ts';
 import type { TestRequestPanels } from '../panels/testRequestPanel.ts';
 import type { GatewaysTreeProvider } from '../tree/gatewaysTreeProvider.ts';
 
@@ -24,6 +25,8 @@ export interface CommandServices {
   readonly testRequests: TestRequestPanels;
   /** Gateway logs as live read-only documents in the text editor. */
   readonly logEditor: LogEditorService;
+  /** The open Gateway Health views, and the last health of each gateway checked (the tree's badge). */
+  readonly health: HealthPanels;
   /** Azure: the account, the Azure side of the tree, the wizards' prompter (src/commands/azure/services.ts). */
   readonly azure: AzureServices;
 }

@@ -1,6 +1,7 @@
 // The host↔webview message contract. Pure (no `vscode`, no DOM): both the extension bundle and the browser bundles
 // compile it, so a message shape can only change in one place. Each view adds its own messages to these unions.
 import type { GatewayLogsToHost, GatewayLogsToWebview } from './gatewayLogs.ts';
+import type { HealthToHost, HealthToWebview } from './health.ts';
 import type { TestRequestToHost, TestRequestToWebview } from './testRequest.ts';
 
 /** The first message of every webview: the host streams nothing before it (messages sent earlier are lost). */
@@ -9,10 +10,10 @@ export interface ReadyMessage {
 }
 
 /** Every message a webview sends to the host. */
-export type WebviewToHost = ReadyMessage | GatewayLogsToHost | TestRequestToHost;
+export type WebviewToHost = ReadyMessage | GatewayLogsToHost | TestRequestToHost | HealthToHost;
 
 /** Every message the host sends to a webview. */
-export type HostToWebview = { readonly type: 'init'; readonly view: string } | GatewayLogsToWebview | TestRequestToWebview;
+export type HostToWebview = { readonly type: 'init'; readonly view: string } | GatewayLogsToWebview | TestRequestToWebview | HealthToWebview;
 
 export function isReadyMessage(value: unknown): value is ReadyMessage {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'ready';

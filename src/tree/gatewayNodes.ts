@@ -26,6 +26,14 @@ export interface KubernetesTreeContext {
   readonly kube: KubernetesClients;
   redraw(node: TreeNode): void;
   readonly log: Logger;
+  /** Gateway health, when checked (key `context/namespace/deployment`): the badge, and re-checks when pods change. */
+  readonly health?: HealthBadges;
+}
+
+export interface HealthBadges {
+  /** The last check's outcome, and who to redraw when it changes. */
+  badge(key: string, redraw: () => void): { overall: string; problems: number } | undefined;
+  podsChanged(key: string): void;
 }
 
 /** Children of a kubeconfig context: its gateways, grouped by namespace. */
@@ -131,6 +139,10 @@ export class GatewayDeploymentNode implements TreeNode {
     return this.live?.info ?? this.info;
   }
 
+  private get healthKey(): string {
+    return `${this.context}/${this.namespace}/${this.name}`;
+  }
+
   getTreeItem(): vscode.TreeItem {
     const g = this.gateway;
     const item = new vscode.TreeItem(g.name, vscode.TreeItemCollapsibleState.Collapsed);
@@ -141,7 +153,9 @@ export class GatewayDeploymentNode implements TreeNode {
       'server-process',
       g.desired === 0 ? new vscode.ThemeColor('disabledForeground') : healthy ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('testing.iconQueued'),
     );
-    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}`;
+    const health = this.tree.health?.badge(this.healthKey, () => this.tree.redraw(this));
+    const badge = health ? ` · ${health.overall === 'healthy' ? '✓ healthy' : health.overall === 'unknown' ? 'health not known' : `✗ ${health.overall}${health.problems > 0 ? ` (${health.problems})` : ''}`}` : '';
+    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}${badge}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${g.name}** — Deployment in \`${g.namespace}\` (${this.context})\n\n`);
     tooltip.appendMarkdown(`Image: \`${g.image ?? 'unknown'}\`\n\n`);
@@ -154,7 +168,10 @@ export class GatewayDeploymentNode implements TreeNode {
 
   async getChildren(): Promise<TreeNode[]> {
     if (!this.live) {
-      const live = new LiveDeployment(this.client, this.namespace, this.name, () => this.tree.redraw(this), this.tree.log);
+      const live = new LiveDeployment(this.client, this.namespace, this.name, () => {
+        this.tree.redraw(this);
+        this.tree.health?.podsChanged(this.healthKey);
+      }, this.tree.log);
       this.live = live;
       try {
         await live.start();

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startArmServer, type ArmServer } from './arm/server.ts';
+import { breakGateway, type BreakGatewayOptions } from './gateway/breaks.ts';
 import { createGatewayProgram } from './gateway/program.ts';
 import { startKubeApiServer, type KubeApiServer } from './k8s/server.ts';
 import type { KubeObject } from './k8s/types.ts';
@@ -68,7 +69,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'arc-apim-sandbox-'));
   const { world, kubernetesObjects } = typeof worldOption === 'string' ? createWorld(worldOption) : worldOption;
   const ca = await createSandboxCa(dir);
-  const kube = await startKubeApiServer({ dir, ca, programs: [createGatewayProgram(world)], clusterName: 'rb-arc-aks' });
+  const extraFaults: Record<string, (options: unknown) => unknown> = {};
+  const kube = await startKubeApiServer({ dir, ca, programs: [createGatewayProgram(world)], clusterName: 'rb-arc-aks', extraFaults });
+  extraFaults['breakGateway'] = (o) => breakGateway(kube, world, o as BreakGatewayOptions);
   let arm: ArmServer;
   try {
     for (const object of kubernetesObjects) await kube.create(object as unknown as KubeObject);

@@ -45,6 +45,11 @@ export interface KubeApiServerOptions {
    * (127.X.Y.Z) in status.loadBalancer.ingress with real listeners at their ports. On unless `false`.
    */
   loadBalancer?: boolean | LoadBalancerOptions;
+  /**
+   * More fault knobs, reachable like the built-in ones (`POST /sandbox/v1/faults/<name>`); looked up at call time, so
+   * a caller can fill the object in once the server exists (the sandbox's gateway break modes need the server).
+   */
+  extraFaults?: Record<string, (options: unknown) => unknown>;
 }
 
 export interface LogRecord {
@@ -147,7 +152,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5_000,
     latencyMs: () => latencyMs,
     faultHandler: (name, body) => {
-      if (!Object.hasOwn(faults, name)) throw badRequest(`unknown fault "${name}"; known: ${Object.keys(faults).join(', ')}`);
+      const extra = options.extraFaults;
+      if (extra && Object.hasOwn(extra, name)) return extra[name]!(body ?? {});
+      if (!Object.hasOwn(faults, name)) throw badRequest(`unknown fault "${name}"; known: ${[...Object.keys(faults), ...Object.keys(extra ?? {})].join(', ')}`);
       const fn = faults[name as keyof SandboxFaults] as (o: unknown) => unknown;
       return fn(body ?? {});
     },

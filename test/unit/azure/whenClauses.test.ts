@@ -105,7 +105,7 @@ describe('Gateways view menus on the Azure side', () => {
     [ContextValues.azureArcGroup]: ['arcApimGateway.refresh'],
     [ContextValues.azureApimGroup]: ['arcApimGateway.refresh'],
     [ContextValues.azureArcCluster]: ['arcApimGateway.refresh', 'arcApimGateway.deployGatewayToArc', 'arcApimGateway.azure.tailArcGatewayLogs', 'arcApimGateway.azure.chooseKubeContext'],
-    [ContextValues.azureGatewayExtension]: ['arcApimGateway.refresh', 'arcApimGateway.azure.tailArcGatewayLogs', 'arcApimGateway.uninstallGatewayExtension'],
+    [ContextValues.azureGatewayExtension]: ['arcApimGateway.refresh', 'arcApimGateway.azure.tailArcGatewayLogs', 'arcApimGateway.uninstallGatewayExtension', 'arcApimGateway.checkGatewayHealth'],
     [ContextValues.azureApimService]: ['arcApimGateway.refresh', 'arcApimGateway.createGateway', 'arcApimGateway.copyConfigurationEndpoint', 'arcApimGateway.sendTestRequest'],
     [ContextValues.azureApimGateway]: [
       'arcApimGateway.refresh',
@@ -116,10 +116,11 @@ describe('Gateways view menus on the Azure side', () => {
       'arcApimGateway.removeApis',
       'arcApimGateway.deleteGateway',
       'arcApimGateway.sendTestRequest',
+      'arcApimGateway.checkGatewayHealth',
     ],
     [ContextValues.azureGatewayApi]: ['arcApimGateway.removeApis', 'arcApimGateway.sendTestRequest'],
     [ContextValues.azureGatewayOperation]: ['arcApimGateway.sendTestRequest'],
-    [ContextValues.azureGatewayDeployment]: ['arcApimGateway.azure.tailArcGatewayLogs', 'arcApimGateway.uninstallGatewayExtension'],
+    [ContextValues.azureGatewayDeployment]: ['arcApimGateway.azure.tailArcGatewayLogs', 'arcApimGateway.uninstallGatewayExtension', 'arcApimGateway.checkGatewayHealth'],
     [ContextValues.azureLoadMore]: [],
     'message;info': [],
   };
