@@ -1,0 +1,142 @@
+// Server-side apply of a set of objects, and their deletion: the calls behind "Deploy APIM Gateway to Kubernetes…"
+// and its Uninstall. Each object goes out as `PATCH <item>?fieldManager=arc-apim-gateway` with
+// `Content-Type: application/apply-patch+yaml` (JSON is valid YAML), which creates what is absent and updates what is
+// there, as `kubectl apply --server-side` does. A refusal comes back as a sentence that says what to do: a conflict
+// names each field and the manager that owns it, an RBAC refusal the verb, the resource and what to ask for.
+// Bodies (the Secret carries the token) never reach a message: only the server's Status text does, redacted.
+import { redact } from '../util/redact.ts';
+import type { KubeContextClient } from './client.ts';
+
+export const APPLY_FIELD_MANAGER = 'arc-apim-gateway';
+
+export interface ApplyObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+const PLURALS: Readonly<Record<string, string>> = {
+  Namespace: 'namespaces', Secret: 'secrets', ConfigMap: 'configmaps', Service: 'services', Deployment: 'deployments',
+  ServiceAccount: 'serviceaccounts',
+};
+
+/** The item URL of an object of a kind the gateway manifests use. */
+export function objectPath(object: ApplyObject): string {
+  const plural = PLURALS[object.kind];
+  if (!plural) throw new Error(`${object.kind} is not a kind this extension applies`);
+  const base = object.apiVersion === 'v1' ? '/api/v1' : `/apis/${object.apiVersion}`;
+  const ns = object.metadata.namespace;
+  const scope = ns && object.kind !== 'Namespace' ? `/namespaces/${encodeURIComponent(ns)}` : '';
+  return `${base}${scope}/${plural}/${encodeURIComponent(object.metadata.name)}`;
+}
+
+/** `Deployment edge/gw`, how objects are named in progress and messages. */
+export function describeObject(object: ApplyObject): string {
+  return `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
+}
+
+export type ApplyFailureKind = 'conflict' | 'forbidden' | 'invalid' | 'unauthorized' | 'other';
+
+export type ApplyResult =
+  | { readonly ok: true; readonly applied: readonly string[] }
+  | { readonly ok: false; readonly kind: ApplyFailureKind; readonly object: string; readonly message: string; readonly applied: readonly string[] };
+
+export interface ApplyOptions {
+  /** Called after each object with `Deployment edge/gw created|configured`. */
+  onProgress(step: string): void;
+  /** Take over fields another manager owns (`force=true`). */
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+}
+
+interface StatusBody {
+  message?: string;
+  reason?: string;
+  details?: { causes?: { reason?: string; message?: string; field?: string }[] };
+}
+
+function parseStatus(body: Buffer): StatusBody {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? parsed as StatusBody : {};
+  } catch {
+    return {};
+  }
+}
+
+/** What a refused apply means and what to do about it; pure, for tests. */
+export function explainApplyFailure(object: ApplyObject, status: number, body: StatusBody): { kind: ApplyFailureKind; message: string } {
+  const what = describeObject(object);
+  const serverText = redact(body.message ?? `HTTP ${status}`);
+  if (status === 409 && body.reason === 'Conflict' && body.details?.causes?.some((c) => c.reason === 'FieldManagerConflict')) {
+    const fields = (body.details.causes ?? []).filter((c) => c.reason === 'FieldManagerConflict').map((c) => {
+      const manager = /conflict with (".*?")/.exec(c.message ?? '')?.[1] ?? 'another manager';
+      return `${c.field ?? '?'} is managed by ${manager}`;
+    });
+    return {
+      kind: 'conflict',
+      message: `${what}: ${fields.join('; ')}. Someone changed these fields with another tool since. Apply again with "Take over the fields" to overwrite them, or edit the YAML to keep their values.`,
+    };
+  }
+  if (status === 403) {
+    const m = /cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/.exec(body.message ?? '');
+    const verb = m?.[1] ?? 'patch';
+    const resource = m?.[2] ?? PLURALS[object.kind] ?? object.kind;
+    const group = m?.[3] ? ` (API group ${m[3]})` : '';
+    const ns = m?.[4] ?? object.metadata.namespace;
+    return {
+      kind: 'forbidden',
+      message: `${what}: your account may not ${verb} ${resource}${group}${ns ? ` in namespace ${ns}` : ''}. Ask a cluster administrator for a Role${ns ? ` in ${ns}` : ''} that allows get, create, patch and delete on ${resource}${group} (server: ${serverText})`,
+    };
+  }
+  if (status === 401) return { kind: 'unauthorized', message: `${what}: the cluster did not accept your credentials (${serverText}). Sign in to the cluster again (refresh the kubeconfig) and retry.` };
+  if (status === 422 || status === 400) return { kind: 'invalid', message: `${what}: the cluster refused the object: ${serverText}` };
+  return { kind: 'other', message: `${what}: ${serverText}` };
+}
+
+/** Applies the objects in order; stops at the first refusal and says which objects were applied before it. */
+export async function applyManifests(client: KubeContextClient, objects: readonly ApplyObject[], options: ApplyOptions,
+  signal: AbortSignal): Promise<ApplyResult> {
+  const applied: string[] = [];
+  for (const object of objects) {
+    const response = await client.send({
+      method: 'PATCH',
+      path: objectPath(object),
+      query: { fieldManager: APPLY_FIELD_MANAGER, force: options.force === true, ...(options.dryRun ? { dryRun: 'All' } : {}), fieldValidation: 'Strict' },
+      headers: { 'Content-Type': 'application/apply-patch+yaml', Accept: 'application/json' },
+      body: JSON.stringify(object),
+      maxBody: 256 * 1024,
+    }, signal);
+    if (response.status !== 200 && response.status !== 201) {
+      const { kind, message } = explainApplyFailure(object, response.status, parseStatus(response.body));
+      return { ok: false, kind, object: describeObject(object), message, applied };
+    }
+    const step = `${describeObject(object)} ${response.status === 201 ? 'created' : 'configured'}`;
+    applied.push(describeObject(object));
+    options.onProgress(step);
+  }
+  return { ok: true, applied };
+}
+
+/**
+ * Deletes the objects (the Deployment's pods go with it, by garbage collection); objects already gone are skipped.
+ * Returns the ones deleted; throws with the server's (redacted) message on any other refusal.
+ */
+export async function deleteManifests(client: KubeContextClient, objects: readonly ApplyObject[], signal: AbortSignal): Promise<string[]> {
+  const deleted: string[] = [];
+  for (const object of objects) {
+    const response = await client.send({
+      method: 'DELETE',
+      path: objectPath(object),
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ propagationPolicy: 'Background' }),
+      maxBody: 64 * 1024,
+    }, signal);
+    if (response.status === 404) continue;
+    if (response.status !== 200 && response.status !== 202) {
+      throw new Error(explainApplyFailure(object, response.status, parseStatus(response.body)).message.replace(/\bpatch\b/, 'delete'));
+    }
+    deleted.push(describeObject(object));
+  }
+  return deleted;
+}
