@@ -140,3 +140,50 @@ export async function deleteManifests(client: KubeContextClient, objects: readon
   }
   return deleted;
 }
+
+async function readObject<T>(client: KubeContextClient, path: string, signal: AbortSignal): Promise<T | undefined> {
+  const response = await client.send({ method: 'GET', path, headers: { Accept: 'application/json' }, maxBody: 1024 * 1024 }, signal);
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) {
+    throw new Error(redact(parseStatus(response.body).message ?? `GET ${path}: HTTP ${response.status}`));
+  }
+  return JSON.parse(response.body.toString('utf8')) as T;
+}
+
+/** Whether the API server answers at all (`GET /version`); rejects with the transport's reason when it does not. */
+export async function checkApiServer(client: KubeContextClient, signal: AbortSignal): Promise<void> {
+  await client.getJson('/version', {}, signal);
+}
+
+export async function namespaceExists(client: KubeContextClient, namespace: string, signal: AbortSignal): Promise<boolean> {
+  return (await readObject(client, `/api/v1/namespaces/${encodeURIComponent(namespace)}`, signal)) !== undefined;
+}
+
+export interface LabelledObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
+}
+
+/** One object of a kind this extension applies, or undefined when it does not exist. */
+export function readApplied(client: KubeContextClient, object: ApplyObject, signal: AbortSignal): Promise<LabelledObject | undefined> {
+  return readObject<LabelledObject>(client, objectPath(object), signal);
+}
+
+/**
+ * What "Deploy APIM Gateway to Kubernetes…" applied for the Deployment `name` in `namespace`: the objects with its
+ * names that carry its `app.kubernetes.io/managed-by` label, in deletion order (the Deployment first, so no pod
+ * restarts on a missing Secret). Undefined when the Deployment was not applied from here.
+ */
+export async function installedObjects(client: KubeContextClient, namespace: string, managedBy: string,
+  names: { secret: string; configMap: string; deployment: string; service: string }, signal: AbortSignal): Promise<ApplyObject[] | undefined> {
+  const candidates: ApplyObject[] = [
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: names.deployment, namespace } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: names.service, namespace } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: names.configMap, namespace } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: names.secret, namespace } },
+  ];
+  const found = await Promise.all(candidates.map((c) => readApplied(client, c, signal)));
+  if (found[0]?.metadata?.labels?.['app.kubernetes.io/managed-by'] !== managedBy) return undefined;
+  return candidates.filter((_c, i) => found[i]?.metadata?.labels?.['app.kubernetes.io/managed-by'] === managedBy);
+}

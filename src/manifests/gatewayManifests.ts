@@ -22,8 +22,8 @@ export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 export type LogFormat = 'text' | 'json' | 'none';
 
 export interface GatewayManifestOptions {
-  /** The APIM service; its v2 configuration endpoint is `https://<service>.configuration.azure-api.net`. */
-  readonly apimServiceName: string;
+  /** The APIM service's v2 configuration endpoint, `https://<service>.configuration.azure-api.net` (src/azure/tokens.ts). */
+  readonly configurationEndpoint: string;
   /** The APIM gateway resource (`gateway.name`). */
   readonly gatewayName: string;
   /** Names the Deployment and the Service; the Secret is `<name>-token`, the ConfigMap `<name>-env`. */
@@ -49,10 +49,6 @@ export type Manifest = Record<string, unknown> & {
 
 export const CONTAINER_HTTP_PORT = 8080;
 export const CONTAINER_HTTPS_PORT = 8081;
-
-export function configurationEndpoint(apimServiceName: string): string {
-  return `https://${apimServiceName.toLowerCase()}.configuration.azure-api.net`;
-}
 
 export function objectNames(name: string): { secret: string; configMap: string; deployment: string; service: string } {
   return { secret: `${name}-token`, configMap: `${name}-env`, deployment: name, service: name };
@@ -88,7 +84,7 @@ export function gatewayManifests(options: GatewayManifestOptions, token: TokenVa
     metadata: metadata(names.configMap),
     data: {
       'gateway.name': options.gatewayName,
-      'config.service.endpoint': configurationEndpoint(options.apimServiceName),
+      'config.service.endpoint': options.configurationEndpoint,
       'telemetry.logs.std': options.logFormat,
       'telemetry.logs.std.level': 'info',
       'runtime.deployment.artifact.source': 'Arc APIM Gateway for VS Code',

@@ -76,8 +76,8 @@ export function validateManifestOptions(options: GatewayManifestOptions): Proble
   if (!SERVICE_TYPES.includes(options.serviceType)) add('serviceType', `"${options.serviceType}" is not a Service type: ClusterIP, NodePort or LoadBalancer.`);
   if (!LOG_FORMATS.includes(options.logFormat)) add('logFormat', `"${options.logFormat}" is not a log format: text, json or none.`);
   if (options.gatewayName.trim() === '') add('gatewayName', 'The API Management gateway is required (gateway.name).');
-  if (!/^[a-zA-Z][a-zA-Z0-9-]{0,48}[a-zA-Z0-9]$/.test(options.apimServiceName)) {
-    add('apimServiceName', `"${options.apimServiceName}" is not an API Management service name: 1–50 letters, digits and "-", starting with a letter.`);
+  if (!/^https:\/\/[a-z0-9][a-z0-9.-]*\.configuration\.[a-z0-9.-]+$/i.test(options.configurationEndpoint)) {
+    add('configurationEndpoint', `"${options.configurationEndpoint}" is not a v2 configuration endpoint (https://<service>.configuration.azure-api.net).`);
   }
   return problems;
 }

@@ -42,7 +42,7 @@ async function until<T>(what: string, check: () => T | undefined | Promise<T | u
 
 function options(name: string, namespace: string): GatewayManifestOptions {
   return {
-    apimServiceName: BLOG.apim.name, gatewayName: BLOG.gateway.name, name, namespace, imageTag: '2.11.1', replicas: 2,
+    configurationEndpoint: `https://${BLOG.apim.name}.configuration.azure-api.net`, gatewayName: BLOG.gateway.name, name, namespace, imageTag: '2.11.1', replicas: 2,
     serviceType: 'ClusterIP', httpPort: 8080, httpsPort: 8081, logFormat: 'json',
   };
 }

@@ -116,6 +116,8 @@ describe('Gateways view menus on the Azure side', () => {
       'arcApimGateway.removeApis',
       'arcApimGateway.deleteGateway',
       'arcApimGateway.sendTestRequest',
+      'arcApimGateway.deployGatewayToKubernetes',
+      'arcApimGateway.copyDockerRunCommand',
     ],
     [ContextValues.azureGatewayApi]: ['arcApimGateway.removeApis', 'arcApimGateway.sendTestRequest'],
     [ContextValues.azureGatewayOperation]: ['arcApimGateway.sendTestRequest'],

@@ -10,7 +10,7 @@ import { checkNamespaceName, checkObjectName, checkPort, checkReplicas, validate
 const TOKEN = 'gw1&202701060000&c2lnbmF0dXJlLXZlcnktc2VjcmV0';
 
 const base: GatewayManifestOptions = {
-  apimServiceName: 'contoso-apim', gatewayName: 'gw1', name: 'gw1', namespace: 'apim', imageTag: 'v2', replicas: 1,
+  configurationEndpoint: 'https://contoso-apim.configuration.azure-api.net', gatewayName: 'gw1', name: 'gw1', namespace: 'apim', imageTag: 'v2', replicas: 1,
   serviceType: 'LoadBalancer', httpPort: 80, httpsPort: 443, logFormat: 'text',
 };
 
