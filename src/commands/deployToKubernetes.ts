@@ -38,6 +38,11 @@ export const deployGatewayToKubernetes: CommandDefinition = {
     await runWizard(wizard, context, azure.prompter.get());
     const outcome = await reviewAndApply({ data, kubernetes: services.kubernetes, log: services.log, now: azure.now }, context);
     if (!outcome) return undefined;
+    // Test requests and diagnosis on this Deployment know its APIM gateway without asking.
+    await azure.records.setGatewayFor(
+      { context: context.kubeContext ?? '', namespace: context.namespace ?? '', deployment: context.name ?? '' },
+      { serviceId: context.serviceId ?? '', gatewayId: context.gatewayId ?? '', gatewayName: context.gatewayName ?? '' },
+    );
     services.tree.refresh();
     void vscode.window.showInformationMessage(
       `Gateway ${context.gatewayName ?? ''} deployed to ${context.kubeContext ?? ''} as ${context.name ?? ''} in namespace ${context.namespace ?? ''}: ${outcome.pods}.`,

@@ -94,10 +94,40 @@ export function explainApplyFailure(object: ApplyObject, status: number, body: S
   return { kind: 'other', message: `${what}: ${serverText}` };
 }
 
+/**
+ * Every value the Secrets among `objects` carry, as sent (base64 `data`, plain `stringData`) and decoded: a server
+ * that echoes a value in its Status (an Invalid cause quotes it) must not carry it into our message.
+ */
+export function secretValues(objects: readonly ApplyObject[]): string[] {
+  const values: string[] = [];
+  for (const object of objects) {
+    if (object.kind !== 'Secret') continue;
+    const record = object as unknown as { data?: Record<string, unknown>; stringData?: Record<string, unknown> };
+    for (const value of Object.values(record.stringData ?? {})) if (typeof value === 'string') values.push(value);
+    for (const value of Object.values(record.data ?? {})) {
+      if (typeof value !== 'string') continue;
+      values.push(value);
+      try {
+        values.push(Buffer.from(value, 'base64').toString('utf8'));
+      } catch {
+        // Not base64: the server will say so; the raw value is masked already.
+      }
+    }
+  }
+  return values.filter((v) => v.length >= 8).sort((a, b) => b.length - a.length);
+}
+
+function mask(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('***');
+  return out;
+}
+
 /** Applies the objects in order; stops at the first refusal and says which objects were applied before it. */
 export async function applyManifests(client: KubeContextClient, objects: readonly ApplyObject[], options: ApplyOptions,
   signal: AbortSignal): Promise<ApplyResult> {
   const applied: string[] = [];
+  const secrets = secretValues(objects);
   for (const object of objects) {
     const response = await client.send({
       method: 'PATCH',
@@ -109,7 +139,7 @@ export async function applyManifests(client: KubeContextClient, objects: readonl
     }, signal);
     if (response.status !== 200 && response.status !== 201) {
       const { kind, message } = explainApplyFailure(object, response.status, parseStatus(response.body));
-      return { ok: false, kind, object: describeObject(object), message, applied };
+      return { ok: false, kind, object: describeObject(object), message: mask(message, secrets), applied };
     }
     const step = `${describeObject(object)} ${response.status === 201 ? 'created' : 'configured'}`;
     applied.push(describeObject(object));

@@ -5,22 +5,8 @@
 // exists with the Echo and Dummy APIs; the sandbox's kubeconfig context rb-arc-aks plays any cluster.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
-import type { Page } from '../../scripts/lib/browser.ts';
-import { answer, confirm, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
-
-async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = quickInput(page).locator('.quick-input-box input');
-  await input.waitFor({ timeout: 30_000 });
-  await input.fill(`>Arc APIM Gateway: ${command}`);
-  await quickInput(page).locator('.monaco-list-row').filter({ hasText: command }).first().waitFor({ timeout: 30_000 });
-  await input.press('Enter');
-}
-
-function toast(page: Page, text: string | RegExp) {
-  return page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
-}
+import { palette, testRequestView, toast } from './journeySteps.ts';
+import { answer, confirm, openGatewaysView, openWorkbench, pick, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
 
 describe('e2e: Deploy APIM Gateway to Kubernetes — reviewed YAML → Apply → 200 → Uninstall', () => {
   let sandbox: RunningSandbox;
@@ -84,15 +70,9 @@ describe('e2e: Deploy APIM Gateway to Kubernetes — reviewed YAML → Apply →
     await palette(page, 'Send Test Request');
     await pick(page, 'The kubeconfig context', 'rb-arc-aks');
     await pick(page, 'Gateway Deployments in rb-arc-aks', 'rb-arc-gateway');
-    const view: FrameLocator = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    const view = testRequestView(page);
     const preview = view.locator('[data-role="preview"]');
-    const binding = quickInput(page).locator('input[placeholder^="Which API Management gateway does rb-arc-gateway"]');
-    await Promise.race([preview.waitFor({ timeout: 60_000 }), binding.waitFor({ timeout: 60_000 })]);
-    if (await binding.isVisible()) {
-      await pick(page, 'Which API Management gateway does rb-arc-gateway', 'Pick its API Management service and gateway');
-      await pick(page, 'API Management service', 'rb-azure-apim');
-      await pick(page, 'Self-hosted gateway', 'rb-arc-gateway');
-    }
+    // The deployment recorded its APIM gateway: no question which one it runs.
     await preview.waitFor({ timeout: 60_000 });
     await view.locator('select[data-field="api"]').selectOption('dummy');
     await view.locator('select[data-field="operation"]').selectOption('list-items');
