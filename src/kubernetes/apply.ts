@@ -217,3 +217,25 @@ export async function installedObjects(client: KubeContextClient, namespace: str
   if (found[0]?.metadata?.labels?.['app.kubernetes.io/managed-by'] !== managedBy) return undefined;
   return candidates.filter((_c, i) => found[i]?.metadata?.labels?.['app.kubernetes.io/managed-by'] === managedBy);
 }
+
+export type Preflight = { readonly ok: true; readonly namespaceExists: boolean } | { readonly ok: false; readonly error: string };
+
+/**
+ * Before a deployment: the context's API server answers, and the Deployment name is free or ours (`managedBy`).
+ * Read-only; an unreachable server is refused here, before any token is minted or anything is written.
+ */
+export async function preflightDeployment(client: KubeContextClient, contextName: string, namespace: string, deployment: string,
+  managedBy: string, signal: AbortSignal): Promise<Preflight> {
+  try {
+    await checkApiServer(client, signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { ok: false, error: `The API server of context ${contextName} (${client.server}) cannot be reached: ${redact(error instanceof Error ? error.message : String(error))}. A deployment needs a cluster that answers; nothing was sent.` };
+  }
+  const exists = await namespaceExists(client, namespace, signal);
+  const live = exists ? await readApplied(client, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: deployment, namespace } }, signal) : undefined;
+  if (live && live.metadata?.labels?.['app.kubernetes.io/managed-by'] !== managedBy) {
+    return { ok: false, error: `A Deployment named ${deployment} already exists in ${namespace} and was not deployed from here: choose another name. Nothing was changed.` };
+  }
+  return { ok: true, namespaceExists: exists };
+}

@@ -5,7 +5,7 @@
 import type { AzureAccount } from '../azure/account.ts';
 import type { AzureData } from '../azure/armService.ts';
 import { configurationEndpoint } from '../azure/tokens.ts';
-import { checkApiServer, namespaceExists, readApplied } from '../kubernetes/apply.ts';
+import { preflightDeployment } from '../kubernetes/apply.ts';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import type { KubeconfigSummary } from '../kubernetes/kubeconfigFile.ts';
 import { MANAGED_BY, objectNames, type GatewayManifestOptions, type LogFormat, type ServiceType } from '../manifests/gatewayManifests.ts';
@@ -142,18 +142,9 @@ export function deployToKubernetesWizard(deps: KubeDeployDependencies): WizardDe
           const client = await deps.client(c.kubeContext ?? '');
           c.server = client.server;
           progress.report(`asking ${client.server}`);
-          try {
-            await checkApiServer(client, signal);
-          } catch (error) {
-            if (signal.aborted) throw error;
-            throw new InvalidInputError(`The API server of context ${c.kubeContext ?? ''} (${client.server}) cannot be reached: ${error instanceof Error ? error.message : String(error)}. A deployment needs a cluster that answers; nothing was sent.`);
-          }
-          c.namespaceExists = await namespaceExists(client, c.namespace ?? '', signal);
-          const names = objectNames(c.name ?? '');
-          const deployment = await readApplied(client, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: names.deployment, namespace: c.namespace ?? '' } }, signal);
-          if (deployment && deployment.metadata?.labels?.['app.kubernetes.io/managed-by'] !== MANAGED_BY) {
-            throw new InvalidInputError(`A Deployment named ${names.deployment} already exists in ${c.namespace ?? ''} and was not deployed from here: choose another name. Nothing was changed.`);
-          }
+          const preflight = await preflightDeployment(client, c.kubeContext ?? '', c.namespace ?? '', objectNames(c.name ?? '').deployment, MANAGED_BY, signal);
+          if (!preflight.ok) throw new InvalidInputError(preflight.error);
+          c.namespaceExists = preflight.namespaceExists;
           const service = await deps.data.getApimService(c.serviceId ?? '', { signal });
           c.configurationEndpoint = configurationEndpoint({ name: service.name, managementApiUrl: service.managementApiUrl });
           const problems = validateManifestOptions(manifestOptions(c));

@@ -3,10 +3,10 @@
 // and serves the gateway's APIs, and the extension's own server-side apply (src/kubernetes/apply.ts) does the same.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { applyManifests, deleteManifests } from '../../src/kubernetes/apply.ts';
+import { applyManifests, deleteManifests, preflightDeployment } from '../../src/kubernetes/apply.ts';
 import { createKubernetesClients, type KubeContextClient } from '../../src/kubernetes/client.ts';
 import { gatewayManifests, manifestsYaml, type GatewayManifestOptions } from '../../src/manifests/gatewayManifests.ts';
 import { startSandbox, type RunningSandbox } from './index.ts';
@@ -86,6 +86,24 @@ describe('generated gateway manifests in the sandbox', { timeout: 180_000 }, () 
     await servedByGateway('edge', 'edge-gw');
     const again = await kubectl(['apply', '--server-side', '--field-manager=arc-apim-gateway', '-f', file]);
     assert.equal(again.code, 0, again.stderr);
+  });
+
+  it('preflight: a context whose server does not answer is refused, naming it; a foreign Deployment of the same name too', async () => {
+    // A second context whose server is a port nobody listens on.
+    const file = join(sb.info.kubeconfig, '..', 'unreachable.yaml');
+    const text = (await readFile(sb.info.kubeconfig, 'utf8')).replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:9');
+    await writeFile(file, text);
+    const unreachable = await createKubernetesClients(() => [file]).forContext(BLOG.arc.name);
+    const refused = await preflightDeployment(unreachable, BLOG.arc.name, 'edge', 'edge-gw', 'arc-apim-gateway', new AbortController().signal);
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.error, /^The API server of context rb-arc-aks \(https:\/\/127\.0\.0\.1:9\) cannot be reached: .+nothing was sent\.$/);
+
+    const fine = await preflightDeployment(kube, BLOG.arc.name, 'edge', 'brand-new', 'arc-apim-gateway', new AbortController().signal);
+    assert.deepEqual(fine, { ok: true, namespaceExists: true });
+    // The Arc chart's Deployment in apim was not deployed from here.
+    const foreign = await preflightDeployment(kube, BLOG.arc.name, BLOG.extension.namespace, BLOG.extension.name, 'arc-apim-gateway', new AbortController().signal);
+    assert.equal(foreign.ok, false);
+    assert.match(foreign.ok ? '' : foreign.error, /already exists in apim and was not deployed from here/);
   });
 
   it('the extension applies them with server-side apply as arc-apim-gateway, then deletes them', async () => {
