@@ -73,6 +73,14 @@ describe('e2e: the whole journey — empty world → 200 → logs → uninstall 
     await pick(page, 'Extension setting names', 'Current setting names');
     await answer(page, 'Token lifetime in days');
     await toast(page, 'deployed to rb-arc-aks as rb-arc-aks-apimgw').waitFor({ timeout: 180_000 });
+    // The Kubernetes side of the tree: context → namespace apim → the Deployment → its pod Running.
+    const expand = async (text: RegExp) => {
+      const r = sidebarRow(text);
+      await r.waitFor({ timeout: 60_000 });
+      if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+    };
+    await expand(/^rb-arc-akscurrent/);
+    await expand(/^rb-arc-aks-apimgw\d+\/\d+ ready/);
     await sidebarRow(/^rb-arc-aks-apimgw-[a-z0-9]+-[a-z0-9]+/).filter({ hasText: 'Running · 1/1 ready' }).waitFor({ timeout: 90_000 });
     await shot('03-pods-running');
 
