@@ -124,6 +124,7 @@ describe('e2e: the whole journey — empty world → 200 → logs → uninstall 
       assert.ok(Date.now() < deadline, `the three records never showed: ${texts.join(' | ')}`);
       await page.waitForTimeout(500);
     }
+    assert.match((await logs.locator('.count').textContent()) ?? '', /^3 of /, 'exactly the three request records match');
     await shot('09-logs');
 
     // 10. Uninstall the extension, then delete the gateway.
