@@ -124,7 +124,9 @@ describe('e2e: the whole journey — empty world → 200 → logs → uninstall 
       assert.ok(Date.now() < deadline, `the three records never showed: ${texts.join(' | ')}`);
       await page.waitForTimeout(500);
     }
-    assert.match((await logs.locator('.count').textContent()) ?? '', /^3 of /, 'exactly the three request records match');
+    // Three, or more when the gateway needed a Retry to pick Allow HTTP up (each attempt is a record of its own).
+    const matching = Number(/^([\d,]+) of /.exec((await logs.locator('.count').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? '0');
+    assert.ok(matching >= 3 && matching === texts.length, `${matching} matching records, ${texts.length} rows`);
     await shot('09-logs');
 
     // 10. Uninstall the extension, then delete the gateway.
