@@ -23,6 +23,10 @@ export const Commands = {
   removeApis: 'arcApimGateway.removeApis',
   uninstallGatewayExtension: 'arcApimGateway.uninstallGatewayExtension',
   deleteGateway: 'arcApimGateway.deleteGateway',
+  // Plain Kubernetes and Docker (src/commands/deployToKubernetes.ts and its neighbours).
+  deployGatewayToKubernetes: 'arcApimGateway.deployGatewayToKubernetes',
+  uninstallGatewayFromKubernetes: 'arcApimGateway.uninstallGatewayFromKubernetes',
+  copyDockerRunCommand: 'arcApimGateway.copyDockerRunCommand',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -21,6 +21,9 @@ import { azureSelectSubscriptions } from './azure/selectSubscriptions.ts';
 import { azureSignIn } from './azure/signIn.ts';
 import { azureTailArcGatewayLogs } from './azure/tailArcGatewayLogs.ts';
 import { uninstallGatewayExtension } from './azure/uninstallGatewayExtension.ts';
+import { copyDockerRunCommand } from './copyDockerRun.ts';
+import { deployGatewayToKubernetes } from './deployToKubernetes.ts';
+import { uninstallGatewayFromKubernetes } from './uninstallFromKubernetes.ts';
 
 /** The one table of commands. package.json's contributes.commands must list exactly these ids (a test checks). */
 export const commandTable: readonly CommandDefinition[] = [
@@ -30,6 +33,8 @@ export const commandTable: readonly CommandDefinition[] = [
   createGateway, generateGatewayToken, copyConfigurationEndpoint, deployGatewayToArc, assignApis, removeApis,
   uninstallGatewayExtension, deleteGateway,
   checkGatewayHealth,
+  // Plain Kubernetes and Docker
+  deployGatewayToKubernetes, uninstallGatewayFromKubernetes, copyDockerRunCommand,
 ];
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {

@@ -5,8 +5,8 @@
 // history. Screenshots of the 404 and the 200 go to test-results/.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator } from 'playwright-core';
-import { confirm, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
+import { echo404To200 } from './journeySteps.ts';
+import { openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
 
 describe('e2e: Send Test Request in the real workbench — 404 → Allow HTTP → 401 → key → 200', () => {
   let sandbox: RunningSandbox;
@@ -49,62 +49,7 @@ describe('e2e: Send Test Request in the real workbench — 404 → Allow HTTP �
     await pick(page, 'API Management service', 'rb-azure-apim');
     await pick(page, 'Self-hosted gateway', 'rb-arc-gateway');
 
-    // The form, in the webview's inner frame.
-    const view: FrameLocator = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
-    const preview = view.locator('[data-role="preview"]');
-    await preview.waitFor({ timeout: 60_000 });
-    const apiOptions = await view.locator('select[data-field="api"] option').allTextContents();
-    assert.ok(apiOptions.some((o) => /^Echo API \(\/echo · https · key required\)$/.test(o)), apiOptions.join(' | '));
-    await view.locator('select[data-field="api"]').selectOption('echo-api');
-    assert.equal(await view.locator('select[data-field="operation"]').inputValue(), 'create-resource', 'the first operation');
-    await view.locator('select[data-field="operation"]').selectOption('retrieve-resource');
-    assert.match((await view.locator('select[data-field="port"]').textContent()) ?? '', /5000 http/);
-    await view.locator('button.add', { hasText: 'Add query parameter' }).click();
-    await view.locator('input[data-field="query:0"]').fill('param1');
-    await view.locator('input[data-field="query-value:0"]').fill('sample');
-    assert.equal(await preview.textContent(), 'GET http://rb-arc-aks-apimgw-azure-api-management-gateway.apim:5000/echo/resource?param1=sample');
-    assert.match((await view.locator('.hints').textContent()) ?? '', /Echo API accepts https only/);
-    await view.locator('input[data-transport="curl-pod"]').check();
-    await view.locator('button.send').click();
-    // The curl pod is shown coming up while it runs.
-    await view.locator('.busy', { hasText: /^Pod arc-apim-test-[a-z0-9-]+/ }).waitFor({ timeout: 30_000 });
-
-    // 404, with the gateway's record and the reason: the Echo API is HTTPS-only.
-    const status = view.locator('h2.status');
-    await status.filter({ hasText: '404' }).waitFor({ timeout: 90_000 });
-    assert.match((await view.locator('section.record h3').first().textContent()) ?? '', /Gateway request record \(pod rb-arc-aks-apimgw-/);
-    const finding = view.locator('.finding').first();
-    assert.match((await finding.textContent()) ?? '', /scheme-not-allowed/);
-    const shot404 = await workbench.screenshot('test-request-404');
-
-    // Allow HTTP, confirmed in VS Code's modal; the view resends.
-    await view.locator('button.fix', { hasText: 'Allow HTTP on' }).click();
-    await confirm(page, /Allow HTTP on API echo-api\?/, 'Allow HTTP');
-    // The gateway picks the change up at its next configuration poll: Retry until it has.
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      await view.locator('button', { hasText: 'Retry' }).and(view.locator(':enabled')).waitFor({ timeout: 90_000 });
-      const text = (await status.textContent()) ?? '';
-      if (text === '401') break;
-      assert.ok(Date.now() < deadline, `still ${text} after allowing HTTP`);
-      await page.waitForTimeout(1000);
-      await view.locator('button', { hasText: 'Retry' }).click();
-    }
-    assert.match((await view.locator('.finding').first().textContent()) ?? '', /subscription-key-missing/);
-
-    // Pick a subscription's key (QuickPick + confirmation): 200.
-    await view.locator('button.fix', { hasText: 'Pick a subscription key' }).click();
-    await pick(page, 'A subscription whose key opens', 'Built-in all-access subscription');
-    await confirm(page, /Send with the key of subscription/, 'Use Key');
-    await status.filter({ hasText: '200' }).waitFor({ timeout: 90_000 });
-    assert.match((await view.locator('section.summary').textContent()) ?? '', /sent \(hidden\)/);
-    assert.match((await view.locator('section.record h3').first().textContent()) ?? '', /Gateway request record/);
-    assert.equal(await view.locator('select[data-field="subscription"]').inputValue() !== '', true, 'the form now names the subscription');
-    // The session's history lists every answer, newest first.
-    const outcomes = await view.locator('.history-item .outcome').allTextContents();
-    assert.equal(outcomes[0], '200');
-    assert.ok(outcomes.includes('401') && outcomes.includes('404'), outcomes.join(','));
-    const shot200 = await workbench.screenshot('test-request-200');
+    const [shot404, , shot200] = await echo404To200(page, { base: 'http://rb-arc-aks-apimgw-azure-api-management-gateway.apim:5000', port: 5000, deployment: 'rb-arc-aks-apimgw' }, (name) => workbench.screenshot(name));
 
     assert.equal(await page.locator('.notifications-toasts .codicon-error').count(), 0, 'no error notification');
     assert.ok(!workbench.console.some((l) => l.includes(sandbox.info.armToken)), 'the ARM token never reached the browser console');

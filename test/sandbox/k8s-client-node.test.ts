@@ -309,6 +309,46 @@ describe('Kubernetes emulator with @kubernetes/client-node', () => {
     });
   });
 
+  it('server-side apply through KubernetesObjectApi: create, managedFields, conflicts by manager, force, dryRun, fieldManager required', async () => {
+    const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+    const cm = (data: Record<string, string>): k8s.V1ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-cm', namespace: ns }, data });
+    const ssa = k8s.PatchStrategy.ServerSideApply;
+    const status = (e: unknown) => {
+      assert.ok(e instanceof k8s.ApiException);
+      return { code: e.code, ...(JSON.parse(e.body as string) as { reason: string; message: string; details?: { causes?: { reason: string; message: string; field: string }[] } }) };
+    };
+    // dryRun=All on a missing object: validated, answered, not stored.
+    await objects.patch(cm({ a: '1', b: '1' }), undefined, 'All', 'deployer', false, ssa);
+    assert.equal(server.get('configmaps', ns, 'ssa-cm'), undefined);
+    const created = await objects.patch(cm({ a: '1', b: '1' }), undefined, undefined, 'deployer', false, ssa);
+    assert.deepEqual(created.metadata?.managedFields?.map((m) => [m.manager, m.operation, m.fieldsType, m.fieldsV1]),
+      [['deployer', 'Apply', 'FieldsV1', { 'f:data': { 'f:a': {}, 'f:b': {} } }]]);
+    // An Update manager takes b; another applier changing a and b conflicts with both managers, sorted by manager.
+    await core.patchNamespacedConfigMap({ name: 'ssa-cm', namespace: ns, body: { data: { b: '2' } }, fieldManager: 'editor' },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    await assert.rejects(objects.patch(cm({ a: '9', b: '9' }), undefined, undefined, 'rival', false, ssa), (e: unknown) => {
+      const s = status(e);
+      assert.equal(s.code, 409);
+      assert.equal(s.reason, 'Conflict');
+      assert.equal(s.message, 'Apply failed with 2 conflicts: conflicts with "deployer":\n- .data.a\nconflicts with "editor" using v1:\n- .data.b');
+      assert.deepEqual(s.details?.causes, [
+        { reason: 'FieldManagerConflict', message: 'conflict with "deployer"', field: '.data.a' },
+        { reason: 'FieldManagerConflict', message: 'conflict with "editor" using v1', field: '.data.b' },
+      ]);
+      return true;
+    });
+    const forced = await objects.patch(cm({ a: '9', b: '9' }), undefined, undefined, 'rival', true, ssa);
+    assert.deepEqual(forced.metadata?.managedFields?.map((m) => m.manager), ['rival']);
+    // Without a fieldManager the options are refused before anything else, as ValidatePatchOptions does.
+    await assert.rejects(objects.patch(cm({ a: '1' }), undefined, undefined, undefined, false, ssa), (e: unknown) => {
+      const s = status(e);
+      assert.equal(s.code, 422);
+      assert.equal(s.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      return true;
+    });
+    await core.deleteNamespacedConfigMap({ name: 'ssa-cm', namespace: ns });
+  });
+
   it('dropWatches ends open watches; latency delays every response', async () => {
     const ended = new Promise<void>((resolve) => {
       void new k8s.Watch(kc).watch(`/api/v1/namespaces/${ns}/pods`, {}, () => undefined, () => resolve());

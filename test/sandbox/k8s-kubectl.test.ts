@@ -164,6 +164,48 @@ describe('Kubernetes emulator with kubectl', { skip }, () => {
     assert.equal(await ok(['get', 'configmap', 'gw-env', '-n', ns, '-o', 'jsonpath={.data.GREETING}']), 'bonjour');
   });
 
+  it('apply --server-side keeps managedFields per manager, refuses a second applier, --force-conflicts takes over; --dry-run=server changes nothing', async () => {
+    const file = join(dir, 'ssa.yaml');
+    const configMap = (name: string, greeting: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ${name}
+  namespace: ${ns}
+data:
+  GREETING: ${greeting}
+`;
+    const greeting = (name: string) => (server.get('configmaps', ns, name)?.['data'] as { GREETING?: string } | undefined)?.GREETING;
+    await writeFile(file, configMap('ssa-env', 'hello'));
+    assert.equal(await ok(['apply', '--server-side', '--dry-run=server', '-f', file]), 'configmap/ssa-env serverside-applied (server dry run)\n');
+    assert.equal(server.get('configmaps', ns, 'ssa-env'), undefined, 'a server dry run creates nothing');
+    assert.equal(await ok(['apply', '--server-side', '-f', file]), 'configmap/ssa-env serverside-applied\n');
+    const managed = () => (server.get('configmaps', ns, 'ssa-env')!.metadata.managedFields ?? [])
+      .map(({ manager, operation, apiVersion, fieldsType, fieldsV1 }) => ({ manager, operation, apiVersion, fieldsType, fieldsV1 }));
+    assert.deepEqual(managed(), [
+      { manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:GREETING': {} } } },
+    ]);
+
+    // A second applier that sets the same field to another value is refused, the first applier named (no apiVersion:
+    // an Apply manager's identity has none).
+    await writeFile(file, configMap('ssa-env', 'bonjour'));
+    const conflict = await kubectl(['apply', '--server-side', '--field-manager=other', '-f', file]);
+    assert.equal(conflict.code, 1);
+    assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "kubectl": \.data\.GREETING/);
+    assert.equal(await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '--dry-run=server', '-f', file]),
+      'configmap/ssa-env serverside-applied (server dry run)\n');
+    assert.equal(greeting('ssa-env'), 'hello', 'a forced server dry run changes nothing');
+    assert.equal(await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', file]), 'configmap/ssa-env serverside-applied\n');
+    assert.equal(greeting('ssa-env'), 'bonjour');
+    // The first applier lost its only field, so its entry is gone.
+    assert.deepEqual(managed().map((m) => `${m.manager}/${m.operation}`), ['other/Apply']);
+
+    // Client-side apply with a server dry run: validated and defaulted by the server, stored nowhere.
+    await writeFile(file, configMap('csa-dry', 'hi'));
+    assert.equal(await ok(['apply', '--dry-run=server', '-f', file]), 'configmap/csa-dry created (server dry run)\n');
+    assert.equal(server.get('configmaps', ns, 'csa-dry'), undefined);
+    await ok(['delete', 'configmap', 'ssa-env', '-n', ns]);
+  });
+
   it('get pods -w prints the rows of a pod going Pending → ContainerCreating → Running', async () => {
     await echoPod();
     const watch = background(['get', 'pods', '-n', ns, '-w']);

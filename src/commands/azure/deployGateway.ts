@@ -67,6 +67,7 @@ export const deployGatewayToArc: CommandDefinition = {
     const extension = context.extension;
     if (!extension || !context.clusterId) return undefined;
     services.log.info(`installed ${extension.name} (${extension.provisioningState ?? '?'}) on ${context.clusterName ?? context.clusterId}; token ${describeExpiry(context.tokenExpiry ?? azure.now(), azure.now())}`);
+    await rememberBinding(services, context);
     await revealExtension(services, context.clusterId, extension.id);
     void vscode.window.showInformationMessage(
       `Gateway ${context.gatewayName ?? ''} deployed to ${context.clusterName ?? ''} as ${extension.name} in namespace ${context.namespace ?? ''} (${extension.provisioningState ?? 'unknown'}). Its token ${describeExpiry(context.tokenExpiry ?? azure.now(), azure.now())}.`,
@@ -82,6 +83,18 @@ async function podWatch(services: CommandServices, clusterId: string, clusterNam
   const context = matchKubeContext(clusterName, summary.value.contexts, services.azure.records.kubeContextFor(clusterId));
   if (!context) return undefined;
   return watchReleasePods(services.kubernetes, context, namespace, release, (text) => report(text));
+}
+
+/** The chart's Deployment is named after the release: test requests and diagnosis on it need not ask its APIM gateway. */
+async function rememberBinding(services: CommandServices, c: DeployContext): Promise<void> {
+  const summary = await services.kubeconfig.read();
+  if (!summary.ok || !c.clusterId || !c.clusterName || !c.gatewayId || !c.serviceId) return;
+  const kubeContext = matchKubeContext(c.clusterName, summary.value.contexts, services.azure.records.kubeContextFor(c.clusterId));
+  if (!kubeContext) return;
+  await services.azure.records.setGatewayFor(
+    { context: kubeContext, namespace: c.namespace ?? '', deployment: c.extensionName ?? '' },
+    { serviceId: c.serviceId, gatewayId: c.gatewayId, gatewayName: c.gatewayName ?? '' },
+  );
 }
 
 async function revealExtension(services: CommandServices, clusterId: string, extensionId: string): Promise<void> {

@@ -274,7 +274,9 @@ export class KubeApi {
       if (config.metadata.name && config.metadata.name !== name) {
         throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${name})`);
       }
-      if (!options.fieldManager) throw badRequest('PATCH, application/apply-patch+yaml requests require fieldManager to be set');
+      if (!options.fieldManager) {
+        throw invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' }]);
+      }
       config.metadata.name = name;
       if (resource.namespaced) config.metadata.namespace = ns;
       if (resource.kind === 'Secret') normalizeSecret(config as Secret);

@@ -197,7 +197,7 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
       if (e.entry.manager === manager && e.entry.operation === 'Apply') continue;
       for (const p of applied) {
         if (e.paths.has(pathKey(p)) && !deepEqual(valueAt(live, p), valueAt(config, p))) {
-          const key = `${e.entry.manager}\u0000${e.entry.apiVersion}`;
+          const key = managerIdentifier(e.entry);
           const c = conflicts.get(key) ?? { entry: e.entry, paths: [] };
           c.paths.push(p);
           conflicts.set(key, c);
@@ -224,20 +224,45 @@ export function serverSideApply(live: KubeObject | undefined, config: KubeObject
   return merged;
 }
 
+/**
+ * How apimachinery's printManager names a manager: `"name"`, `with subresource "status"` when it wrote a
+ * subresource, and `using <apiVersion>` for Update managers only (an Apply manager's identity has no apiVersion).
+ */
+function printManager(entry: ManagedFieldsEntry): string {
+  let text = JSON.stringify(entry.manager);
+  if (entry.subresource) text += ` with subresource ${JSON.stringify(entry.subresource)}`;
+  return entry.operation === 'Update' ? `${text} using ${entry.apiVersion}` : text;
+}
+
+/** The manager identifier the apiserver sorts by: the entry's JSON without time and fields (and apiVersion for Apply). */
+function managerIdentifier(entry: ManagedFieldsEntry): string {
+  return JSON.stringify({
+    manager: entry.manager, operation: entry.operation,
+    ...(entry.operation === 'Update' ? { apiVersion: entry.apiVersion } : {}),
+    ...(entry.subresource ? { subresource: entry.subresource } : {}),
+  });
+}
+
+// Worded as apimachinery's managedfields/internal/conflict.go (NewConflictError, getConflictMessage).
 function conflictError(conflicts: { entry: ManagedFieldsEntry; paths: Path[] }[]): ApiError {
   const total = conflicts.reduce((n, c) => n + c.paths.length, 0);
   const causes = conflicts.flatMap((c) => c.paths.map((p) => ({
     reason: 'FieldManagerConflict',
-    message: `conflict with "${c.entry.manager}" using ${c.entry.apiVersion}`,
+    message: `conflict with ${printManager(c.entry)}`,
     field: displayPath(p),
   })));
   let message: string;
   if (total === 1) {
     const c = conflicts[0]!;
-    message = `Apply failed with 1 conflict: conflict with "${c.entry.manager}" using ${c.entry.apiVersion}: ${displayPath(c.paths[0]!)}`;
+    message = `Apply failed with 1 conflict: conflict with ${printManager(c.entry)}: ${displayPath(c.paths[0]!)}`;
   } else {
-    message = `Apply failed with ${total} conflicts: ` + conflicts.map((c) =>
-      `conflicts with "${c.entry.manager}" using ${c.entry.apiVersion}:\n${c.paths.map((p) => `- ${displayPath(p)}`).join('\n')}`).join('\n');
+    const sorted = [...conflicts].sort((a, b) => {
+      const ka = managerIdentifier(a.entry);
+      const kb = managerIdentifier(b.entry);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    message = `Apply failed with ${total} conflicts: ` + sorted.map((c) =>
+      `conflicts with ${printManager(c.entry)}:\n${c.paths.map((p) => `- ${displayPath(p)}`).join('\n')}`).join('\n');
   }
   return new ApiError(409, 'Conflict', message, { causes });
 }

@@ -15,7 +15,7 @@ import {
 } from './resources.ts';
 import {
   ApiError, badRequest, invalid, methodNotAllowed, notAcceptable, notFound, serviceUnavailable, unauthorized,
-  unsupportedMediaType, type StatusObject,
+  unsupportedMediaType, type FieldError, type StatusObject,
 } from './status.ts';
 import type { StoreEvent } from './store.ts';
 import { toTable, type IncludeObject } from './tables.ts';
@@ -288,6 +288,19 @@ export class RestHandler {
     return ua.split('/')[0]!.slice(0, 128) || 'unknown';
   }
 
+  /**
+   * PatchOptions are checked before the body is read or the object looked up, as apimachinery's
+   * ValidatePatchOptions does: an apply needs a fieldManager, `force` belongs to apply alone.
+   */
+  private validatePatchOptions(req: IncomingMessage, query: URLSearchParams): void {
+    const apply = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/apply-patch+yaml';
+    const manager = query.get('fieldManager') ?? '';
+    const errors: FieldError[] = [];
+    if (apply && manager === '') errors.push({ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' });
+    if (!apply && query.get('force') !== null) errors.push({ type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' });
+    if (errors.length > 0) throw invalid('PatchOptions', 'meta.k8s.io', '', errors);
+  }
+
   private dryRun(query: URLSearchParams): boolean {
     const v = query.get('dryRun');
     if (v && v !== 'All') throw badRequest(`Invalid dry run value: ${v}`);
@@ -380,9 +393,9 @@ export class RestHandler {
         return this.sendObject(res, created ? 201 : 200, object, output, resource);
       }
       case 'PATCH': {
+        this.validatePatchOptions(req, query);
         const { body, patchType } = await this.decodeBody(req, true);
         const force = query.get('force');
-        if (force !== null && patchType !== 'apply') throw badRequest('force is only allowed for apply patches');
         const { object, created } = this.api.patch(resource, namespace, name, patchType!, body, {
           ...writeOptions,
           fieldManager: patchType === 'apply' ? query.get('fieldManager') ?? '' : writeOptions.fieldManager,

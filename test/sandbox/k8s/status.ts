@@ -120,7 +120,7 @@ export function invalid(kind: string, group: string, name: string, errors: reado
   const parts = errors.map((e) => `${e.field}: ${fieldErrorText(e)}`);
   const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return new ApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
-    name,
+    ...(name ? { name } : {}),
     ...(group ? { group } : {}),
     kind,
     causes: errors.map((e) => ({ reason: e.type, message: fieldErrorText(e), field: e.field })),

@@ -117,6 +117,8 @@ describe('Gateways view menus on the Azure side', () => {
       'arcApimGateway.deleteGateway',
       'arcApimGateway.sendTestRequest',
       'arcApimGateway.checkGatewayHealth',
+      'arcApimGateway.deployGatewayToKubernetes',
+      'arcApimGateway.copyDockerRunCommand',
     ],
     [ContextValues.azureGatewayApi]: ['arcApimGateway.removeApis', 'arcApimGateway.sendTestRequest'],
     [ContextValues.azureGatewayOperation]: ['arcApimGateway.sendTestRequest'],

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { Commands } from '../constants.ts';
+import { GatewayNamespaceNode } from '../tree/gatewayNodes.ts';
+import { KubeContextNode } from '../tree/kubernetesNodes.ts';
+import { deployToKubernetesWizard, type KubeDeployContext } from '../wizards/deployToKubernetes.ts';
+import { reviewAndApply } from '../wizards/reviewAndApply.ts';
+import { runWizard } from '../wizards/wizard.ts';
+import { gatewayTarget } from './azure/targets.ts';
+import type { CommandDefinition } from './types.ts';
+
+/**
+ * Deploy APIM Gateway to Kubernetes…: run on a kubeconfig context or a namespace of the Gateways tree, on an APIM
+ * gateway, or from the palette. The wizard asks what the target did not say, the manifests open for review, and
+ * Apply sends them with server-side apply (field manager arc-apim-gateway).
+ */
+export const deployGatewayToKubernetes: CommandDefinition = {
+  id: Commands.deployGatewayToKubernetes,
+  run: async (services, arg) => {
+    const azure = services.azure;
+    const context: KubeDeployContext = {};
+    if (arg instanceof KubeContextNode) context.kubeContext = arg.contextName;
+    else if (arg instanceof GatewayNamespaceNode) Object.assign(context, { kubeContext: arg.context, namespace: arg.namespace });
+    else {
+      const gateway = gatewayTarget(arg);
+      if (gateway) Object.assign(context, { gatewayId: gateway.id, gatewayName: gateway.name, serviceId: gateway.service.id, serviceName: gateway.service.name });
+    }
+    const data = azure.data();
+    const wizard = deployToKubernetesWizard({
+      data,
+      account: azure.account,
+      kubeconfig: async () => {
+        const summary = await services.kubeconfig.read();
+        if (!summary.ok) throw new Error(summary.error);
+        return summary.value;
+      },
+      client: (name) => services.kubernetes.forContext(name),
+    });
+    await runWizard(wizard, context, azure.prompter.get());
+    const outcome = await reviewAndApply({ data, kubernetes: services.kubernetes, log: services.log, now: azure.now }, context);
+    if (!outcome) return undefined;
+    // Test requests and diagnosis on this Deployment know its APIM gateway without asking.
+    await azure.records.setGatewayFor(
+      { context: context.kubeContext ?? '', namespace: context.namespace ?? '', deployment: context.name ?? '' },
+      { serviceId: context.serviceId ?? '', gatewayId: context.gatewayId ?? '', gatewayName: context.gatewayName ?? '' },
+    );
+    services.tree.refresh();
+    void vscode.window.showInformationMessage(
+      `Gateway ${context.gatewayName ?? ''} deployed to ${context.kubeContext ?? ''} as ${context.name ?? ''} in namespace ${context.namespace ?? ''}: ${outcome.pods}.`,
+    );
+    return { applied: outcome.applied, pods: outcome.pods };
+  },
+};
