@@ -78,7 +78,7 @@ export function analyseUnauthorized(model: Model): Analysis {
     kind = key.kind === 'read' ? 'invalid' : 'missing';
     // APIM checks the subscription before any policy: a required key known to be absent proves it; a key sent and
     // refused without the gateway saying so could be a policy's 401; a key not known to be absent could be either.
-    if (!(kind === 'missing' && key.kind !== 'unknown') && !challenge) severity = 'warning';
+    if (key.kind === 'unknown' || (kind === 'invalid' && !challenge)) severity = 'warning';
   }
   if (!request && kind === undefined) return { findings: [], note: model.requestProblem };
   if (kind === undefined) {
@@ -93,6 +93,7 @@ export function analyseUnauthorized(model: Model): Analysis {
 
   const label = api ? apiLabel(api) : record?.apiId ?? 'the API';
   const short = api ? apiShortName(api) : record?.apiId ?? 'the API';
+  const Label = label.charAt(0).toUpperCase() + label.slice(1);
   const apiId = api?.baseName ?? record?.apiId;
   const path = request ? displayPath(request, model) : undefined;
   const to = path !== undefined ? ` to ${path}` : '';
@@ -118,7 +119,7 @@ export function analyseUnauthorized(model: Model): Analysis {
           explanation:
             severity === 'error'
               ? `The gateway rejected the subscription key sent with the request${to} because it does not belong to an active subscription that covers ${label}.`
-              : `${label} requires a subscription and a key was sent with the request${to}, so the gateway likely rejected it as not belonging to an active subscription that covers the API; the gateway did not say so, and ${OTHER_401}.`,
+              : `${Label} requires a subscription and a key was sent with the request${to}, so the gateway likely rejected it as not belonging to an active subscription that covers the API; the gateway did not say so, and ${OTHER_401}.`,
           evidence,
           fixes,
         },
@@ -127,7 +128,7 @@ export function analyseUnauthorized(model: Model): Analysis {
   }
   let explanation: string;
   if (key.kind === 'wrong-name') {
-    explanation = `${label} reads its subscription key from the ${keyNamesText(api)}, but the request${to} sent it as ${key.where}, which the gateway ignores.`;
+    explanation = `${Label} reads its subscription key from the ${keyNamesText(api)}, but the request${to} sent it as ${key.where}, which the gateway ignores.`;
   } else if (key.kind === 'read') {
     // Sent where it is read, yet not found: something between the client and the gateway may have dropped it.
     severity = 'warning';
@@ -136,9 +137,11 @@ export function analyseUnauthorized(model: Model): Analysis {
     explanation =
       severity === 'error'
         ? `The gateway found no subscription key on the request${to} for ${label} and answered 401; whether the client sent one is not known (a record does not list headers).`
-        : `${label} requires a subscription key, so a request${to} without one gets 401, but whether this one carried a key is not known (a record does not list headers), and ${OTHER_401}.`;
+        : `${Label} requires a subscription key, so a request${to} without one gets 401, but whether this one carried a key is not known (a record does not list headers), and ${OTHER_401}.`;
+  } else if (api) {
+    explanation = `${Label} requires a subscription key, and the request${to} sent none, so the gateway answered 401.`;
   } else {
-    explanation = `${label} requires a subscription key, and the request${to} sent none, so the gateway answered 401.`;
+    explanation = `The request${to} sent no subscription key, and the gateway answered 401 for the missing key.`;
   }
   return {
     findings: [{ code: 'subscription-key-missing', severity, title: `Subscription key missing for ${short}`, explanation, evidence, fixes }],

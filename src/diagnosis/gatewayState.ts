@@ -50,13 +50,17 @@ export function analyseEmptyOk(model: Model): Analysis {
   const what = model.request ? methodAndPath(model.request, model) : 'the request';
   const log = logEvidence(model);
   const resp = responseEvidence(model);
+  // Without searching the log, "no record" is not known: a record would show a gateway that does have configuration.
+  const searched = model.log !== undefined;
   return {
     findings: [
       {
         code: 'token-expired',
-        severity: 'error',
+        severity: searched ? 'error' : 'warning',
         title: 'Gateway token expired',
-        explanation: `The token of ${gw} expired on ${dateText(expires)}, and a gateway without a valid token answers every request with an empty ${status} and logs nothing, which is what ${what} got.`,
+        explanation: searched
+          ? `The token of ${gw} expired on ${dateText(expires)}, and a gateway without a valid token answers every request with an empty ${status} and logs nothing, which is what ${what} got.`
+          : `The token of ${gw} expired on ${dateText(expires)}, and a gateway without a valid token answers every request with an empty ${status}, which is what ${what} got; the gateway's log was not searched, so a backend that answers empty is as likely.`,
         evidence: [
           ...requestEvidence(model),
           ...(resp ? [resp] : []),
