@@ -77,10 +77,15 @@ export interface RecordExplanation {
  * the request: the answer says so, and when today's configuration would route the request it says the configuration
  * changed since, naming the changes this extension made in between (`changes`).
  */
-export function explainRecordNow(entry: GatewayLogEntry, gateway: GatewayFacts, changes: readonly ConfigurationChange[]): RecordExplanation {
+export function explainRecordNow(
+  entry: GatewayLogEntry,
+  gateway: GatewayFacts,
+  changes: readonly ConfigurationChange[],
+  events?: readonly GatewayLogEntry[],
+): RecordExplanation {
   const input = diagnosisInputFromRecord(entry, gateway);
   if (!input) return { findings: [] };
-  const findings = diagnose({ ...input, changes });
+  const findings = diagnose({ ...input, changes, ...(events && input.log ? { log: { ...input.log, events } } : {}) });
   const readAt = gateway.readAt !== undefined ? Date.parse(String(gateway.readAt)) : NaN;
   const sentAt = input.request.sentAt !== undefined ? Date.parse(String(input.request.sentAt)) : NaN;
   const read = Number.isFinite(readAt) ? ` (read ${dateText(readAt)})` : '';
@@ -96,7 +101,7 @@ export function explainFromRecordAlone(entry: GatewayLogEntry, why: string): Rec
   return { findings: input ? diagnose(input) : [], withoutAzure: why };
 }
 
-/** One line for the reader: what the findings were made without, and why. */
+/** One line for the reader: what the findings were made without, and why; or against which configuration. */
 export function withoutAzureNote(explanation: RecordExplanation): string | undefined {
-  return explanation.withoutAzure === undefined ? undefined : `Diagnosed ${WITHOUT_AZURE}: ${explanation.withoutAzure}`;
+  return explanation.withoutAzure === undefined ? explanation.asOf : `Diagnosed ${WITHOUT_AZURE}: ${explanation.withoutAzure}`;
 }
