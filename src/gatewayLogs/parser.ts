@@ -426,7 +426,12 @@ export class GatewayLogParser {
     /** Whether `s` goes on with the request record held in `head`: wrapped by a terminal, a blog or a chat. */
     private continuesRecord(p: Pending, s: string, open = false): boolean {
         const head = p.head;
-        if (head === undefined || p.wrapped >= MAX_WRAPPED_LINES || head.length + s.length > MAX_WRAPPED_LENGTH) {
+        // Asked of every line after a request record: nearly always the next `[Level]` line, which the bracket
+        // settles without reading the level.
+        if (head === undefined || (s.charCodeAt(0) === OPEN_BRACKET && levelClose(s) >= 0)) {
+            return false;
+        }
+        if (p.wrapped >= MAX_WRAPPED_LINES || head.length + s.length > MAX_WRAPPED_LENGTH) {
             return false;
         }
         const t = s.trimStart();
