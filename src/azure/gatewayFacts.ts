@@ -24,6 +24,7 @@ export async function loadGatewayFacts(data: AzureData, records: AzureRecords, b
     .sort((a, b) => Date.parse(b.deployedAt) - Date.parse(a.deployedAt))[0];
   return {
     gatewayId: binding.gatewayName,
+    readAt: new Date().toISOString(),
     apis,
     assignedApiIds: assigned.map((a) => a.name),
     ...(versionSets ? { versionSets } : {}),

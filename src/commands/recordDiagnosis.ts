@@ -4,11 +4,11 @@
 // gateway Service's ports when the log comes from a cluster Deployment and Azure answers; else the record alone.
 import * as vscode from 'vscode';
 import type { DeploymentRef } from '../azure/records.ts';
-import { diagnose } from '../diagnosis/index.ts';
-import { diagnosisInputFromRecord, explainFromRecordAlone, type RecordExplanation } from '../diagnosis/fromRecord.ts';
+import { explainFromRecordAlone, explainRecordNow, type RecordExplanation } from '../diagnosis/fromRecord.ts';
 import type { GatewayFacts, ServicePort } from '../diagnosis/types.ts';
 import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
 import { servicesForDeployment } from '../kubernetes/gateways.ts';
+import { configurationChanges } from '../requests/configurationChanges.ts';
 import type { KubeDeployment, KubeList, KubeService } from '../kubernetes/types.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { armGatewayFor } from './armGateway.ts';
@@ -27,6 +27,8 @@ export interface ExplainOptions {
    */
   readonly budgetMs?: number;
   readonly progress?: (message: string) => void;
+  /** The gateway's own entries from the same log (start-up, sync), oldest first, when the caller has them. */
+  readonly events?: readonly GatewayLogEntry[];
 }
 
 /** The record diagnosed with what can be known of its source; never asks unless `ask`. Throws only when aborted. */
@@ -52,8 +54,8 @@ export async function explainRecord(services: CommandServices, entry: GatewayLog
   }
   options.signal?.throwIfAborted();
   if (!facts.facts) return explainFromRecordAlone(entry, facts.why);
-  const input = diagnosisInputFromRecord(entry, facts.facts);
-  return { findings: input ? diagnose(input) : [] };
+  // Judged against the configuration as it is now, naming the changes this extension made since the request.
+  return explainRecordNow(entry, facts.facts, configurationChanges(), options.events);
 }
 
 type FactsOutcome = { facts: GatewayFacts; why?: undefined } | { facts?: undefined; why: string };

@@ -20,6 +20,7 @@ import type { RequestTransport } from '../requests/types.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { pickGateway } from '../wizards/pickers.ts';
 import type { Prompter } from '../wizards/prompter.ts';
+import { recordConfigurationChange } from '../requests/configurationChanges.ts';
 import { armGatewayFor } from './armGateway.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';
 
@@ -219,6 +220,7 @@ async function applyFix(scope: FixScope, fix: Fix, form: TestRequestForm, signal
       const ok = await prompter.confirm({ id: 'allowHttp', message: `Allow HTTP on API ${fix.apiId}?`, detail: `Adds http to the API's protocols in ${b.serviceId.split('/').pop() ?? ''}. Every gateway serving the API then accepts unencrypted calls.`, action: 'Allow HTTP' });
       if (!ok) return { resend: false };
       await services.azure.data().allowHttp(b.serviceId, fix.apiId, { signal });
+      recordConfigurationChange({ what: `Allow HTTP on ${fix.apiId}`, apiId: fix.apiId });
       void vscode.window.showInformationMessage(`HTTP allowed on ${fix.apiId}. The gateway picks it up at its next configuration poll (seconds).`);
       return { resend: true, context: await scope.refreshArm() };
     }
@@ -228,6 +230,7 @@ async function applyFix(scope: FixScope, fix: Fix, form: TestRequestForm, signal
       const ok = await prompter.confirm({ id: 'assignApi', message: `Assign API ${apiName} to gateway ${b.gatewayName}?`, detail: 'Every revision of the API is then served by this gateway (and reachable by whoever can reach it).', action: 'Assign' });
       if (!ok) return { resend: false };
       await services.azure.data().assignApi(b.gatewayId, apiName, { signal });
+      recordConfigurationChange({ what: `Assign ${apiName} to ${b.gatewayName}`, apiId: apiName, gatewayId: b.gatewayName });
       services.azure.refreshResources(b.gatewayId);
       void vscode.window.showInformationMessage(`${apiName} assigned to ${b.gatewayName}. The gateway picks it up at its next configuration poll (seconds).`);
       return { resend: true, context: await scope.refreshArm() };

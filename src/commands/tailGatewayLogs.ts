@@ -58,7 +58,7 @@ async function tail(services: CommandServices, target: FollowTarget): Promise<Ga
         key: `${kind}:${target.context}/${what}`,
         title: `${what} (${target.context})`,
         maxEntries,
-        explain: (entry, progress, signal) => explainRecord(services, entry, source, { ask: true, progress, signal }),
+        explain: (entry, progress, signal, events) => explainRecord(services, entry, source, { ask: true, progress, signal, events }),
         ...(source ? { resend: (entry: TaggedEntry) => void vscode.commands.executeCommand(Commands.sendTestRequest, { ...source, form: formFromRecord(entry.kind === 'request' ? entry.request : undefined) }) } : {}),
         createSession: () =>
           cancellable(

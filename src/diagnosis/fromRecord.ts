@@ -3,7 +3,8 @@
 import { isFailedRequest } from '../gatewayLogs/request.ts';
 import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
 import { diagnose } from './index.ts';
-import type { DiagnosisInput, Finding, GatewayFacts, SentRequest, SubscriptionKeySent } from './types.ts';
+import { dateText } from './text.ts';
+import type { ConfigurationChange, DiagnosisInput, Finding, GatewayFacts, SentRequest, SubscriptionKeySent } from './types.ts';
 
 /** Query parameters APIM reads a subscription key from by default; their values never enter the diagnosis. */
 const KEY_PARAMETER = /^(subscription-key|ocp-apim-subscription-key)$/i;
@@ -26,7 +27,8 @@ export function diagnosisInputFromRecord(entry: GatewayLogEntry, gateway?: Gatew
   const { url, key } = maskKey(r.url ?? '');
   const sentAt = instant(r.timeGenerated?.value) ?? instant(entry.timestamp?.value);
   const request: SentRequest = {
-    method: (r.method ?? 'GET').toUpperCase(),
+    // A record without a method leaves it unknown: nothing is said about the method then.
+    ...(r.method !== undefined && r.method.trim() !== '' ? { method: r.method.toUpperCase() } : {}),
     url,
     ...(key ? { subscriptionKey: key } : {}),
     ...(sentAt ? { sentAt } : {}),
@@ -66,6 +68,29 @@ export interface RecordExplanation {
   readonly findings: readonly Finding[];
   /** Present when the gateway's configuration from Azure was not used: why (one sentence). */
   readonly withoutAzure?: string;
+  /** Present when it was: that the record is judged against the configuration as it is now (one sentence). */
+  readonly asOf?: string;
+}
+
+/**
+ * A record judged against the gateway's configuration as it is now (`gateway.readAt`), which may have changed since
+ * the request: the answer says so, and when today's configuration would route the request it says the configuration
+ * changed since, naming the changes this extension made in between (`changes`).
+ */
+export function explainRecordNow(
+  entry: GatewayLogEntry,
+  gateway: GatewayFacts,
+  changes: readonly ConfigurationChange[],
+  events?: readonly GatewayLogEntry[],
+): RecordExplanation {
+  const input = diagnosisInputFromRecord(entry, gateway);
+  if (!input) return { findings: [] };
+  const findings = diagnose({ ...input, changes, ...(events && input.log ? { log: { ...input.log, events } } : {}) });
+  const readAt = gateway.readAt !== undefined ? Date.parse(String(gateway.readAt)) : NaN;
+  const sentAt = input.request.sentAt !== undefined ? Date.parse(String(input.request.sentAt)) : NaN;
+  const read = Number.isFinite(readAt) ? ` (read ${dateText(readAt)})` : '';
+  const then = Number.isFinite(sentAt) ? `when the request was made (${dateText(sentAt)})` : 'when the request was made';
+  return { findings, asOf: `Judged against the gateway’s configuration as it is now${read}, not as it was ${then}.` };
 }
 
 export const WITHOUT_AZURE = 'without the gateway’s configuration from Azure';
@@ -76,7 +101,7 @@ export function explainFromRecordAlone(entry: GatewayLogEntry, why: string): Rec
   return { findings: input ? diagnose(input) : [], withoutAzure: why };
 }
 
-/** One line for the reader: what the findings were made without, and why. */
+/** One line for the reader: what the findings were made without, and why; or against which configuration. */
 export function withoutAzureNote(explanation: RecordExplanation): string | undefined {
-  return explanation.withoutAzure === undefined ? undefined : `Diagnosed ${WITHOUT_AZURE}: ${explanation.withoutAzure}`;
+  return explanation.withoutAzure === undefined ? explanation.asOf : `Diagnosed ${WITHOUT_AZURE}: ${explanation.withoutAzure}`;
 }

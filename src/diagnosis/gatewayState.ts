@@ -5,7 +5,7 @@
 import type { Analysis } from './analysis.ts';
 import { ev, logEvidence, requestEvidence, responseEvidence } from './evidence.ts';
 import type { Model } from './model.ts';
-import { dateText, displayPath } from './text.ts';
+import { dateText, gatewayName, methodAndPath } from './text.ts';
 import type { Evidence, Finding, Fix } from './types.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,18 +45,22 @@ export function analyseEmptyOk(model: Model): Analysis {
   if (expires > at) {
     return { findings: [], note: `the gateway token was valid until ${dateText(expires)}, which rules out an expired token` };
   }
-  const gw = model.gateway?.id ?? 'the gateway';
+  const gw = gatewayName(model.gateway?.id);
   const status = model.response?.kind === 'http' ? model.response.status : 200;
-  const what = model.request ? `${model.request.method} ${displayPath(model.request, model)}` : 'the request';
+  const what = model.request ? methodAndPath(model.request, model) : 'the request';
   const log = logEvidence(model);
   const resp = responseEvidence(model);
+  // Without searching the log, "no record" is not known: a record would show a gateway that does have configuration.
+  const searched = model.log !== undefined;
   return {
     findings: [
       {
         code: 'token-expired',
-        severity: 'error',
+        severity: searched ? 'error' : 'warning',
         title: 'Gateway token expired',
-        explanation: `The token of gateway ${gw} expired on ${dateText(expires)}, and a gateway without a valid token answers every request with an empty ${status} and logs nothing, which is what ${what} got.`,
+        explanation: searched
+          ? `The token of ${gw} expired on ${dateText(expires)}, and a gateway without a valid token answers every request with an empty ${status} and logs nothing, which is what ${what} got.`
+          : `The token of ${gw} expired on ${dateText(expires)}, and a gateway without a valid token answers every request with an empty ${status}, which is what ${what} got; the gateway's log was not searched, so a backend that answers empty is as likely.`,
         evidence: [
           ...requestEvidence(model),
           ...(resp ? [resp] : []),
@@ -76,18 +80,18 @@ export function tokenNotice(model: Model): Finding | undefined {
   if (expires === undefined) return undefined;
   const left = expires - model.now;
   if (left > TOKEN_WARNING_MS) return undefined;
-  const gw = model.gateway?.id ?? 'the gateway';
+  const gw = gatewayName(model.gateway?.id);
   const restart = 'a restarted gateway answers every request with an empty 200 until it gets a new token';
   let title: string;
   let explanation: string;
   if (left <= 0) {
     title = 'Gateway token has expired';
-    explanation = `The token of gateway ${gw} expired on ${dateText(expires)}; a running gateway keeps serving the configuration it already has, but ${restart}.`;
+    explanation = `The token of ${gw} expired on ${dateText(expires)}; a running gateway keeps serving the configuration it already has, but ${restart}.`;
   } else {
     const hours = Math.ceil(left / (60 * 60 * 1000));
     const inText = hours < 48 ? `in ${hours} hour${hours === 1 ? '' : 's'}` : `in ${Math.floor(left / DAY_MS)} days`;
     title = `Gateway token expires ${inText}`;
-    explanation = `The token of gateway ${gw} expires on ${dateText(expires)} (${inText}), after which ${restart}.`;
+    explanation = `The token of ${gw} expires on ${dateText(expires)} (${inText}), after which ${restart}.`;
   }
   return {
     code: 'token-expired',
@@ -99,17 +103,23 @@ export function tokenNotice(model: Model): Finding | undefined {
   };
 }
 
-/** No request records at all, and the service is known not to write them. */
-export function loggingNotice(model: Model): Finding | undefined {
+/**
+ * No request records at all, and the service is known not to write them. When nothing else explains the failure this
+ * leads (a warning): without a record the gateway's reason cannot be read, which is the first thing to change.
+ */
+export function loggingNotice(model: Model, leading = false): Finding | undefined {
   const log = model.log;
   if (model.gateway?.localDiagnostics !== false || !log || log.record || (log.requestRecordsSeen ?? 0) > 0) return undefined;
-  const gw = model.gateway.id ?? 'the gateway';
+  const gw = gatewayName(model.gateway.id);
   const logEv = logEvidence(model);
+  const base = `Local diagnostics are off for the APIM service, so ${gw} writes no request records and none could be matched to this request`;
   return {
     code: 'request-logging-off',
-    severity: 'info',
+    severity: leading ? 'warning' : 'info',
     title: 'Request logging is off',
-    explanation: `Local diagnostics are off for the APIM service, so gateway ${gw} writes no request records and none could be matched to this request.`,
+    explanation: leading
+      ? `${base}; the gateway's reason for the failure is in such a record, so turn on local diagnostics (at global or API scope) and send the request again.`
+      : `${base}.`,
     evidence: [ev('Local diagnostics (request records)', 'off'), ...(logEv ? [logEv] : [])],
     fixes: [],
   };

@@ -4,11 +4,12 @@
 import { analyseUnauthorized } from './access.ts';
 import type { Analysis } from './analysis.ts';
 import { analyseServerError } from './backend.ts';
+import { configurationChanged, notConfigured } from './configuration.ts';
 import { observations } from './evidence.ts';
 import { analyseEmptyOk, isEmptyOkWithoutRecord, loggingNotice, tokenNotice } from './gatewayState.ts';
 import { readInput, type Model } from './model.ts';
 import { analyseNotFound } from './notFound.ts';
-import { displayPath, portsText } from './text.ts';
+import { methodAndPath, portsText } from './text.ts';
 import type { DiagnosisInput, Finding } from './types.ts';
 
 export type * from './types.ts';
@@ -63,7 +64,7 @@ function analyse(model: Model): Analysis {
 
 function unknownFinding(model: Model, note: string | undefined): Finding {
   const request = model.request;
-  const what = request ? `${request.method} ${displayPath(request, model)}` : 'The request';
+  const what = request ? methodAndPath(request, model) : 'The request';
   const r = model.response;
   const s = status(model);
   const reason = model.log?.record?.lastError?.reason;
@@ -84,12 +85,25 @@ function unknownFinding(model: Model, note: string | undefined): Finding {
 
 export function diagnose(input: DiagnosisInput): Finding[] {
   const model = readInput(input);
-  const { findings: causes, note } = analyse(model);
+  // A gateway without configuration fails every request whatever the configuration in Azure says: that leads alone.
+  const unconfigured = failed(model) ? notConfigured(model, status(model), isEmptyOkWithoutRecord(model)) : undefined;
+  const analysis = unconfigured ? { findings: [unconfigured] } : analyse(model);
+  const { note } = analysis;
+  const causes = [...analysis.findings];
+  if (causes.length === 0 && analysis.routed) {
+    const changed = configurationChanged(model, analysis.routed);
+    if (changed) causes.push(changed);
+  }
   const notices: Finding[] = [];
   const token = tokenNotice(model);
   if (token && !causes.some((f) => f.code === 'token-expired')) notices.push(token);
-  const logging = loggingNotice(model);
-  if (logging) notices.push(logging);
-  if (causes.length > 0) return [...causes, ...notices];
-  return failed(model) ? [unknownFinding(model, note), ...notices] : notices;
+  if (causes.length > 0 || !failed(model)) {
+    const logging = loggingNotice(model);
+    if (logging) notices.push(logging);
+    return [...causes, ...notices];
+  }
+  // Nothing explains the failure: when the reason is missing because request logging is off, that leads.
+  const leading = loggingNotice(model, true);
+  if (leading) return [leading, ...notices];
+  return [unknownFinding(model, note), ...notices];
 }

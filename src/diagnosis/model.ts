@@ -1,8 +1,8 @@
 // The diagnosis input read into one typed, validated model. Every rule works on this model only, so a missing or
 // mistyped field anywhere in the input means "not known" and never an exception.
-import type { GatewayRequest } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry, GatewayRequest } from '../gatewayLogs/model.ts';
 import { bool, instant, list, num, obj, safeDecode, str, text } from './read.ts';
-import type { DiagnosisInput, ServicePort, SubscriptionKeySent, TransportErrorKind } from './types.ts';
+import type { ConfigurationChange, DiagnosisInput, ServicePort, SubscriptionKeySent, TransportErrorKind } from './types.ts';
 
 export type VersioningScheme = 'Segment' | 'Query' | 'Header';
 
@@ -40,11 +40,13 @@ export interface ApiModel {
   revision?: string;
   isCurrent: boolean;
   versioning?: VersioningModel;
+  /** The API is in a version set that was not read (or of an unknown scheme): its versioning is not known. */
+  versioningUnknown: boolean;
   subscriptionRequired?: boolean;
   keyHeader: string;
   keyQuery: string;
   serviceUrl?: string;
-  /** Undefined when operations were not loaded. */
+  /** Undefined when operations were not loaded, or one of them could not be read (the list is then not known). */
   operations?: readonly OperationModel[];
 }
 
@@ -62,7 +64,8 @@ export interface RequestView {
 }
 
 export interface RequestModel {
-  method: string;
+  /** Upper-cased; undefined when not known (nothing is then said about the method). */
+  method?: string;
   /** The URL the client sent to, for building retry URLs. */
   sent: URL;
   sentView: RequestView;
@@ -73,6 +76,8 @@ export interface RequestModel {
   /** Host the gateway was asked for (Host header or URL authority), lower-cased, without port. */
   hostAsked: string;
   headerNames: ReadonlySet<string>;
+  /** Whether the headers sent are known at all (a record does not list them). */
+  headersKnown: boolean;
   key?: SubscriptionKeySent;
   bodySize?: number;
   sentAt?: number;
@@ -107,12 +112,16 @@ export interface LogModel {
   record?: RecordModel;
   searchedMs?: number;
   requestRecordsSeen?: number;
+  /** The gateway's own entries, oldest first; undefined when not read. */
+  events?: readonly GatewayLogEntry[];
 }
 
 export interface GatewayModel {
   id?: string;
   /** Undefined when the APIs were not read. */
   apis?: readonly ApiModel[];
+  /** APIs listed whose name or path could not be read: no claim may rest on the API list being complete. */
+  unreadApis: number;
   /** Lower-cased base names; undefined when not known. */
   assigned?: ReadonlySet<string>;
   hostnames?: readonly string[];
@@ -120,6 +129,7 @@ export interface GatewayModel {
   connected?: boolean;
   localDiagnostics?: boolean;
   ports?: readonly ServicePort[];
+  readAt?: number;
 }
 
 export interface Model {
@@ -130,6 +140,7 @@ export interface Model {
   log?: LogModel;
   gateway?: GatewayModel;
   now: number;
+  changes: readonly ConfigurationChange[];
 }
 
 const DEFAULT_KEY_HEADER = 'Ocp-Apim-Subscription-Key';
@@ -223,7 +234,7 @@ function asScheme(value: unknown): VersioningScheme | undefined {
   return s === 'segment' ? 'Segment' : s === 'query' ? 'Query' : s === 'header' ? 'Header' : undefined;
 }
 
-function readVersioning(api: Record<string, unknown>, sets: readonly unknown[]): VersioningModel | undefined {
+function readVersioning(api: Record<string, unknown>, sets: readonly unknown[]): VersioningModel | 'unknown' | undefined {
   const setId = text(api['apiVersionSetId']);
   const details = obj(api['apiVersionSet']);
   const wanted = setId !== undefined ? lastSegment(setId) : text(details?.['name'])?.toLowerCase();
@@ -232,7 +243,7 @@ function readVersioning(api: Record<string, unknown>, sets: readonly unknown[]):
     sets.map(obj).find((s) => s !== undefined && (text(s['name'])?.toLowerCase() === wanted || lastSegment(text(s['id']) ?? '') === wanted)) ??
     details;
   const scheme = asScheme(set?.['versioningScheme']);
-  if (!set || !scheme) return undefined;
+  if (!set || !scheme) return 'unknown';
   return {
     setId: setId ?? text(set['id']) ?? wanted,
     scheme,
@@ -254,9 +265,10 @@ function readApi(value: unknown, sets: readonly unknown[]): ApiModel | undefined
   const revInName = /;rev=([^;/]+)$/i.exec(name)?.[1];
   const protocols = Array.isArray(api['protocols']) ? api['protocols'].map(str).filter((p) => p !== undefined).map((p) => p.toLowerCase()) : undefined;
   const keyNames = obj(api['subscriptionKeyParameterNames']);
-  const operations = Array.isArray(wrapper['operations'])
-    ? wrapper['operations'].map(readOperation).filter((o) => o !== undefined)
-    : undefined;
+  const read = Array.isArray(wrapper['operations']) ? wrapper['operations'].map(readOperation) : undefined;
+  // One unreadable operation makes the list unknown: the missing one may be the operation the request needed.
+  const operations = read?.every((o) => o !== undefined) ? read.filter((o) => o !== undefined) : undefined;
+  const versioning = readVersioning(api, sets);
   return {
     name,
     baseName: name.replace(/;rev=[^;/]*$/i, ''),
@@ -267,7 +279,8 @@ function readApi(value: unknown, sets: readonly unknown[]): ApiModel | undefined
     revision: text(api['apiRevision']) ?? revInName,
     // ARM calls the current revision by the bare name; any `;rev=` entity is another revision.
     isCurrent: bool(api['isCurrent']) ?? revInName === undefined,
-    versioning: readVersioning(api, sets),
+    versioning: versioning === 'unknown' ? undefined : versioning,
+    versioningUnknown: versioning === 'unknown',
     subscriptionRequired: bool(api['subscriptionRequired']),
     keyHeader: text(keyNames?.['header']) ?? DEFAULT_KEY_HEADER,
     keyQuery: text(keyNames?.['query']) ?? DEFAULT_KEY_QUERY,
@@ -292,18 +305,21 @@ function readGateway(value: unknown): GatewayModel | undefined {
   const g = obj(value);
   if (!g) return undefined;
   const sets = list(g['versionSets']);
-  const assigned = Array.isArray(g['assignedApiIds'])
-    ? new Set(g['assignedApiIds'].map(text).filter((a) => a !== undefined).map((a) => lastSegment(a).replace(/;rev=[^;/]*$/, '')))
-    : undefined;
+  const ids = Array.isArray(g['assignedApiIds']) ? g['assignedApiIds'].map(text) : undefined;
+  // One unreadable id makes the assignments unknown: it may be the API in question.
+  const assigned = ids?.every((a) => a !== undefined) ? new Set(ids.filter((a) => a !== undefined).map((a) => lastSegment(a).replace(/;rev=[^;/]*$/, ''))) : undefined;
+  const apis = Array.isArray(g['apis']) ? g['apis'].map((a) => readApi(a, sets)) : undefined;
   return {
     id: text(g['gatewayId']),
-    apis: Array.isArray(g['apis']) ? g['apis'].map((a) => readApi(a, sets)).filter((a) => a !== undefined) : undefined,
+    apis: apis?.filter((a) => a !== undefined),
+    unreadApis: apis ? apis.filter((a) => a === undefined).length : 0,
     assigned,
     hostnames: Array.isArray(g['hostnames']) ? g['hostnames'].map(text).filter((h) => h !== undefined).map((h) => h.toLowerCase()) : undefined,
     tokenExpiresAt: instant(g['tokenExpiresAt']),
     connected: bool(g['connected']),
     localDiagnostics: bool(g['localDiagnostics']),
     ports: readPorts(g['ports']),
+    readAt: instant(g['readAt']),
   };
 }
 
@@ -324,29 +340,45 @@ function readResponse(value: unknown): ResponseModel | undefined {
 }
 
 function readRequest(value: unknown, record: RecordModel | undefined): { request?: RequestModel; problem?: string } {
-  const r = obj(value);
-  const url = text(r?.['url']);
-  if (!r || url === undefined) return { problem: 'the request has no URL' };
-  const sent = parseUrl(url);
-  if (!sent) return { problem: `the request URL ${url} cannot be parsed` };
-  const sentView = viewOf(sent);
+  const r = obj(value) ?? {};
+  const url = text(r['url']);
   const logged = record?.url !== undefined ? parseUrl(record.url) : undefined;
+  // Without a usable URL of its own, the request is what the gateway's record says it received.
+  const sent = (url !== undefined ? parseUrl(url) : undefined) ?? logged;
+  if (!sent) return { problem: url === undefined ? 'the request has no URL' : `the request URL ${url} cannot be parsed` };
+  const sentView = viewOf(sent);
   const view = logged ? viewOf(logged) : sentView;
   const hostHeader = text(r['hostHeader']);
+  const headerNames = Array.isArray(r['headerNames']) ? r['headerNames'] : undefined;
   return {
     request: {
-      method: (text(r['method']) ?? text(record?.method) ?? 'GET').toUpperCase(),
+      method: (text(r['method']) ?? text(record?.method))?.toUpperCase(),
       sent,
       sentView,
       view,
       viewSource: logged ? 'log' : 'request',
       hostAsked: hostHeader !== undefined ? hostWithoutPort(hostHeader) : view.host,
-      headerNames: new Set(list(r['headerNames']).map(str).filter((h) => h !== undefined).map((h) => h.toLowerCase())),
+      headerNames: new Set(list(headerNames).map(str).filter((h) => h !== undefined).map((h) => h.toLowerCase())),
+      headersKnown: headerNames !== undefined,
       key: readKey(r['subscriptionKey']),
       bodySize: num(r['bodySize']),
       sentAt: instant(r['sentAt']),
     },
   };
+}
+
+function readChanges(value: unknown): ConfigurationChange[] {
+  const out: ConfigurationChange[] = [];
+  for (const item of list(value)) {
+    const c = obj(item);
+    const at = instant(c?.['at']);
+    const what = text(c?.['what']);
+    if (at === undefined || what === undefined) continue;
+    const apiId = text(c?.['apiId']);
+    const gatewayId = text(c?.['gatewayId']);
+    out.push({ at: new Date(at).toISOString(), what, ...(apiId !== undefined ? { apiId } : {}), ...(gatewayId !== undefined ? { gatewayId } : {}) });
+  }
+  return out;
 }
 
 export function readInput(input: DiagnosisInput | undefined): Model {
@@ -358,8 +390,16 @@ export function readInput(input: DiagnosisInput | undefined): Model {
     request,
     requestProblem: problem,
     response: readResponse(root?.['response']),
-    log: logObj ? { record, searchedMs: num(logObj['searchedMs']), requestRecordsSeen: num(logObj['requestRecordsSeen']) } : undefined,
+    log: logObj
+      ? {
+          record,
+          searchedMs: num(logObj['searchedMs']),
+          requestRecordsSeen: num(logObj['requestRecordsSeen']),
+          events: Array.isArray(logObj['events']) ? (logObj['events'].filter((e) => obj(e) !== undefined) as GatewayLogEntry[]) : undefined,
+        }
+      : undefined,
     gateway: readGateway(root?.['gateway']),
     now: instant(root?.['now']) ?? request?.sentAt ?? Date.now(),
+    changes: readChanges(root?.['changes']),
   };
 }

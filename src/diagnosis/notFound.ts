@@ -13,6 +13,8 @@ import {
   capped,
   displayPath,
   distance,
+  gatewayName,
+  methodAndPath,
   httpsRetryUrl,
   listText,
   operationText,
@@ -52,17 +54,29 @@ function byRank(a: Evaluation, b: Evaluation): number {
 }
 
 /**
- * A Segment-versioned API that failed on its version may still have been meant: if its operations match once the
- * segment in the version's place is set aside, that segment was the caller's (wrong) version.
+ * An API that failed on its version may still have been meant: if its operations match once the segment after its
+ * path is set aside, that segment was the caller's version — a wrong one (Segment), or the right one in the wrong
+ * place (Query, Header). A Segment- or Header-versioned API's version sent as a query parameter, or a Segment- or
+ * Query-versioned API's version header, is the version in the wrong place too.
  */
 function withWrongSegmentSetAside(e: Evaluation, request: RequestModel): Evaluation {
   const versionFailure = e.failures.find((f) => f.kind === 'version');
-  if (!versionFailure || e.api.versioning?.scheme !== 'Segment' || e.operation.kind === 'matched' || e.remainder.length === 0) return e;
-  const rest = e.remainder.slice(1);
-  const operation = matchOperations(e.api.operations, request.method, rest, request.view.query);
-  if (operation.kind !== 'matched') return e;
-  const failures = e.failures.map((f): Failure => (f.kind === 'version' ? { kind: 'version', got: e.remainder[0] } : f));
-  return { ...e, remainder: rest, failures, operation };
+  const v = e.api.versioning;
+  if (!versionFailure || !v || v.version === '') return e;
+  const mark = (misplaced: 'segment' | 'query' | 'header' | undefined, got?: string): Failure[] =>
+    e.failures.map((f): Failure => (f.kind === 'version' ? { kind: 'version', ...(got !== undefined ? { got } : {}), ...(misplaced ? { misplaced } : {}) } : f));
+  if (e.operation.kind !== 'matched' && e.remainder.length > 0) {
+    const rest = e.remainder.slice(1);
+    const operation = matchOperations(e.api.operations, request.method, rest, request.view.query);
+    if (operation.kind === 'matched') {
+      const first = e.remainder[0] ?? '';
+      if (v.scheme === 'Segment') return { ...e, remainder: rest, failures: mark(undefined, first), operation };
+      if (eq(first, v.version)) return { ...e, remainder: rest, failures: mark('segment'), operation };
+    }
+  }
+  if (v.scheme !== 'Query' && eq(request.view.query.get(v.queryName) ?? undefined, v.version)) return { ...e, failures: mark('query') };
+  if (v.scheme !== 'Header' && request.headerNames.has(v.headerName.toLowerCase())) return { ...e, failures: mark('header') };
+  return e;
 }
 
 /** The gateway's own record names the API it chose: whatever our copy of the configuration says, it passed. */
@@ -84,17 +98,17 @@ function withLog(model: Model, evidence: Evidence[]): Evidence[] {
 
 function notAssigned(model: Model, request: RequestModel, e: Evaluation, g: GatewayModel): Finding {
   const api = e.api;
-  const gw = g.id ?? 'this gateway';
+  const gw = gatewayName(g.id);
   const fixes: Fix[] = g.id !== undefined ? [{ id: 'assign-api', label: `Assign ${apiShortName(api)} to ${g.id}`, apiId: api.baseName, gatewayId: g.id }] : [];
   return {
     code: 'api-not-assigned',
     severity: 'error',
     title: `${apiShortName(api)} is not assigned to the gateway`,
-    explanation: `${apiLabel(api)} serves ${apiPath(api)}, but it is not assigned to gateway ${gw}, so the gateway has no route for ${request.method} ${requestPathText(request, model)}.`,
+    explanation: `${apiLabel(api)} serves ${apiPath(api)}, but it is not assigned to ${gw}, so the gateway has no route for ${methodAndPath(request, model)}.`,
     evidence: withLog(model, [
       ...requestEvidence(model),
       ev(`${apiShortName(api)} path`, apiPath(api)),
-      ev(`APIs assigned to ${gw}`, capped([...(g.assigned ?? [])])),
+      ev(`APIs assigned to ${g.id ?? 'the gateway'}`, capped([...(g.assigned ?? [])])),
     ]),
     fixes,
   };
@@ -187,6 +201,35 @@ function versioningText(scheme: 'Segment' | 'Query' | 'Header', api: ApiModel): 
   return scheme === 'Segment' ? `as a path segment after ${apiPath(api)}` : scheme === 'Query' ? `in the query parameter ${v.queryName}` : `in the header ${v.headerName}`;
 }
 
+const PLACE: Record<'segment' | 'query' | 'header', string> = { segment: 'as a path segment', query: 'as a query parameter', header: 'as a header' };
+
+function versionWrongPlace(model: Model, request: RequestModel, e: Evaluation, misplaced: 'segment' | 'query' | 'header'): Finding {
+  const api = e.api;
+  const short = apiShortName(api);
+  const v = e.api.versioning;
+  const scheme = v?.scheme ?? 'Segment';
+  const version = v?.version ?? '';
+  const where = versioningText(scheme, api);
+  const fixes: Fix[] = [];
+  if (v && version !== '') {
+    const base = { id: 'add-version' as const, label: `Resend with version ${version} ${where}`, apiId: api.name, versionSetId: v.setId, version };
+    if (scheme === 'Query') fixes.push({ ...base, scheme, queryName: v.queryName, url: urlWithQuery(request, v.queryName, version) });
+    else if (scheme === 'Header') fixes.push({ ...base, scheme, headerName: v.headerName, url: request.sent.href });
+  }
+  return {
+    code: 'version-wrong-place',
+    severity: 'error',
+    title: `Version of ${short} in the wrong place`,
+    explanation: `${short} takes its version ${where}, but the request to ${requestPathText(request, model)} gives version ${version} ${PLACE[misplaced]}, so the gateway did not route it to that version.`,
+    evidence: withLog(model, [
+      ...requestEvidence(model),
+      ev(`${short} versioning`, scheme === 'Segment' ? 'Segment' : scheme === 'Query' ? `Query ${v?.queryName ?? ''}` : `Header ${v?.headerName ?? ''}`),
+      ev('Version in the request', `${version}, ${PLACE[misplaced]}`),
+    ]),
+    fixes,
+  };
+}
+
 function versionMissing(model: Model, request: RequestModel, e: Evaluation, got: string | undefined, group: readonly Evaluation[]): Finding {
   const api = e.api;
   const short = apiShortName(api);
@@ -243,6 +286,7 @@ function noOperation(model: Model, request: RequestModel, e: Evaluation): Findin
   const label = apiLabel(api);
   const method = request.method;
   const rest = remainderPath(e.remainder);
+  const asked = method !== undefined ? `${method} ${rest}` : rest;
   const operations = api.operations ?? [];
   const misses = e.operation.kind === 'none' ? e.operation.misses : [];
   let explanation: string;
@@ -251,28 +295,34 @@ function noOperation(model: Model, request: RequestModel, e: Evaluation): Findin
   } else {
     const otherMethods = [...new Set(misses.filter((m) => m.pathOk && m.missingQuery.length === 0 && !m.methodOk).map((m) => m.operation.method))];
     const needsQuery = misses.find((m) => m.methodOk && m.pathOk && m.missingQuery.length > 0);
-    if (otherMethods.length > 0) {
+    if (otherMethods.length > 0 && method !== undefined) {
       explanation = `${label} has no ${method} operation for ${rest}; that path takes only ${listText(otherMethods, 'or')}.`;
     } else if (needsQuery) {
       const names = needsQuery.missingQuery;
-      explanation = `${label} matches ${method} ${rest} only with ${operationText(needsQuery.operation)}, which needs the query parameter${names.length > 1 ? 's' : ''} ${listText(names)} that the request does not send as required.`;
+      explanation = `${label} matches ${asked} only with ${operationText(needsQuery.operation)}, which needs the query parameter${names.length > 1 ? 's' : ''} ${listText(names)} that the request does not send as required.`;
     } else {
       const far = (o: OperationModel): number => templateDistance(e.remainder, o.urlTemplate);
       const closest = [...operations].sort((a, b) => Number(a.method !== method) - Number(b.method !== method) || far(a) - far(b))[0];
-      explanation = `${label} has no operation matching ${method} ${rest}${closest ? `; the closest is ${operationText(closest)}` : ''}.`;
+      const what = method !== undefined ? `matching ${asked}` : `for ${rest} with any method`;
+      explanation = `${label} has no operation ${what}${closest ? `; the closest is ${operationText(closest)}` : ''}.`;
     }
   }
   return {
     code: 'no-operation-for-method',
     severity: 'error',
-    title: `No ${method} ${rest} in ${short}`,
+    title: `No ${asked} in ${short}`,
     explanation,
-    evidence: withLog(model, [...requestEvidence(model), ev(`Path after ${apiPath(api)}`, `${method} ${rest}`), operationsEvidence(api)]),
+    evidence: withLog(model, [...requestEvidence(model), ev(`Path after ${apiPath(api)}`, asked), operationsEvidence(api)]),
     fixes: [],
   };
 }
 
-function noApiForPath(model: Model, request: RequestModel, apis: readonly ApiModel[]): Finding {
+function noApiForPath(model: Model, request: RequestModel, apis: readonly ApiModel[]): Finding | string {
+  const unread = model.gateway?.unreadApis ?? 0;
+  if (unread > 0) {
+    const known = apis.filter((a) => a.isCurrent).length;
+    return `no API whose path is known (${known}) takes ${request.view.path}, but the name or path of ${unread} API${unread > 1 ? 's' : ''} of the service could not be read`;
+  }
   const path = requestPathText(request, model);
   const current = apis.filter((a) => a.isCurrent);
   let explanation: string;
@@ -309,13 +359,13 @@ function hostnameMismatch(model: Model, request: RequestModel, e: Evaluation, g:
   const hostnames = g.hostnames;
   if (!hostnames || hostnames.length === 0 || e.operation.kind !== 'matched') return undefined;
   if (hostnames.some((h) => hostMatches(h, request.hostAsked))) return undefined;
-  const gw = g.id ?? 'the gateway';
+  const gw = gatewayName(g.id);
   return {
     code: 'hostname-mismatch',
     severity: 'warning',
     title: `Host ${request.hostAsked} not configured on the gateway`,
-    explanation: `The request asked for host ${request.hostAsked}, which is not among gateway ${gw}'s hostnames (${listText(hostnames)}), while its method and path match ${operationText(e.operation.operation)} of ${apiLabel(e.api)}.`,
-    evidence: withLog(model, [...requestEvidence(model), ev('Host asked for', request.hostAsked), ev(`Hostnames of ${gw}`, hostnames.join(', '))]),
+    explanation: `The request asked for host ${request.hostAsked}, which is not among the hostnames of ${gw} (${listText(hostnames)}), while its path matches ${operationText(e.operation.operation)} of ${apiLabel(e.api)}; a proxy that rewrote the Host header, or a configuration the gateway has not picked up yet, is as likely.`,
+    evidence: withLog(model, [...requestEvidence(model), ev('Host asked for', request.hostAsked), ev(`Hostnames of ${g.id ?? 'the gateway'}`, hostnames.join(', '))]),
     fixes: [],
   };
 }
@@ -329,7 +379,10 @@ export function analyseNotFound(model: Model): Analysis {
   const evaluations = evaluateAll(g.apis, { view: request.view, method: request.method, headerNames: request.headerNames, assigned: g.assigned }).map((e) =>
     trustRecord(withWrongSegmentSetAside(e, request), record),
   );
-  if (evaluations.length === 0) return { findings: [noApiForPath(model, request, g.apis)] };
+  if (evaluations.length === 0) {
+    const none = noApiForPath(model, request, g.apis);
+    return typeof none === 'string' ? { findings: [], note: none } : { findings: [none] };
+  }
 
   const longest = Math.max(...evaluations.map((e) => e.suffixLength));
   const group = evaluations.filter((e) => e.suffixLength === longest).sort(byRank);
@@ -342,9 +395,12 @@ export function analyseNotFound(model: Model): Analysis {
     if (failure.kind === 'not-assigned') findings.push(notAssigned(model, request, target, g));
     else if (failure.kind === 'scheme') findings.push(schemeNotAllowed(model, request, target, g, outcomeClause(target, choice)));
     else if (failure.kind === 'revision') findings.push(nonCurrentRevision(model, request, target, failure.requested, group));
+    else if (failure.misplaced !== undefined) findings.push(versionWrongPlace(model, request, target, failure.misplaced));
     else findings.push(versionMissing(model, request, target, failure.got, group));
   }
-  if (target.operation.kind === 'none') findings.push(noOperation(model, request, target));
+  // An API whose version set was not read was matched as if unversioned: its version segment may be what no
+  // operation matched, so a missing operation is not claimed.
+  if (target.operation.kind === 'none' && !target.api.versioningUnknown) findings.push(noOperation(model, request, target));
 
   const first = findings[0];
   if (first && choice && choice.api !== target.api) {
@@ -353,10 +409,36 @@ export function analyseNotFound(model: Model): Analysis {
   if (findings.length > 0) return { findings };
 
   if (target.operation.kind === 'not-loaded') {
-    return { findings: [], note: `the operations of ${apiLabel(target.api)} were not read` };
+    return { findings: [], note: `the operations of ${apiLabel(target.api)} were not read (or not all of them could be)` };
   }
+  if (target.operation.kind === 'none') {
+    return { findings: [], note: `${apiLabel(target.api)} is in a version set that was not read, so its operations cannot be matched` };
+  }
+  if (target.revisionInPath !== undefined && !target.api.isCurrent) return { findings: [revisionNotServed(model, request, target)] };
   const hostname = hostnameMismatch(model, request, target, g);
   if (hostname) return { findings: [hostname] };
   const op = target.operation.kind === 'matched' ? ` to operation ${operationText(target.operation.operation)}` : '';
-  return { findings: [], note: `the configuration read from Azure routes it${op} of ${apiLabel(target.api)}, which does not explain the 404` };
+  return {
+    findings: [],
+    note: `the configuration read from Azure routes it${op} of ${apiLabel(target.api)}, which does not explain the 404`,
+    routed: { api: target.api.baseName, ...(target.operation.kind === 'matched' ? { operation: operationText(target.operation.operation) } : {}) },
+  };
+}
+
+/**
+ * The request names a non-current revision that exists and has the operation, yet got 404. Reported for the
+ * self-hosted gateway while the managed gateway serves it (gateway-facts.md): likely, not certain.
+ */
+function revisionNotServed(model: Model, request: RequestModel, e: Evaluation): Finding {
+  const api = e.api;
+  const short = apiShortName(api);
+  const rev = api.revision ?? e.revisionInPath ?? '?';
+  return {
+    code: 'revision-not-served',
+    severity: 'warning',
+    title: `Revision ${rev} of ${short} likely not served by the self-hosted gateway`,
+    explanation: `The request names revision ${rev} of ${short} with ;rev=${rev}, which exists and matches ${methodAndPath(request, model)}, yet the gateway answered 404: a non-current revision requested through a self-hosted gateway has been reported as not served there while the managed gateway serves it; a configuration the gateway has not picked up yet is as likely.`,
+    evidence: withLog(model, [...requestEvidence(model), ev('Revision named in the path', `;rev=${rev}`), ev(`Revision ${rev} of ${short}`, 'exists, not current')]),
+    fixes: [],
+  };
 }

@@ -12,8 +12,11 @@ export type Failure =
   | { kind: 'scheme' }
   /** `requested`: the `;rev=n` the path named; absent: none named and this revision is not current. */
   | { kind: 'revision'; requested?: string }
-  /** `got`: the query value sent (Query) or nothing (Segment, or Header absent). */
-  | { kind: 'version'; got?: string };
+  /**
+   * `got`: the query value sent (Query) or nothing (Segment, or Header absent). `misplaced`: the request carries the
+   * API's version, but where another scheme would read it (a path segment, the query, a header).
+   */
+  | { kind: 'version'; got?: string; misplaced?: 'segment' | 'query' | 'header' };
 
 export interface OperationMiss {
   operation: OperationModel;
@@ -45,7 +48,8 @@ export interface Evaluation {
 
 export interface RouteContext {
   view: RequestView;
-  method: string;
+  /** Undefined when not known: any operation's method is then taken as possible. */
+  method?: string;
   /** Lower-cased header names sent. */
   headerNames: ReadonlySet<string>;
   /** Lower-cased base names of the APIs assigned to the gateway; undefined when not known. */
@@ -114,7 +118,7 @@ export function remainderPath(remainder: readonly string[]): string {
   return `/${remainder.join('/')}`;
 }
 
-function checkOperation(operation: OperationModel, method: string, remainder: readonly string[], query: URLSearchParams): OperationMiss {
+function checkOperation(operation: OperationModel, method: string | undefined, remainder: readonly string[], query: URLSearchParams): OperationMiss {
   const t = compileTemplate(operation);
   const pathOk = t.path.test(remainderPath(remainder));
   const missingQuery: string[] = [];
@@ -122,10 +126,10 @@ function checkOperation(operation: OperationModel, method: string, remainder: re
     const value = query.get(p.name);
     if (value === null ? !p.optional : p.literal !== undefined && value !== p.literal) missingQuery.push(p.name);
   }
-  return { operation, methodOk: operation.method === method.toUpperCase(), pathOk, missingQuery };
+  return { operation, methodOk: method === undefined || operation.method === method.toUpperCase(), pathOk, missingQuery };
 }
 
-export function matchOperations(operations: readonly OperationModel[] | undefined, method: string, remainder: readonly string[], query: URLSearchParams): OperationOutcome {
+export function matchOperations(operations: readonly OperationModel[] | undefined, method: string | undefined, remainder: readonly string[], query: URLSearchParams): OperationOutcome {
   if (!operations) return { kind: 'not-loaded' };
   const misses: OperationMiss[] = [];
   let best: { operation: OperationModel; score: number } | undefined;

@@ -68,7 +68,18 @@ export function displayPath(request: RequestModel, model: Model): string {
 }
 
 export function requestLine(request: RequestModel, model: Model): string {
-  return `${request.method} ${displayUrl(request.sent, model)}`;
+  return request.method !== undefined ? `${request.method} ${displayUrl(request.sent, model)}` : displayUrl(request.sent, model);
+}
+
+/** `GET /echo/resource`, or the path alone when the method is not known. */
+export function methodAndPath(request: RequestModel, model: Model): string {
+  const path = displayPath(request, model);
+  return request.method !== undefined ? `${request.method} ${path}` : path;
+}
+
+/** `gateway rb-arc-gateway`, or `the gateway` when its name is not known: never "gateway the gateway". */
+export function gatewayName(id: string | undefined): string {
+  return id !== undefined ? `gateway ${id}` : 'the gateway';
 }
 
 export function portsText(ports: readonly ServicePort[]): string {

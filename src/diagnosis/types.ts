@@ -17,7 +17,8 @@ export interface SubscriptionKeySent {
 }
 
 export interface SentRequest {
-  method: string;
+  /** Empty or absent when not known (a record without `method`): nothing is then said about the method. */
+  method?: string;
   /**
    * The URL as the gateway receives it: scheme, host, port, path (percent-encoding kept) and query. A subscription
    * key sent in the query must have its value replaced (e.g. `***`) before it gets here.
@@ -25,7 +26,10 @@ export interface SentRequest {
   url: string;
   /** The Host header when it differs from the URL's authority (a proxy or a port-forward in between). */
   hostHeader?: string;
-  /** Names of the headers sent; values are not needed and not wanted. */
+  /**
+   * Names of the headers sent; values are not needed and not wanted. Absent: not known (a request known only from its
+   * record), so nothing is concluded about headers, nor about a key that would have travelled in one.
+   */
   headerNames?: readonly string[];
   /** Absent: no subscription key was sent. */
   subscriptionKey?: SubscriptionKeySent;
@@ -63,6 +67,22 @@ export interface LogLookup {
   searchedMs: number;
   /** Request records of any request seen while watching: tells "no record for this one" from "no records at all". */
   requestRecordsSeen?: number;
+  /**
+   * The gateway's own entries (not request records) from the same log, oldest first, as the parser gives them: the
+   * start-up and configuration sync lines. Absent: not read, so nothing is said about the gateway's configuration.
+   */
+  events?: readonly GatewayLogEntry[];
+}
+
+/** A change of the configuration that this extension made (e.g. Allow HTTP), remembered in memory. No secrets. */
+export interface ConfigurationChange {
+  at: Instant;
+  /** What was done, for a sentence: `Allow HTTP on echo-api`. */
+  what: string;
+  /** The API changed (ARM entity name), when the change was to one API. */
+  apiId?: string;
+  /** The gateway changed (its name under APIM), when the change was to one gateway. */
+  gatewayId?: string;
 }
 
 /** One API revision as the ARM SDK returns it (`apis.get` / `apis.listByService`), with its operations. */
@@ -96,6 +116,8 @@ export interface GatewayFacts {
   localDiagnostics?: boolean;
   /** The gateway Service's ports and what each speaks; absent when not known. */
   ports?: readonly ServicePort[];
+  /** When this configuration was read from ARM: a request made well before it is judged against a newer one. */
+  readAt?: Instant;
 }
 
 export interface DiagnosisInput {
@@ -108,6 +130,8 @@ export interface DiagnosisInput {
   gateway?: GatewayFacts;
   /** The clock for token expiry; defaults to `request.sentAt`, then to the current time. */
   now?: Instant;
+  /** Changes this extension made to the configuration, any order: named when they explain an old record. */
+  changes?: readonly ConfigurationChange[];
 }
 
 export type FindingCode =
@@ -117,12 +141,16 @@ export type FindingCode =
   | 'no-operation-for-method'
   | 'non-current-revision'
   | 'version-missing'
+  | 'version-wrong-place'
+  | 'revision-not-served'
   | 'hostname-mismatch'
   | 'subscription-key-missing'
   | 'subscription-key-invalid'
   | 'backend-unreachable'
   | 'token-expired'
   | 'request-logging-off'
+  | 'gateway-not-configured'
+  | 'configuration-changed'
   | 'unknown';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -54,6 +54,7 @@ export function adviceMarkdown(explanation: RecordExplanation): string | undefin
   if (explanation.findings.length === 0) return undefined;
   const lines: string[] = [`**Why did this fail?**${explanation.withoutAzure !== undefined ? ` (${WITHOUT_AZURE})` : ''}`];
   if (explanation.withoutAzure !== undefined) lines.push('', `_${text(explanation.withoutAzure)}_`);
+  else if (explanation.asOf !== undefined) lines.push('', `_${text(explanation.asOf)}_`);
   for (const finding of explanation.findings) {
     lines.push('', `**${text(finding.title)}** ${codeSpan(finding.code)}`, '', text(finding.explanation));
     const evidence = finding.evidence.slice(0, MAX_EVIDENCE);

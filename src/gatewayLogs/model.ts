@@ -62,6 +62,13 @@ export interface GatewayRequest {
     errors?: GatewayError[];
 }
 
+export interface LineOrigin {
+    pod?: string;
+    container?: string;
+    /** When the container runtime received the line (`--timestamps`). */
+    time?: LogTimestamp;
+}
+
 export interface GatewayLogEntry {
     kind: EntryKind;
     format: EntryFormat;
@@ -83,6 +90,11 @@ export interface GatewayLogEntry {
      */
     fields: Record<string, string>;
     request?: GatewayRequest;
+    /**
+     * Where the line came from, when a `kubectl logs --prefix` (`[pod/<pod>/<container>] `) or `--timestamps`
+     * (`<RFC 3339> `) prefix said so; the prefix is not part of the entry's fields.
+     */
+    origin?: LineOrigin;
     /** What the parser could not read cleanly (unclosed JSON, trailing text after JSON, …). */
     notes?: string[];
 }

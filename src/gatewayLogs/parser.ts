@@ -8,11 +8,12 @@
 
 import { FieldBuilder } from './fields.ts';
 import { fillFromJson, readJsonLine } from './json.ts';
+import { recoverJsonLike } from './jsonLike.ts';
 import { KvScanner, MAX_FIELDS, hasAt, keyAt } from './kv.ts';
 import { MAX_LEVEL_NAME_LENGTH, normalizeLevel } from './levels.ts';
-import type { GatewayLogEntry, LogLevel } from './model.ts';
-import { buildRequest, buildRequestPlanned, looksLikeRequest, requestPlan } from './request.ts';
-import { parseTimestampAt, timestampEnd } from './timestamp.ts';
+import type { GatewayLogEntry, LineOrigin, LogLevel } from './model.ts';
+import { REQUEST_KEYS, buildRequest, buildRequestPlanned, looksLikeRequest, requestPlan } from './request.ts';
+import { parseTimestamp, parseTimestampAt, timestampEnd } from './timestamp.ts';
 
 export type {
     EntryFormat,
@@ -20,6 +21,7 @@ export type {
     GatewayError,
     GatewayLogEntry,
     GatewayRequest,
+    LineOrigin,
     LogLevel,
     LogTimestamp,
 } from './model.ts';
@@ -35,12 +37,87 @@ export { parseTimestamp } from './timestamp.ts';
 export const MAX_OPEN_VALUE_LINES = 1000;
 export { MAX_FIELDS } from './kv.ts';
 
+/**
+ * Physical lines one request record may be wrapped over (by a terminal, a blog or a chat) and still be read as one,
+ * and the length the joined record may reach.
+ */
+export const MAX_WRAPPED_LINES = 50;
+export const MAX_WRAPPED_LENGTH = 65_536;
+
 const SPACE = 32;
 const TAB = 9;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const QUOTE = 34;
+const CARET = 94;
+const BOM = 0xfeff;
+
+function isBlank(c: number): boolean {
+    return c === SPACE || c === TAB;
+}
+
+/** Up to `count` leading spaces or tabs removed: the indentation a pasted record's head had. */
+function dropIndent(s: string, count: number): string {
+    let i = 0;
+    while (i < count && isBlank(s.charCodeAt(i))) {
+        i++;
+    }
+    return i === 0 ? s : s.slice(i);
+}
+
+/**
+ * End of an RFC 3339 time at `i` followed by a space, as `kubectl logs --timestamps` (and `docker logs -t`) put in
+ * front of every line (`2021-06-03T03:25:12.570859341Z `), or -1.
+ */
+function kubeletTimeEnd(s: string, i: number): number {
+    // yyyy-mm-ddThh:mm:ss
+    const shape = 'dddd-dd-ddTdd:dd:dd';
+    for (let k = 0; k < shape.length; k++) {
+        const c = s.charCodeAt(i + k);
+        if (shape.charCodeAt(k) === 100 ? !isDigit(c) : c !== shape.charCodeAt(k)) {
+            return -1;
+        }
+    }
+    let j = i + shape.length;
+    if (s.charCodeAt(j) === 46) {
+        j++;
+        while (isDigit(s.charCodeAt(j))) {
+            j++;
+        }
+    }
+    const z = s.charCodeAt(j);
+    if (z === 90) {
+        j++;
+    } else if (z === 43 || z === 45) {
+        if (!(isDigit(s.charCodeAt(j + 1)) && isDigit(s.charCodeAt(j + 2)) && s.charCodeAt(j + 3) === 58)) {
+            return -1;
+        }
+        j += 6;
+    } else {
+        return -1;
+    }
+    return s.charCodeAt(j) === SPACE ? j : -1;
+}
+
+/** A colour code whose ESC was lost in a copy (`[32m`, `[1;31m`, or `^[[0m` as some terminals show ESC) at `i`. */
+function lostColourAt(s: string, i: number): boolean {
+    let j = i;
+    if (s.charCodeAt(j) === CARET && s.charCodeAt(j + 1) === OPEN_BRACKET) {
+        j++;
+    }
+    if (s.charCodeAt(j) !== OPEN_BRACKET) {
+        return false;
+    }
+    j++;
+    while (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 59) {
+        j++;
+    }
+    return j > i + 1 && s.charCodeAt(j) === 109;
+}
+
+/** Request keys that, written as `, key: ` or starting a line, mark the rest of a wrapped record. */
+const WRAPPED_KEY = new RegExp(`(?:^|, )(?:${REQUEST_KEYS.join('|')}|category|timeGenerated|callerIpAddress|region|responseSize|cache): `);
 
 /** Removes ANSI escape sequences (CSI `ESC [ … final`, two-byte `ESC x`); any other ESC is dropped on its own. */
 export function stripAnsi(s: string): string {
@@ -101,6 +178,17 @@ interface Pending {
     openLines: number;
     /** ANSI-free continuation lines of an ASP.NET console entry (its message). */
     aspNetLines: string[] | undefined;
+    /** Spaces or tabs before the entry's head (a pasted, indented log): its continuation lines lose as many. */
+    indent: number;
+    /** The head of a request record as read (prefixes and indentation removed), while it may go on over lines. */
+    head: string | undefined;
+    /** Physical lines joined to `head` because the record was wrapped. */
+    wrapped: number;
+    /** Length of the record's first piece, of the piece joined last, and whether every piece so far but the last
+     * had the first one's length: a terminal's hard wrap, which loses no character. */
+    firstWidth: number;
+    lastWidth: number;
+    evenWidths: boolean;
 }
 
 /**
@@ -185,12 +273,20 @@ export class GatewayLogParser {
         kindFromFields: false,
         openLines: 0,
         aspNetLines: undefined,
+        indent: 0,
+        head: undefined,
+        wrapped: 0,
+        firstWidth: 0,
+        lastWidth: 0,
+        evenWidths: true,
     };
     private readonly names = new RecentNames();
     private readonly fieldBuilder = new FieldBuilder();
     private readonly scanner = new KvScanner(this.fieldBuilder);
     /** The level as written, from the last `levelAt`. */
     private levelRaw = '';
+    /** What a `kubectl logs --prefix` / `--timestamps` prefix said about the line being handled. */
+    private origin: LineOrigin | undefined;
 
     /** The level of a `[Level]` head whose `]` is at `close`, or undefined; sets `levelRaw`. */
     private levelAt(s: string, close: number): LogLevel | undefined {
@@ -282,16 +378,96 @@ export class GatewayLogParser {
         return out;
     }
 
+    /**
+     * `s` without what a paste or a log tool put in front of the gateway's own text: a BOM, `kubectl logs --prefix` /
+     * `--timestamps`, colour codes whose ESC was lost. Indentation before them is kept (the entry reads it). Most lines
+     * begin with `[` and a letter, a quote or a brace, which one or two comparisons let through.
+     */
+    private unwrap(s: string): string {
+        this.origin = undefined;
+        const start = s.charCodeAt(0) === BOM ? 1 : 0;
+        let i = start;
+        while (isBlank(s.charCodeAt(i))) {
+            i++;
+        }
+        const c = s.charCodeAt(i);
+        const next = s.charCodeAt(i + 1);
+        if (start === 0 && !(isDigit(c) || c === CARET || (c === OPEN_BRACKET && (next === 112 || isDigit(next))))) {
+            return s;
+        }
+        const indent = i;
+        if (hasAt(s, '[pod/', i)) {
+            const close = s.indexOf('] ', i);
+            const slash = close > 0 ? s.lastIndexOf('/', close) : -1;
+            if (slash > i + 5 && s.indexOf(' ', i) > close) {
+                this.origin = { pod: s.slice(i + 5, slash), container: s.slice(slash + 1, close) };
+                i = close + 2;
+            }
+        }
+        const timeEnd = isDigit(s.charCodeAt(i)) ? kubeletTimeEnd(s, i) : -1;
+        if (timeEnd > 0) {
+            const time = parseTimestamp(s.slice(i, timeEnd));
+            if (time) {
+                (this.origin ??= {}).time = time;
+            }
+            i = timeEnd + 1;
+        }
+        let rest = start === 0 && i === indent ? s : s.slice(start, indent) + s.slice(i);
+        let k = indent - start;
+        while (isBlank(rest.charCodeAt(k))) {
+            k++;
+        }
+        if (lostColourAt(rest, k)) {
+            rest = rest.replace(/(?:\^\[)?\[[0-9;]*m/g, '');
+        }
+        return rest;
+    }
+
+    /** Whether `s` goes on with the request record held in `head`: wrapped by a terminal, a blog or a chat. */
+    private continuesRecord(p: Pending, s: string, open = false): boolean {
+        const head = p.head;
+        // Asked of every line after a request record: nearly always the next `[Level]` line, which the bracket
+        // settles without reading the level.
+        if (head === undefined || (s.charCodeAt(0) === OPEN_BRACKET && levelClose(s) >= 0)) {
+            return false;
+        }
+        if (p.wrapped >= MAX_WRAPPED_LINES || head.length + s.length > MAX_WRAPPED_LENGTH) {
+            return false;
+        }
+        const t = s.trimStart();
+        if (open) {
+            return !this.startsEntry(t);
+        }
+        if (t.length === 0) {
+            return false;
+        }
+        // `lastError:` at the end of a line is followed by its value, even a JSON object; otherwise the line must not
+        // start an entry and must carry the record's own keys.
+        if (head.trimEnd().endsWith(':')) {
+            const close = t.charCodeAt(0) === OPEN_BRACKET ? levelClose(t) : -1;
+            return close < 0 || this.levelAt(t, close) === undefined;
+        }
+        return !this.startsEntry(t) && WRAPPED_KEY.test(t);
+    }
+
     /** `s` is `line` without ANSI codes. */
-    private handle(line: string, s: string, out: GatewayLogEntry[]): void {
+    private handle(line: string, ansiFree: string, out: GatewayLogEntry[]): void {
         const n = ++this.lineNo;
         const p = this.pending;
         const entry = p.entry;
+        const whole = this.unwrap(ansiFree);
+        const s = entry && p.indent > 0 ? dropIndent(whole, p.indent) : whole;
         if (entry) {
             if (p.kv?.isOpen) {
+                if (p.wrapped > 0 && this.continuesRecord(p, s, true)) {
+                    // A wrapped record's JSON value is wrapped too, maybe inside a string: read it joined as well.
+                    this.rejoin(p, entry, line, s);
+                    return;
+                }
                 if (p.openLines < MAX_OPEN_VALUE_LINES && !this.startsEntry(s)) {
                     entry.raw.push(line);
                     p.openLines++;
+                    p.head = undefined;
                     p.kv.resume(s);
                     return;
                 }
@@ -302,19 +478,98 @@ export class GatewayLogParser {
             } else if (isStackLine(s)) {
                 entry.raw.push(line);
                 return;
+            } else if (p.head !== undefined && this.continuesRecord(p, s)) {
+                this.rejoin(p, entry, line, s);
+                return;
             }
             out.push(this.finish(p, entry));
         }
-        this.begin(line, s, n);
+        const origin = this.origin;
+        this.begin(line, whole, n);
+        if (origin && p.entry) {
+            p.entry.origin = origin;
+        }
     }
 
-    private begin(line: string, s: string, n: number): void {
+    /** Reads a wrapped record again with its next piece joined on; its lines and number stay the first line's. */
+    private rejoin(p: Pending, entry: GatewayLogEntry, line: string, s: string): void {
+        const head = p.head ?? '';
+        const t = s.trimStart();
+        // A terminal cuts at its width and loses nothing: its pieces but the last are equally long. A blog or chat
+        // breaks at a space, which it drops. With one piece only, its last character tells: `,` or `:` is followed by
+        // a space in every record.
+        const first = p.wrapped === 0;
+        const firstWidth = first ? head.length : p.firstWidth;
+        const even = first ? true : p.evenWidths && p.lastWidth === firstWidth;
+        const last = head.charCodeAt(head.length - 1);
+        const hard = first ? last !== 44 && last !== 58 && t.length === s.length : even;
+        const joined = hard ? head + s : last === SPACE ? head + t : `${head} ${t}`;
+        const raw = entry.raw;
+        const wrapped = p.wrapped + 1;
+        const origin = entry.origin;
+        const indent = p.indent;
+        this.textHead(joined, entry.line);
+        const again = p.entry;
+        if (again) {
+            raw.push(line);
+            again.raw = raw;
+            if (origin) {
+                again.origin = origin;
+            }
+        }
+        p.wrapped = wrapped;
+        p.indent = indent;
+        p.firstWidth = firstWidth;
+        p.lastWidth = s.length;
+        p.evenWidths = even;
+    }
+
+    /** Begins a text record from its (joined) head. */
+    private textHead(s: string, n: number): void {
         const p = this.pending;
+        this.resetPending(p);
+        const close = levelClose(s);
+        const level = close >= 0 ? this.levelAt(s, close) : undefined;
+        if (level) {
+            this.textRecord(p, s, s, n, level, close + 1);
+        }
+    }
+
+    private resetPending(p: Pending): void {
         p.kv = undefined;
         p.kindFromFields = false;
         p.openLines = 0;
         p.aspNetLines = undefined;
-        const c = s.charCodeAt(0);
+        p.indent = 0;
+        p.head = undefined;
+        p.wrapped = 0;
+    }
+
+    private begin(line: string, whole: string, n: number): void {
+        const p = this.pending;
+        this.resetPending(p);
+        let s = whole;
+        let c = s.charCodeAt(0);
+        if (isBlank(c)) {
+            // A pasted, indented log: the head is read without its indentation, and so are its continuation lines.
+            let i = 1;
+            while (isBlank(s.charCodeAt(i))) {
+                i++;
+            }
+            const t = s.slice(i);
+            const d = t.charCodeAt(0);
+            const close = d === OPEN_BRACKET ? levelClose(t) : -1;
+            if (
+                (close >= 0 && this.levelAt(t, close) !== undefined) ||
+                d === OPEN_BRACE ||
+                (d === QUOTE && t.charCodeAt(1) === OPEN_BRACE) ||
+                (t.charCodeAt(4) === 58 && ASPNET_LEVELS.has(t.slice(0, 4)))
+            ) {
+                s = t;
+                c = d;
+                p.indent = i;
+            }
+        }
         if (c === OPEN_BRACKET) {
             const close = levelClose(s);
             const level = close >= 0 ? this.levelAt(s, close) : undefined;
@@ -325,19 +580,24 @@ export class GatewayLogParser {
         }
         const entry: GatewayLogEntry = { kind: 'text', format: 'text', line: n, raw: [line], fields: {} };
         p.entry = entry;
-        if (c === OPEN_BRACE) {
-            const json = readJsonLine(s);
+        if (c === OPEN_BRACE || (c === QUOTE && s.charCodeAt(1) === OPEN_BRACE)) {
+            const json = c === OPEN_BRACE ? readJsonLine(s) : undefined;
             if (json && fillFromJson(entry, json.obj)) {
                 if (json.trailing) {
                     note(entry, 'text after the JSON object was not read');
                 }
                 return;
             }
-            note(entry, json ? 'JSON nested too deeply to read' : 'starts like JSON but is not a complete JSON object');
+            if (!json && recoverJsonLike(entry, s)) {
+                return;
+            }
+            if (c === OPEN_BRACE) {
+                note(entry, json ? 'JSON nested too deeply to read' : 'starts like JSON but is not a complete JSON object');
+            }
         } else if (c !== OPEN_BRACKET && this.aspNetHead(p, entry, s)) {
             return;
         }
-        entry.message = s;
+        entry.message = whole;
     }
 
     /** `[Level] timestamp [Event], key: value, …` and the untagged 1.x request `[Level] timestamp, key: …`. */
@@ -423,6 +683,9 @@ export class GatewayLogParser {
         kv.reset();
         p.kv = kv;
         p.kindFromFields = event === undefined;
+        if (isRequest || p.kindFromFields) {
+            p.head = s;
+        }
         // A list that ends in `{` or `[` goes on over the next lines, which no one-line layout reads.
         const last = s.charCodeAt(s.length - 1);
         const layout = last === OPEN_BRACE || last === OPEN_BRACKET ? undefined : builder.oneLineLayout();
@@ -542,6 +805,9 @@ export class GatewayLogParser {
         }
         if (p.aspNetLines && p.aspNetLines.length > 0) {
             entry.message = p.aspNetLines.map((l) => l.slice(ASPNET_INDENT.length)).join('\n');
+        }
+        if (p.wrapped > 0) {
+            note(entry, `wrapped over ${p.wrapped + 1} lines; read as one record`);
         }
         return entry;
     }

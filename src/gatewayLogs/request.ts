@@ -90,6 +90,15 @@ function parseJsonText(v: unknown): unknown {
     try {
         return JSON.parse(v) as unknown;
     } catch {
+        // A value wrapped over lines by a blog or a chat has a line break inside a string, where JSON allows none; as
+        // whitespace between tokens a line break means the same as a space, so the retry changes nothing else.
+        if (v.includes('\n')) {
+            try {
+                return JSON.parse(v.replaceAll('\n', ' ')) as unknown;
+            } catch {
+                return undefined;
+            }
+        }
         return undefined;
     }
 }
@@ -131,8 +140,8 @@ function asErrors(v: unknown): GatewayError[] | undefined {
 // What a record key stands for in the typed request. Text records of one layout share a plan (a code per key), so
 // the common record reads its keys by number instead of comparing each with two dozen names.
 const NONE = 0;
-const CODES = new Map<string, number>(
-    [
+/** The keys of a request record the typed request reads, in the order of their codes. */
+export const REQUEST_KEYS: readonly string[] = [
         'correlationId',
         'method',
         'url',
@@ -157,8 +166,8 @@ const CODES = new Map<string, number>(
         'timeGenerated',
         'lastError',
         'errors',
-    ].map((key, i) => [key, i + 1]),
-);
+];
+const CODES = new Map<string, number>(REQUEST_KEYS.map((key, i) => [key, i + 1]));
 
 /** How the requests of one record layout are built. */
 export interface RequestPlan {

@@ -19,7 +19,8 @@ import { toEntryDetails, toFindingView, toLogRow } from './gatewayLogsRows.ts';
  * for (reading the gateway's configuration from Azure), `signal` aborts when the view goes away. Built by whoever
  * knows where the session's entries come from; without one the record alone is diagnosed.
  */
-export type ExplainRecord = (entry: TaggedEntry, progress: (message: string) => void, signal: AbortSignal) => Promise<RecordExplanation>;
+/** `events`: the gateway's own entries in the session (start-up, sync), oldest first. */
+export type ExplainRecord = (entry: TaggedEntry, progress: (message: string) => void, signal: AbortSignal, events: readonly TaggedEntry[]) => Promise<RecordExplanation>;
 
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -227,7 +228,8 @@ export class GatewayLogsDataProvider extends Disposable {
     this.explaining.set(seq, controller);
     post({ type: 'gatewayLogs/explanation', seq, state: 'busy', message: 'Diagnosing…' });
     try {
-      const result = await this.explain(entry, (message) => post({ type: 'gatewayLogs/explanation', seq, state: 'busy', message: redact(message) }), controller.signal);
+      const events = this.session.snapshot().filter((e) => e.kind !== 'request');
+      const result = await this.explain(entry, (message) => post({ type: 'gatewayLogs/explanation', seq, state: 'busy', message: redact(message) }), controller.signal, events);
       if (controller.signal.aborted) return undefined;
       const note = withoutAzureNote(result);
       return post({

@@ -89,8 +89,22 @@ function displayLocation(location: string): string {
   return REGION_NAMES[location.toLowerCase().replace(/\s+/g, '')] ?? location;
 }
 
+/** A stable public address per service, in a range Azure uses for APIM (the value only needs to be a real IPv4). */
+function publicIp(name: string): string {
+  let h = 2166136261;
+  for (const c of name.toLowerCase()) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return `20.${(h >>> 16) & 255}.${(h >>> 8) & 255}.${(h & 255) || 1}`;
+}
+
+/** ARM writes .NET's seven fractional digits: `2021-09-24T08:20:36.8225295Z`. */
+function dotNetTime(iso: string): string {
+  return iso.replace(/\.(\d{3})Z$/, '.$10000Z');
+}
+
 export function serviceJson(service: ApimService): Record<string, unknown> {
   const host = `${service.name}.azure-api.net`;
+  // `East US` → `eastus`: the regional gateway's host names the region as ARM's location name does.
+  const region = service.location.toLowerCase().replace(/\s+/g, '');
   const body: Record<string, unknown> = {
     id: serviceResourceId(service),
     name: service.name,
@@ -105,12 +119,16 @@ export function serviceJson(service: ApimService): Record<string, unknown> {
       notificationSenderEmail: 'apimgmt-noreply@mail.windowsazure.com',
       provisioningState: 'Succeeded',
       targetProvisioningState: '',
+      createdAtUtc: dotNetTime(service.createdAt),
       gatewayUrl: `https://${host}`,
+      gatewayRegionalUrl: `https://${service.name}-${region}-01.regional.azure-api.net`,
       portalUrl: `https://${service.name}.portal.azure-api.net`,
       developerPortalUrl: `https://${service.name}.developer.azure-api.net`,
       managementApiUrl: `https://${service.name}.management.azure-api.net`,
       scmUrl: `https://${service.name}.scm.azure-api.net`,
       hostnameConfigurations: [{ type: 'Proxy', hostName: host, negotiateClientCertificate: false, defaultSslBinding: true, certificateSource: 'BuiltIn' }],
+      publicIPAddresses: [publicIp(service.name)],
+      privateIPAddresses: null,
       virtualNetworkType: 'None',
       disableGateway: false,
       natGatewayState: 'Disabled',
@@ -151,6 +169,8 @@ function apiJson(service: ApimService, api: ApimApi, id = apiResourceId(service,
       authenticationSettings: { oAuth2AuthenticationSettings: [], openidAuthenticationSettings: [] },
       subscriptionKeyParameterNames: { ...api.subscriptionKeyParameterNames },
       isCurrent: api.isCurrent,
+      // Every revision the emulator holds is online (an offline revision is a portal feature it does not model).
+      isOnline: true,
       ...(api.apiVersion !== undefined ? { apiVersion: api.apiVersion } : {}),
       ...(api.apiVersionSetId !== undefined ? { apiVersionSetId: versionSetResourceId(service, api.apiVersionSetId.split('/').pop() ?? '') } : {}),
       type: 'http',
@@ -221,7 +241,8 @@ function withEtag(status: number, body: Record<string, unknown>): ArmResponse {
 
 function list(ctx: ArmContext, request: ArmRequest, items: unknown[]): ArmResponse {
   const filtered = filterItems(request, items);
-  return { status: 200, body: pageOf(request, filtered, ctx.pageSize()) };
+  // APIM's collections carry `count`, the number of items across all pages (after $filter).
+  return { status: 200, body: { ...pageOf(request, filtered, ctx.pageSize()), count: filtered.length } };
 }
 
 // ---- validation ---------------------------------------------------------------------------------------------------

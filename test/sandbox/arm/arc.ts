@@ -299,9 +299,12 @@ export function arcRoutes(ctx: ArmContext, lroRetryAfterSeconds: () => number): 
           id: `${arcExtensionResourceId(cluster, op.extension)}/operations/${op.id}`,
           name: op.id,
           status: op.status,
+          // OperationStatusResult: `properties` (a string map, empty when there is nothing to add) and `error`
+          // (null until the operation fails), as in GetExtensionAsyncOperationStatus.json.
+          properties: {},
+          error: op.error ? { code: op.error.code, message: op.error.message } : null,
           startTime: op.startTime,
           ...(op.endTime ? { endTime: op.endTime } : {}),
-          ...(op.error ? { error: { ...op.error } } : {}),
         },
         headers: op.status === 'InProgress' ? { 'Retry-After': String(lroRetryAfterSeconds()) } : {},
       };

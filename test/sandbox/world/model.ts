@@ -81,6 +81,8 @@ export interface ApimService {
   gateways: Map<string, SelfHostedGateway>;
   /** Bumped on every configuration change: the configuration API's event revision. */
   configurationRevision: number;
+  /** When the service was created (ARM's `createdAtUtc`). */
+  createdAt: string;
 }
 
 export type ApiProtocol = 'http' | 'https' | 'ws' | 'wss';

@@ -20,8 +20,8 @@ import type {
 } from './model.ts';
 import { newEntityId, newGatewayKey, newSubscriptionKey } from './tokens.ts';
 
-export type ServiceInput = Omit<ApimService, 'apis' | 'versionSets' | 'products' | 'subscriptions' | 'gateways' | 'configurationRevision' | 'tenantId' | 'identity' | 'applicationInsights' | 'localDiagnostics'> &
-  Partial<Pick<ApimService, 'tenantId' | 'identity' | 'applicationInsights' | 'localDiagnostics'>>;
+export type ServiceInput = Omit<ApimService, 'apis' | 'versionSets' | 'products' | 'subscriptions' | 'gateways' | 'configurationRevision' | 'tenantId' | 'identity' | 'applicationInsights' | 'localDiagnostics' | 'createdAt'> &
+  Partial<Pick<ApimService, 'tenantId' | 'identity' | 'applicationInsights' | 'localDiagnostics' | 'createdAt'>>;
 
 export type ApiInput = Omit<ApimApi, 'operations' | 'apiRevision' | 'isCurrent' | 'subscriptionKeyParameterNames' | 'protocols' | 'serviceUrl' | 'subscriptionRequired'> &
   Partial<Pick<ApimApi, 'apiRevision' | 'isCurrent' | 'subscriptionKeyParameterNames' | 'protocols' | 'serviceUrl' | 'subscriptionRequired'>> & {
@@ -112,6 +112,7 @@ export class World {
       identity: { type: 'None' },
       applicationInsights: false,
       localDiagnostics: true,
+      createdAt: this.now().toISOString(),
       ...input,
       apis: new Map(),
       versionSets: new Map(),

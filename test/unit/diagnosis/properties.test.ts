@@ -15,12 +15,16 @@ const CODES: readonly FindingCode[] = [
   'no-operation-for-method',
   'non-current-revision',
   'version-missing',
+  'version-wrong-place',
+  'revision-not-served',
   'hostname-mismatch',
   'subscription-key-missing',
   'subscription-key-invalid',
   'backend-unreachable',
   'token-expired',
   'request-logging-off',
+  'gateway-not-configured',
+  'configuration-changed',
   'unknown',
 ];
 const FIX_IDS = ['allow-http', 'assign-api', 'pick-subscription-key', 'retry-https', 'open-token-wizard', 'add-version', 'use-revision'];
