@@ -104,12 +104,13 @@ function decodesToToken(run: string): boolean {
 
 export function redact(text: string): string {
   if (text === '') return text;
-  // Named first: `Authorization: Bearer <x>` keeps its scheme word, and SCHEMED then finds it masked already.
-  let out = text.replace(NAMED_VALUE, `$1${MASK}`);
+  // Whole tokens first (a name's value stops at `&`, a token does not); then names, keeping a scheme word
+  // (`Authorization: Bearer ***`), which SCHEMED then finds masked already.
+  let out = text.replace(TOKEN_URLENCODED, MASK);
+  out = out.replace(TOKEN_PLAIN, MASK);
+  out = out.replace(NAMED_VALUE, `$1${MASK}`);
   out = out.replace(SCHEMED, `$1${MASK}`);
   out = out.replace(SAS_PART, `$1${MASK}`);
-  out = out.replace(TOKEN_URLENCODED, MASK);
-  out = out.replace(TOKEN_PLAIN, MASK);
   out = out.replace(BASE64_RUN, (run) => {
     if (decodesToToken(run)) return MASK;
     // `/` is a base64 character: `/echo/<base64 token>` is one run, so try from each `/` as well.
