@@ -27,6 +27,34 @@ const hostileRequest = [
   '}',
 ];
 
+// Secrets and markup in other fields: a subscription key in a text record's field and in a JSON record (masked in
+// the details pane), and a lastError whose source tries to leave its code span in the editor's hover.
+const KEY_TEXT = 'e2ekeyAAAA0123456789abcdef0123456789';
+const KEY_JSON = 'e2ekeyBBBB0123456789abcdef0123456789';
+const HOSTILE_SOURCE = 'x` [run](command:workbench.action.terminal.new) `y <img src=x onerror=alert(4)>';
+const hostileFields = [
+  `[Info] 2023-08-25T10:56:01.500 [RequestTraced], ocp-apim-subscription-key: ${KEY_TEXT}, note: e2e-keyed <img src=x onerror=alert(2)>, source: Tracer`,
+  JSON.stringify({ timestamp: '2023-08-25T10:56:01.600Z', level: 'Info', message: 'e2e-keyed json', subscriptionKey: KEY_JSON, 'Ocp-Apim-Subscription-Key': KEY_JSON }),
+  `[Info] 2023-08-25T10:56:01.700 [GatewayLogs], isRequestSuccess: False, totalTime: 3, category: GatewayLogs, timeGenerated: 2023-08-25T10:56:01.700, region: e2e-hover, method: GET, url: http://gw.apim:5000/hover, responseCode: 404, lastError: ${JSON.stringify({ elapsed: 1, source: HOSTILE_SOURCE, reason: 'OperationNotFound', section: 'backend' })}`,
+];
+
+/** Types a path into VS Code's own file dialog (a quick input) until it sticks, and accepts it. */
+async function chooseFile(page: Page, dialogTitle: string, file: string): Promise<void> {
+  const title = page.locator('.quick-input-widget .quick-input-title', { hasText: dialogTitle });
+  await title.waitFor({ timeout: 15_000 });
+  const input = page.locator('.quick-input-widget input.input');
+  for (let accept = 0; await title.isVisible(); accept++) {
+    if (accept === 5) throw new Error(`the file dialog did not take the path (it shows "${await input.inputValue()}")`);
+    for (let attempt = 0; (await input.inputValue()) !== file; attempt++) {
+      if (attempt === 10) throw new Error(`the file dialog kept "${await input.inputValue()}"`);
+      await page.waitForTimeout(200);
+      await input.fill(file);
+    }
+    await page.keyboard.press('Enter');
+    await title.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
+  }
+}
+
 /** Runs a palette command by its title; the palette may not list our commands yet right after load, so it retries. */
 /** The view in the browser harness, the test playing the host: it keeps what the view sends, and answers its requests for an entry's details from `entries`. */
 async function openAnsweringDetails(entries: () => readonly Parameters<typeof toEntryDetails>[0][], fromView: WebviewToHost[]): Promise<WebviewPage> {
@@ -70,7 +98,7 @@ describe('workbench: Gateway Logs view', () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'arc-apim-logs-e2e-'));
     logFile = path.join(folder, 'gateway.log');
     const seed = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'gateway-logs', 'generated', 'v2-text.log'), 'utf8').trimEnd();
-    writeFileSync(logFile, `${seed}\n${hostileRequest.join('\n')}\n[Info] 2023-08-25T10:56:02.000 [HeartbeatSent], source: UdpHeartbeatSender\n`);
+    writeFileSync(logFile, `${seed}\n${hostileRequest.join('\n')}\n${hostileFields.join('\n')}\n[Info] 2023-08-25T10:56:02.000 [HeartbeatSent], source: UdpHeartbeatSender\n`);
     workbench = await openWorkbench({ folder, env: { KUBECONFIG: path.join(folder, 'no-kubeconfig') } });
     workbench.page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -165,6 +193,55 @@ describe('workbench: Gateway Logs view', () => {
     await frame.locator('pre.raw').waitFor({ timeout: 10_000 });
     assert.ok(((await frame.locator('pre.raw').textContent()) ?? '').includes(HOSTILE_PATH));
     assert.equal(await frame.locator('img').count(), 0);
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('masks subscription keys in the details pane, whatever the field is called, and shows markup in fields as text', async () => {
+    const { page } = workbench;
+    const filter = frame.locator('input.filter');
+    await filter.fill('e2e-keyed');
+    await frame.locator('.count', { hasText: /^2 of / }).waitFor({ timeout: 10_000 });
+    for (const [i, key] of [KEY_TEXT, KEY_JSON].entries()) {
+      await frame.locator('.layer .row:not([hidden])').nth(i).click();
+      const details = frame.locator('aside.details');
+      await details.locator('pre.raw').waitFor({ timeout: 10_000 });
+      await until('the details of this row', async () => ((await details.textContent()) ?? '').includes(i === 0 ? 'note' : 'e2e-keyed json'));
+      const shown = (await details.textContent()) ?? '';
+      assert.ok(!shown.toLowerCase().includes(key.toLowerCase()), `the key is shown in the details pane: ${shown.slice(0, 300)}`);
+      assert.match(shown, /\*\*\*/);
+      const search = await frame.locator('.layer .row:not([hidden])').nth(i).textContent();
+      assert.ok(!(search ?? '').includes(key), 'nor in the row');
+    }
+    assert.ok(((await frame.locator('aside.details').textContent()) ?? '') !== '');
+    assert.equal(await frame.locator('img').count(), 0);
+    await filter.fill('');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('shows log text literally in the log editor’s hover: no link, image or code-span escape', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Arc APIM Gateway: Open Gateway Logs in Editor');
+    await chooseFile(page, 'Open a gateway log file in the editor', logFile);
+    const editor = page.locator('.editor-instance .monaco-editor').last();
+    await editor.waitFor({ timeout: 30_000 });
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    const line = page.locator('.view-line', { hasText: 'e2e-hover' }).last();
+    await line.waitFor({ timeout: 30_000 });
+    assert.ok(!((await page.locator('.view-lines').textContent()) ?? '').includes(KEY_TEXT), 'the editor document masks the key');
+    const hover = page.locator('.monaco-hover:not(.hidden)');
+    const reason = line.locator('span', { hasText: 'OperationNotFound' }).last();
+    for (let attempt = 0; attempt < 5 && !(await hover.isVisible()); attempt++) {
+      await reason.hover();
+      await hover.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await until('the hover', async () => ((await hover.textContent()) ?? '').includes('OperationNotFound'), 15_000);
+    const text = (await hover.textContent()) ?? '';
+    assert.ok(text.includes(HOSTILE_SOURCE), `the source is shown literally: ${text}`);
+    assert.equal(await hover.locator('a[href^="command:"], a[data-href^="command:"], img').count(), 0, 'no link or image made from log text');
+    await workbench.screenshot('gateway-logs-hover');
+    await page.keyboard.press('Escape');
     assert.deepEqual(dialogs, []);
   });
 
