@@ -43,6 +43,7 @@ export const Settings = {
   section: 'arcApimGateway',
   kubeconfig: 'kubeconfig',
   logsMaxEntries: 'logs.maxEntries',
+  logsMaxLineLength: 'logs.maxLineLength',
   azureCredential: 'azure.credential',
   azureCloud: 'azure.cloud',
   azureCustomCloud: 'azure.customCloud',

@@ -27,6 +27,13 @@ export const GATEWAY_ID_MAX = 80;
 export const checkGatewayId: Check = (value) => {
   if (value.trim() === '') return 'A gateway name is required (1–80 characters).';
   if (value.length > GATEWAY_ID_MAX) return `The gateway name has ${value.length} characters: API Management allows at most ${GATEWAY_ID_MAX}.`;
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const control = /[\u0000-\u001F\u007F-\u009F]/.exec(value);
+  if (control) return `The gateway name contains the control character U+${(control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}: API Management names are printable text.`;
+  const invisible = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/.exec(value);
+  if (invisible) return `The gateway name contains an invisible or text-direction character (U+${(invisible[0].codePointAt(0) ?? 0).toString(16).toUpperCase()}): a name must read the same everywhere it is shown.`;
+  const separator = /[/\\%]/.exec(value);
+  if (separator) return `The gateway name contains "${separator[0]}": it becomes a segment of the gateway's ARM resource id, which may not hold / \\ or %.`;
   const bad = GATEWAY_FORBIDDEN.exec(value);
   if (bad) return `The gateway name contains "${bad[0]}": API Management gateway names may not contain * # & + : < > ?`;
   if (/^\s|\s$/.test(value)) return 'The gateway name may not start or end with a space.';

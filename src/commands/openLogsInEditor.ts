@@ -5,7 +5,7 @@ import type { LiveLogDocument } from '../editor/liveDocument.ts';
 import { createFileLogSession } from '../logs/fileSession.ts';
 import { createDeploymentLogSession, type FollowTarget } from '../logs/followSession.ts';
 import type { LogSession } from '../logs/model.ts';
-import { logsMaxEntries } from '../panels/logSettings.ts';
+import { logsMaxEntries, logsMaxLineLength } from '../panels/logSettings.ts';
 import { MAX_LOG_FILE_BYTES, decodeLog } from './openLogFile.ts';
 import { contextItems, pickGatewayDeployment, type ContextChoice } from './gatewayPicker.ts';
 import { followTargetOf } from './tailGatewayLogs.ts';
@@ -36,7 +36,7 @@ async function follow(services: CommandServices, target: FollowTarget): Promise<
   const session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Connecting to ${what} (${target.context})`, cancellable: true },
     async (_progress, token) => {
-      const started = createDeploymentLogSession(target, { clients: services.kubernetes, log: services.log.child('follow') }, { maxEntries });
+      const started = createDeploymentLogSession(target, { clients: services.kubernetes, log: services.log.child('follow') }, { maxEntries, maxLineLength: logsMaxLineLength(services.log) });
       const result = await Promise.race([started, new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)))]);
       if (!result) {
         // The session may still arrive after the user gave up: it must not keep following in the background.

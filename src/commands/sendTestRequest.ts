@@ -171,7 +171,7 @@ async function openView(services: CommandServices, prompter: Prompter, target: D
       const subscriptionKey = values.subscription ? await keyOf(values.subscription, s) : undefined;
       const request = { ...built.request, ...(subscriptionKey ? { subscriptionKey } : {}) };
       const transport: RequestTransport =
-        values.transport === 'curl-pod' ? new CurlPodTransport(client) : values.transport === 'direct' && built.directUrl ? new DirectUrlTransport({ baseUrl: built.directUrl, insecure: values.insecure }) : new ServiceProxyTransport(client);
+        values.transport === 'curl-pod' ? new CurlPodTransport(client) : values.transport === 'direct' && built.directUrl ? new DirectUrlTransport({ baseUrl: built.directUrl, insecure: values.insecure, allowLinkLocal: values.allowLinkLocal === true }) : new ServiceProxyTransport(client);
       log.info(`${transport.kind}: ${request.method} ${request.pathAndQuery}${subscriptionKey ? ' (with a subscription key)' : ''}`);
       // The configuration is read afresh for every send (an API may have changed in the portal since), alongside the
       // send and the record search so it adds no wait; a failed read leaves the diagnosis with less, not nothing.

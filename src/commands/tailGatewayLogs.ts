@@ -3,7 +3,7 @@ import { Commands } from '../constants.ts';
 import { createDeploymentLogSession, type FollowTarget } from '../logs/followSession.ts';
 import type { TaggedEntry } from '../logs/model.ts';
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
-import { logsMaxEntries } from '../panels/logSettings.ts';
+import { logsMaxEntries, logsMaxLineLength } from '../panels/logSettings.ts';
 import { formFromRecord } from '../requests/form.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
 import { explainRecord } from './recordDiagnosis.ts';
@@ -62,7 +62,7 @@ async function tail(services: CommandServices, target: FollowTarget): Promise<Ga
         ...(source ? { resend: (entry: TaggedEntry) => void vscode.commands.executeCommand(Commands.sendTestRequest, { ...source, form: formFromRecord(entry.kind === 'request' ? entry.request : undefined) }) } : {}),
         createSession: () =>
           cancellable(
-            createDeploymentLogSession(target, { clients: services.kubernetes, log: services.log.child('follow') }, { maxEntries }),
+            createDeploymentLogSession(target, { clients: services.kubernetes, log: services.log.child('follow') }, { maxEntries, maxLineLength: logsMaxLineLength(services.log) }),
             token,
           ),
       }),

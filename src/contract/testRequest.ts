@@ -153,6 +153,8 @@ export interface TestRequestForm {
   readonly directUrl: string;
   /** Direct transport over https: accept a certificate nothing vouches for (curl -k). */
   readonly insecure: boolean;
+  /** Direct transport: the user confirmed sending to a link-local or metadata address (requests/rules.ts). */
+  readonly allowLinkLocal?: boolean;
   /** APIM subscription whose key is sent; '' for none. */
   readonly subscription: string;
 }
@@ -206,6 +208,7 @@ export function isTestRequestForm(value: unknown): value is TestRequestForm {
     (f['transport'] === 'service-proxy' || f['transport'] === 'curl-pod' || f['transport'] === 'direct') &&
     isString(f['directUrl']) &&
     typeof f['insecure'] === 'boolean' &&
+    (f['allowLinkLocal'] === undefined || typeof f['allowLinkLocal'] === 'boolean') &&
     isString(f['subscription'])
   );
 }

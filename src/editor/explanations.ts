@@ -6,6 +6,8 @@
 // predefined errors of api-management-error-handling-policies, and /work/shared/notes/gateway-facts.md for what is
 // particular to self-hosted gateways. Nothing is said here that those do not support; unknown names get no hover.
 
+import { markdownCode, markdownText } from '../util/markdown.ts';
+
 export interface Explanation {
   /** One short line, shown bold. */
   readonly title: string;
@@ -369,15 +371,11 @@ export function explainEvent(name: string): Explanation | undefined {
 
 // ---- Markdown ------------------------------------------------------------------------------------------------------
 
-/** Escapes text from a log so it shows literally in Markdown (no links, emphasis or HTML). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
-}
+/** Escapes text from a log so it shows literally in Markdown (no links, emphasis or HTML); secrets masked. */
+export const escapeMarkdown = markdownText;
 
-/** Text from a log as inline code (backslash escapes do not work inside a code span, so backticks are replaced). */
-export function codeSpan(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
-}
+/** Text from a log as inline code, backticks and all (a longer fence, never a changed character); secrets masked. */
+export const codeSpan = markdownCode;
 
 /** Markdown for one explanation; the table's own text is trusted Markdown, nothing from a log goes in unescaped. */
 export function explanationMarkdown(explanation: Explanation): string {

@@ -4,7 +4,6 @@
 import type { DeploymentRef } from '../azure/records.ts';
 import { WITHOUT_AZURE, isDiagnosableRecord, type RecordExplanation } from '../diagnosis/fromRecord.ts';
 import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
-import { redact } from '../util/redact.ts';
 import { codeSpan, escapeMarkdown } from './explanations.ts';
 
 /** How long a hover waits for the gateway's configuration from Azure before it answers from the record alone. */
@@ -46,7 +45,7 @@ export function createRequestAdvisor<Doc>(options: AdvisorOptions<Doc>): (entry:
 
 /** Log-derived text as Markdown text: escaped, one line, secrets masked. */
 function text(value: string): string {
-  return escapeMarkdown(redact(value).replace(/[\r\n]+/g, ' ')).replace(/&/g, '\\&');
+  return escapeMarkdown(value);
 }
 
 /** The hover section: each finding's title, explanation, key evidence and fixes (as text). Undefined when none. */

@@ -41,7 +41,16 @@ function objectEnd(s: string): number {
     return -1;
 }
 
+/**
+ * The longest text handed to JSON.parse (the follower's default maximum line length): V8's parser is superlinear on
+ * deeply nested input, so a longer line stays a text entry, whole in `raw`.
+ */
+export const MAX_JSON_CHARS = 1024 * 1024;
+
 function tryParse(s: string): unknown {
+    if (s.length > MAX_JSON_CHARS) {
+        return undefined;
+    }
     try {
         return JSON.parse(s) as unknown;
     } catch {

@@ -212,8 +212,7 @@ class ContextClient implements KubeContextClient {
 
   async send(request: RawRequest, signal: AbortSignal): Promise<RawResponse> {
     if (signal.aborted) throw abortError();
-    const url = new URL(this.server.replace(/\/+$/, '') + request.path);
-    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+    const url = requestUrl(this.server, request.path, request.query);
     const headers: Record<string, string> = { ...request.headers };
     const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
     if (body) headers['Content-Length'] = String(body.length);
@@ -249,8 +248,7 @@ class ContextClient implements KubeContextClient {
 
   private async request(path: string, query: Query, signal: AbortSignal): Promise<http.IncomingMessage> {
     if (signal.aborted) throw abortError();
-    const url = new URL(this.server.replace(/\/+$/, '') + path);
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    const url = requestUrl(this.server, path, query);
     const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json, */*' } };
     await this.kc.applyToHTTPSOptions(options);
     if (signal.aborted) throw abortError();
@@ -292,6 +290,33 @@ class ContextClient implements KubeContextClient {
       req.end();
     });
   }
+}
+
+/** `/api/v1/namespaces/<ns>/services/<svc>:<port>/proxy`, `…/pods/<pod>/proxy`, `/api/v1/nodes/<node>/proxy`. */
+const PROXY_PREFIX = /^(\/api\/v1\/(?:namespaces\/[^/?#\\]+\/)?(?:services|pods|nodes)\/[^/?#\\]+\/proxy)(.*)$/s;
+
+/**
+ * The URL a request goes to: the server's URL (with any base path, e.g. Rancher's `/k8s/clusters/<id>`) + `path` +
+ * `query`. The last line of defence for proxied requests: a URL parser removes `.`/`..` segments (also `%2e`) and reads
+ * `\` as `/`, so the parsed URL's pathname is compared with the proxy prefix it was meant to stay under, and a path
+ * that leaves it (to the API server's own resources, with the user's credentials) is refused. The callers check
+ * their paths before (src/requests/rules.ts); this holds whatever they missed.
+ */
+export function requestUrl(server: string, path: string, query: Query = {}): URL {
+  const url = new URL(server.replace(/\/+$/, '') + path);
+  const base = new URL(server).pathname.replace(/\/+$/, '');
+  if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) throw new KubeApiError(redact(`Refused: ${path} leaves the API server's base path ${base}`));
+  const proxy = PROXY_PREFIX.exec(path);
+  if (proxy) {
+    const prefix = `${base}${proxy[1] ?? ''}`;
+    const rest = proxy[2] ?? '';
+    const under = url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
+    if (!under || (rest !== '' && !rest.startsWith('/') && !rest.startsWith('?'))) {
+      throw new KubeApiError(redact(`Refused: the request leaves the proxy prefix ${proxy[1] ?? ''} (it would reach ${url.pathname}); only the proxied Service or pod may be called`));
+    }
+  }
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+  return url;
 }
 
 function abortError(): Error {

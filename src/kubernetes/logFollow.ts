@@ -7,6 +7,7 @@ import type { PodState } from '../logs/model.ts';
 import { Disposable } from '../util/disposable.ts';
 import { errorMessage } from '../util/errors.ts';
 import { apiStatus, isAbortError, type KubeContextClient, type Query } from './client.ts';
+import { LineAssembler } from './lineAssembler.ts';
 import type { KubeContainerStatus, KubePod } from './types.ts';
 
 /** Where a follower's output goes. Called synchronously, in log order. */
@@ -22,11 +23,29 @@ export interface PodFollowSink {
 export interface PodFollowOptions {
   /** Lines of history to start with; undefined: the container's whole log. */
   tailLines?: number;
-  /** Delay before retrying a failed request; doubles up to 30 s. */
+  /** First delay before retrying a failed request or a stream that ended without progress; doubles up to 30 s. */
   retryMs?: number;
+  /** Longer lines are cut with a visible marker (`arcApimGateway.logs.maxLineLength`, default 1 MiB). */
+  maxLineLength?: number;
+  /** Random in [0, 1) for the backoff's jitter (tests pin it). */
+  random?: () => number;
   /** How often to re-read the pod while waiting for a change the watch has not reported. */
   pollMs?: number;
   log?: Logger;
+}
+
+/** The longest wait between two attempts. */
+export const MAX_RETRY_MS = 30_000;
+/** A stream that stayed open this long made progress even without a line (a quiet gateway). */
+export const STABLE_STREAM_MS = 10_000;
+
+/**
+ * The wait before attempt `failures + 1`: `retryMs` doubling per failure up to 30 s, with jitter (half fixed, half
+ * random) so that many followers cut at once do not come back at once.
+ */
+export function backoffDelay(failures: number, retryMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_RETRY_MS, retryMs * 2 ** Math.max(0, Math.min(failures - 1, 20)));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
 /** The container a gateway pod logs from: the gateway image's, else the only or first one. */
@@ -51,7 +70,7 @@ export class PodLogFollower extends Disposable {
   private followedRestarts: number | undefined;
   /** The restartCount of a run read to its end (the container stopped); nothing more comes until it restarts. */
   private finishedRun: number | undefined;
-  private carry = '';
+  private readonly assembler: LineAssembler;
   private running: Promise<void> | undefined;
 
   constructor(client: KubeContextClient, pod: KubePod, container: string, sink: PodFollowSink, options: PodFollowOptions = {}) {
@@ -63,6 +82,7 @@ export class PodLogFollower extends Disposable {
     this.container = container;
     this.sink = sink;
     this.options = options;
+    this.assembler = new LineAssembler(options.maxLineLength);
     this.register({
       dispose: () => {
         this.controller.abort();
@@ -101,7 +121,10 @@ export class PodLogFollower extends Disposable {
 
   private async run(): Promise<void> {
     let first = true;
-    let delay = this.options.retryMs ?? 1000;
+    // Attempts in a row that made no progress; reset only by lines delivered or a stream that stayed open a while.
+    let failures = 0;
+    const retryMs = this.options.retryMs ?? 1000;
+    const nextDelay = (): number => backoffDelay(++failures, retryMs, this.options.random);
     while (!this.isDisposed) {
       const status = this.status();
       const hasRun = !!(status?.state?.running || status?.state?.terminated || status?.lastState?.terminated);
@@ -146,22 +169,21 @@ export class PodLogFollower extends Disposable {
         if (apiStatus(error) === 400) {
           // "is waiting to start", "has no host assigned": the pod is not there yet; its next change says when.
           this.sink.state('waiting', errorMessage(error));
-          await this.waitForChange(delay);
-          delay = Math.min(delay * 2, 30_000);
+          await this.waitForChange(nextDelay());
           continue;
         }
         this.sink.state('error', errorMessage(error));
-        await this.sleep(delay);
-        delay = Math.min(delay * 2, 30_000);
+        await this.sleep(nextDelay());
         continue;
       }
-      delay = this.options.retryMs ?? 1000;
       this.sink.state('following', `restart ${restarts}`);
-      this.carry = '';
+      this.assembler.clear();
+      const openedAt = Date.now();
+      let delivered = 0;
       let cutBy: unknown;
       try {
         stream.setEncoding('utf8');
-        for await (const chunk of stream) this.take(chunk as string, filter);
+        for await (const chunk of stream) delivered += this.take(chunk as string, filter);
       } catch (error) {
         if (this.isDisposed || isAbortError(error)) return;
         cutBy = error;
@@ -171,19 +193,30 @@ export class PodLogFollower extends Disposable {
       if (this.isDisposed) return;
       const after = next ? this.pod.status?.containerStatuses?.find((s) => s.name === this.container) : undefined;
       const stillRunning = !!after?.state?.running && (after.restartCount ?? 0) === restarts;
-      if (!stillRunning && this.carry) {
+      const partial = this.assembler.flush();
+      if (!stillRunning && partial !== undefined) {
         // The run ended: an unterminated last line is all the process wrote (kubelet logs it as a partial line).
-        this.takeLine(this.carry, filter);
-        this.carry = '';
+        this.takeLine(partial, filter);
       }
-      // A carry left while the container still runs is a line cut in two: the resumed stream reads it again.
-      this.carry = '';
+      // A partial line left while the container still runs is a line cut in two: the resumed stream reads it again.
       this.sink.streamEnded();
       if (!next) return this.gone();
       if (stillRunning) {
-        this.options.log?.info(`log stream of ${this.podName} ended${cutBy ? ` (${errorMessage(cutBy)})` : ''}; resuming`);
-        this.sink.state('resuming', 'log stream ended; resuming from the last line read');
-        this.sink.notice(`Log stream of ${this.podName} was cut; resumed without a gap`);
+        const why = cutBy ? ` (${errorMessage(cutBy)})` : '';
+        if (delivered > 0 || Date.now() - openedAt >= STABLE_STREAM_MS) {
+          failures = 0;
+          this.options.log?.info(`log stream of ${this.podName} ended${why}; resuming`);
+          this.sink.state('resuming', 'log stream ended; resuming from the last line read');
+          this.sink.notice(`Log stream of ${this.podName} was cut; resumed without a gap`);
+          continue;
+        }
+        // Ended at once without a line (a proxy that closes follow streams): back off, or this becomes a storm.
+        const delay = nextDelay();
+        const text = `reconnecting (${failures}), next try in ${formatSeconds(delay)}`;
+        this.options.log?.warn(`log stream of ${this.podName} ended without a line${why}; ${text}`);
+        this.sink.state('resuming', text);
+        this.sink.notice(`Log stream of ${this.podName} ended without a line; ${text}`);
+        await this.sleep(delay);
         continue;
       }
       // Stopped (restarting, crash back-off, terminating): nothing more until the pod changes.
@@ -206,10 +239,10 @@ export class PodLogFollower extends Disposable {
         this.controller.signal,
       );
       stream.setEncoding('utf8');
-      this.carry = '';
+      this.assembler.clear();
       for await (const chunk of stream) this.take(chunk as string, filter);
-      if (this.carry) this.takeLine(this.carry, filter);
-      this.carry = '';
+      const partial = this.assembler.flush();
+      if (partial !== undefined) this.takeLine(partial, filter);
       this.sink.streamEnded();
     } catch (error) {
       if (this.isDisposed || isAbortError(error)) throw error;
@@ -218,9 +251,12 @@ export class PodLogFollower extends Disposable {
     }
   }
 
-  private take(chunk: string, filter: ResumeFilter | undefined): void {
-    const parts = (this.carry + chunk).split('\n');
-    this.carry = parts.pop() ?? '';
+  /** Hands the lines this chunk completes to the sink; returns how many. */
+  private take(chunk: string, filter: ResumeFilter | undefined): number {
+    return this.deliver(this.assembler.push(chunk), filter);
+  }
+
+  private deliver(parts: readonly string[], filter: ResumeFilter | undefined): number {
     const lines: string[] = [];
     const times: (KubeletTime | undefined)[] = [];
     for (const raw of parts) {
@@ -231,10 +267,11 @@ export class PodLogFollower extends Disposable {
       times.push(time);
     }
     if (lines.length > 0) this.sink.lines(lines, times);
+    return lines.length;
   }
 
   private takeLine(line: string, filter: ResumeFilter | undefined): void {
-    this.take(`${line}\n`, filter);
+    this.deliver([line], filter);
   }
 
   /** Re-reads the pod; undefined when it no longer exists. */
@@ -288,6 +325,10 @@ export class PodLogFollower extends Disposable {
   private sleep(ms: number): Promise<void> {
     return this.waitForChange(ms);
   }
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 function waitingReason(pod: KubePod, status: KubeContainerStatus | undefined): string {

@@ -39,6 +39,8 @@ export interface FollowOptions {
   idleFlushMs?: number;
   /** Shortest gap between two onDidAppend events: views get batches, not a line at a time. */
   batchMs?: number;
+  /** Longer lines are cut with a visible marker (`arcApimGateway.logs.maxLineLength`). */
+  maxLineLength?: number;
 }
 
 /** Gone pods kept in pods() so views can still name where older entries came from. */
@@ -98,6 +100,7 @@ class FollowSession extends Disposable implements LogSession {
   private readonly query: Record<string, string>;
   private readonly log: Logger | undefined;
   private readonly tailLines: number;
+  private readonly maxLineLength: number | undefined;
   private readonly idleFlushMs: number;
   private readonly batchMs: number;
   private readonly buffer: EntryBuffer<TaggedEntry>;
@@ -128,6 +131,7 @@ class FollowSession extends Disposable implements LogSession {
     this.query = query;
     this.log = deps.log;
     this.tailLines = options.tailLines ?? options.maxEntries;
+    this.maxLineLength = options.maxLineLength;
     this.idleFlushMs = options.idleFlushMs ?? 100;
     this.batchMs = options.batchMs ?? 50;
     this.buffer = new EntryBuffer(options.maxEntries);
@@ -201,7 +205,7 @@ class FollowSession extends Disposable implements LogSession {
         state: (state, message) => this.podState(entry, state, message, follower.restartCount),
         notice: (text) => this.notice(name, text),
       },
-      { ...(initial ? { tailLines: this.tailLines } : {}), ...(this.log ? { log: this.log } : {}) },
+      { ...(initial ? { tailLines: this.tailLines } : {}), ...(this.log ? { log: this.log } : {}), ...(this.maxLineLength !== undefined ? { maxLineLength: this.maxLineLength } : {}) },
     );
     entry.follower = this.register(follower);
     void follower.start();

@@ -78,16 +78,28 @@ export function splitKubectlPrefix(line: string): PrefixedLine {
   return { pod: m[1], container: m[2], text: line.slice(m[0].length) };
 }
 
+/** The most lines at one kubelet time a resume point remembers one by one; the rest are counted. */
+export const MAX_HELD_AT_LAST = 1000;
+
 /**
- * Where a follower stands in one container's log: the newest kubelet time read and every line read at exactly that
- * time (lines can share a stamp on runtimes with coarse clocks). Enough to resume without a gap or a repeat.
+ * Where a follower stands in one container's log: the newest kubelet time read and the lines read at exactly that
+ * time (lines can share a stamp on runtimes with coarse clocks). Enough to resume without a gap or a repeat. Lines are
+ * held as short fingerprints, at most MAX_HELD_AT_LAST of them: past that, resuming skips the rest by count alone, so
+ * a flood of lines with one stamp cannot grow memory without bound.
  */
 export class ResumePoint {
   private lastTime: KubeletTime | undefined;
   private atLast: string[] = [];
+  /** Lines at the last time beyond those held. */
+  private uncounted = 0;
 
   get time(): KubeletTime | undefined {
     return this.lastTime;
+  }
+
+  /** How many lines are held one by one (bounded by MAX_HELD_AT_LAST). */
+  get heldLines(): number {
+    return this.atLast.length;
   }
 
   /** Records a line that was delivered. Lines must come in log order. */
@@ -95,9 +107,11 @@ export class ResumePoint {
     const order = this.lastTime ? compareKubeletTime(time, this.lastTime) : 1;
     if (order > 0) {
       this.lastTime = time;
-      this.atLast = [text];
+      this.atLast = [fingerprint(text)];
+      this.uncounted = 0;
     } else if (order === 0) {
-      this.atLast.push(text);
+      if (this.atLast.length < MAX_HELD_AT_LAST) this.atLast.push(fingerprint(text));
+      else this.uncounted++;
     }
     // An older stamp than one already read cannot come from one container's log in order; it is not recorded so
     // that it cannot move the resume point backwards.
@@ -113,19 +127,31 @@ export class ResumePoint {
    * filter drops those already read (older stamps, and the ones at the last stamp, matched in order by content).
    */
   resumeFilter(): ResumeFilter {
-    return new ResumeFilter(this.lastTime, [...this.atLast]);
+    return new ResumeFilter(this.lastTime, [...this.atLast], this.uncounted);
   }
+}
+
+/** A line's length and FNV-1a hash: enough to tell the lines at one stamp apart, a few bytes however long the line. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${text.length}:${(hash >>> 0).toString(36)}`;
 }
 
 export class ResumeFilter {
   private readonly last: KubeletTime | undefined;
   private readonly seenAtLast: string[];
+  private uncounted: number;
   private matched = 0;
   private passed: boolean;
 
-  constructor(last: KubeletTime | undefined, seenAtLast: string[]) {
+  constructor(last: KubeletTime | undefined, seenAtLast: string[], uncounted = 0) {
     this.last = last;
     this.seenAtLast = seenAtLast;
+    this.uncounted = uncounted;
     this.passed = last === undefined;
   }
 
@@ -141,8 +167,12 @@ export class ResumeFilter {
     if (time === undefined) return true;
     const order = compareKubeletTime(time, this.last);
     if (order < 0) return false;
-    if (order === 0 && this.matched < this.seenAtLast.length && this.seenAtLast[this.matched] === text) {
+    if (order === 0 && this.matched < this.seenAtLast.length && this.seenAtLast[this.matched] === fingerprint(text)) {
       this.matched++;
+      return false;
+    }
+    if (order === 0 && this.matched === this.seenAtLast.length && this.uncounted > 0) {
+      this.uncounted--;
       return false;
     }
     this.passed = true;

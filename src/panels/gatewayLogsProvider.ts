@@ -198,7 +198,8 @@ export class GatewayLogsDataProvider extends Disposable {
         return;
       }
       case 'gatewayLogs/copy':
-        this.copy?.(message.text);
+        // What the webview shows is masked already; the clipboard gets the same mask again, whatever the webview sent.
+        this.copy?.(redact(message.text));
         return;
       case 'gatewayLogs/explain':
         void this.runExplain(message.seq);

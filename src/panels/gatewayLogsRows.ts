@@ -8,7 +8,7 @@ import type { EntryDetails, FindingView, LogRow, TimeSource } from '../contract/
 import type { Finding } from '../diagnosis/types.ts';
 import { isFailedRequest, stripAnsi } from '../gatewayLogs/parser.ts';
 import type { TaggedEntry } from '../logs/model.ts';
-import { redact } from '../util/redact.ts';
+import { redact, redactField } from '../util/redact.ts';
 
 /** Free-text search looks at most this much of an entry: a 1000-line stack trace should not cost the filter 1000 lines. */
 export const MAX_SEARCH_CHARS = 8192;
@@ -85,7 +85,7 @@ function summary(entry: TaggedEntry, firstLine: string): string {
   // An event whose payload is other keys (`[PoolTrimmed], pool: a, removed: 2`): show them as written.
   const parts: string[] = [];
   for (const key in entry.fields) {
-    if (key !== 'source') parts.push(`${key}: ${entry.fields[key] ?? ''}`);
+    if (key !== 'source') parts.push(`${key}: ${redactField(key, entry.fields[key] ?? '')}`);
     if (parts.length >= 8) break;
   }
   const text = parts.join(', ');
@@ -108,7 +108,8 @@ function clip(text: string, max: number): string {
 /** Everything about one entry for the details pane, secrets masked, colour codes removed. */
 export function toEntryDetails(entry: TaggedEntry): EntryDetails {
   const fields: (readonly [string, string])[] = [];
-  for (const key in entry.fields) fields.push([key, redact(entry.fields[key] ?? '')]);
+  // By name too: `ocp-apim-subscription-key: <key>` is a secret whatever the key looks like.
+  for (const key in entry.fields) fields.push([key, redactField(key, entry.fields[key] ?? '')]);
   const request = entry.request;
   const details: { -readonly [K in keyof EntryDetails]: EntryDetails[K] } = {
     seq: entry.seq,

@@ -1,11 +1,16 @@
 // Builds a test request from an API's path and an operation's URL template (or a typed path), aimed at a gateway
 // Service port whose scheme was read from the Service. Pure.
 import type { ServicePortInfo } from '../kubernetes/gateways.ts';
+import { checkHeaderName, checkHeaderValue, checkMethod, checkPath, checkTemplateParam, checkUrlText, encodeComponent } from './rules.ts';
 import type { BuiltRequest, GatewayEndpoint, Scheme, TestRequestSpec } from './types.ts';
 
 export type Built = { ok: true; request: BuiltRequest } | { ok: false; error: string };
 
-/** Fills `{p}` (one segment, encoded) and `{*p}` (the rest, each segment encoded) in a URL template. */
+/**
+ * Fills `{p}` (one segment, encoded) and `{*p}` (the rest, each segment encoded) in a URL template. Encoding keeps a
+ * `{p}` value one segment (its `/` becomes `%2F`); `buildTestRequest` refuses values that would still add or remove
+ * segments (`..`, `%2F`), which no encoding can keep from a URL parser.
+ */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): { ok: true; text: string } | { ok: false; error: string } {
   const missing: string[] = [];
   const [pathPart = '', queryPart] = splitOnce(template, '?');
@@ -15,7 +20,7 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
       missing.push(name);
       return '';
     }
-    return star ? value.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(value);
+    return star ? value.split('/').map(encodeComponent).join('/') : encodeComponent(value);
   });
   let query = '';
   if (queryPart !== undefined) {
@@ -29,7 +34,7 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
           missing.push(m[1]);
           continue;
         }
-        pairs.push(`${name}=${encodeURIComponent(value)}`);
+        pairs.push(`${name}=${encodeComponent(value)}`);
       } else pairs.push(pair);
     }
     query = pairs.join('&');
@@ -54,9 +59,14 @@ export function pickPort(ports: readonly ServicePortInfo[], wanted: Scheme = 'ht
 
 export function buildTestRequest(spec: TestRequestSpec, endpoint: GatewayEndpoint): Built {
   const method = spec.method.trim().toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) return { ok: false, error: `"${spec.method}" is not an HTTP method` };
+  const methodRule = checkMethod(method);
+  if (!methodRule.ok) return { ok: false, error: methodRule.error };
   let pathAndQuery: string;
   if (spec.urlTemplate !== undefined || spec.apiPath !== undefined) {
+    for (const [name, value] of Object.entries(spec.templateValues ?? {})) {
+      const valueRule = checkTemplateParam(spec.urlTemplate ?? '', name, value);
+      if (!valueRule.ok) return { ok: false, error: valueRule.error };
+    }
     const filled = fillTemplate(spec.urlTemplate ?? '', spec.templateValues ?? {});
     if (!filled.ok) return filled;
     pathAndQuery = joinPath(spec.apiPath ?? '', filled.text);
@@ -64,11 +74,19 @@ export function buildTestRequest(spec: TestRequestSpec, endpoint: GatewayEndpoin
     pathAndQuery = (spec.path ?? '/').trim();
     if (!pathAndQuery.startsWith('/')) pathAndQuery = `/${pathAndQuery}`;
   }
-  if (/\s/.test(pathAndQuery)) return { ok: false, error: 'The path must not contain spaces (encode them as %20)' };
-  const extra = (spec.query ?? []).filter(([name]) => name !== '').map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  for (const [name, value] of spec.query ?? []) {
+    const textRule = checkUrlText(`Query parameter ${name}`, `${name}${value}`);
+    if (!textRule.ok) return { ok: false, error: textRule.error };
+  }
+  const extra = (spec.query ?? []).filter(([name]) => name !== '').map(([name, value]) => `${encodeComponent(name)}=${encodeComponent(value)}`);
   if (extra.length) pathAndQuery += (pathAndQuery.includes('?') ? '&' : '?') + extra.join('&');
-  for (const [name] of spec.headers ?? []) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return { ok: false, error: `"${name}" is not a valid header name` };
+  const pathRule = checkPath(pathAndQuery);
+  if (!pathRule.ok) return { ok: false, error: pathRule.error };
+  for (const [name, value] of spec.headers ?? []) {
+    const nameRule = checkHeaderName(name);
+    if (!nameRule.ok) return { ok: false, error: nameRule.error };
+    const valueRule = checkHeaderValue(name, value);
+    if (!valueRule.ok) return { ok: false, error: valueRule.error };
   }
   const headers = (spec.headers ?? []).filter(([name]) => name.toLowerCase() !== 'ocp-apim-subscription-key');
   const authority = `${endpoint.service}.${endpoint.namespace}:${endpoint.port}`;

@@ -9,6 +9,7 @@ import type { KubePod } from '../kubernetes/types.ts';
 import { errorMessage } from '../util/errors.ts';
 import { redact } from '../util/redact.ts';
 import { commandLine, curlArgs, curlScript, KEY_ENV, maskCurlArgs, parseCurlOutput } from './curl.ts';
+import { assertOutgoing } from './rules.ts';
 import type { BuiltRequest, RequestTransport, SendOptions, TransportResult } from './types.ts';
 
 export const CURL_IMAGE = 'curlimages/curl';
@@ -79,6 +80,7 @@ export class CurlPodTransport implements RequestTransport {
   }
 
   async send(request: BuiltRequest, options: SendOptions): Promise<TransportResult> {
+    assertOutgoing(request);
     const timeoutSeconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
     const args = curlArgs(request, timeoutSeconds);
     const description = commandLine(maskCurlArgs(args, request.subscriptionKey));

@@ -14,6 +14,7 @@ import { errorMessage } from '../util/errors.ts';
 import { collectBody, flatHeaders } from '../util/httpBody.ts';
 import { redact } from '../util/redact.ts';
 import { validateBaseUrl } from './baseUrl.ts';
+import { assertOutgoing, linkLocalReason } from './rules.ts';
 import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type SendOptions, type TransportResult } from './types.ts';
 
 /** The most of a response body kept; `bodySize` still tells the real size. */
@@ -24,6 +25,8 @@ export interface DirectUrlOptions {
   baseUrl: string;
   /** Send without verifying the server's certificate (curl -k). */
   insecure?: boolean;
+  /** The user confirmed a link-local or metadata address (rules.ts `linkLocalReason`); refused without. */
+  allowLinkLocal?: boolean;
 }
 
 export { validateBaseUrl };
@@ -71,10 +74,17 @@ export class DirectUrlTransport implements RequestTransport {
     const checked = validateBaseUrl(options.baseUrl);
     if (!checked.ok) throw new Error(checked.error);
     this.base = new URL(checked.url);
+    const linkLocal = linkLocalReason(this.base.hostname);
+    if (linkLocal && options.allowLinkLocal !== true) throw new Error(`Not sent: ${linkLocal} (rule: a link-local or metadata address is called only after you confirm it)`);
     this.insecure = options.insecure ?? false;
   }
 
   send(request: BuiltRequest, options: SendOptions): Promise<TransportResult> {
+    try {
+      assertOutgoing(request);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const https = this.base.protocol === 'https:';
     const port = this.base.port === '' ? (https ? 443 : 80) : Number(this.base.port);
     const url = `${this.base.protocol}//${this.base.host}${request.pathAndQuery}`;

@@ -5,10 +5,11 @@ import type { ApiContract, OperationContract } from '@azure/arm-apimanagement';
 import type { FormApi, FormOperation, FormService, TestRequestForm, TestRequestFormContext } from '../contract/testRequest.ts';
 import { validateBaseUrl } from './baseUrl.ts';
 import { buildTestRequest, fillTemplate } from './build.ts';
+import { checkHeaderName, checkHeaderValue, checkMethod, checkPath, checkTemplateParam, checkUrlText, encodeComponent, linkLocalReason } from './rules.ts';
 import type { BuiltRequest, TestRequestSpec } from './types.ts';
 
-export const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'];
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** The methods the form offers; TRACE and CONNECT are refused (rules.ts says why). */
+export const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
 /** ARM's APIs (one per revision, with operations) as the form lists them: current revisions, assigned ones first. */
 export function formApis(apis: readonly { api: ApiContract; operations?: readonly OperationContract[] }[], assigned: readonly string[] | undefined): FormApi[] {
@@ -105,7 +106,8 @@ export type FormRequest =
 /** The request the values describe, or the first rule a value breaks (with the field it is in). */
 export function formToRequest(form: TestRequestForm, ctx: TestRequestFormContext): FormRequest {
   const method = form.method.trim().toUpperCase();
-  if (!/^[A-Z]+$/.test(method)) return { ok: false, field: 'method', error: `"${form.method}" is not an HTTP method (letters only, e.g. GET)` };
+  const methodRule = checkMethod(method);
+  if (!methodRule.ok) return { ok: false, field: 'method', error: methodRule.error };
   const service = ctx.services.find((s) => s.name === form.service);
   if (!service) return { ok: false, field: 'service', error: ctx.services.length ? `Choose one of the gateway’s Services (${ctx.services.map((s) => s.name).join(', ')})` : 'No Service selects this gateway’s pods: there is nothing to send to' };
   const port = service.ports.find((p) => p.port === form.port);
@@ -121,22 +123,29 @@ export function formToRequest(form: TestRequestForm, ctx: TestRequestFormContext
       const value = form.params[p.name] ?? '';
       if (value === '') return { ok: false, field: `param:${p.name}`, error: `Enter a value for {${p.name}}: the URL template ${operation.urlTemplate} needs it` };
       if (p.values?.length && !p.values.includes(value)) return { ok: false, field: `param:${p.name}`, error: `{${p.name}} must be one of ${p.values.join(', ')}` };
+      const valueRule = checkTemplateParam(operation.urlTemplate, p.name, value);
+      if (!valueRule.ok) return { ok: false, field: `param:${p.name}`, error: valueRule.error };
     }
     spec = { method, apiPath: apiPathOf(api), urlTemplate: operation.urlTemplate, templateValues: form.params };
   } else {
     const path = form.path.trim();
-    if (!path.startsWith('/')) return { ok: false, field: 'path', error: 'The path starts with / (the API suffix, then the operation: /echo/resource)' };
-    if (/\s/.test(path)) return { ok: false, field: 'path', error: 'The path must not contain spaces (encode them as %20)' };
-    if (/#/.test(path)) return { ok: false, field: 'path', error: 'The path must not contain # (a fragment is never sent)' };
+    const pathRule = checkPath(path);
+    if (!pathRule.ok) return { ok: false, field: 'path', error: pathRule.error };
     spec = { method, path };
   }
   for (const [i, [name]] of form.query.entries()) {
     if (name === '' && (form.query[i]?.[1] ?? '') !== '') return { ok: false, field: `query:${i}`, error: 'A query parameter needs a name' };
+    for (const part of form.query[i] ?? []) {
+      const textRule = checkUrlText(`Query parameter ${name || i + 1}`, part);
+      if (!textRule.ok) return { ok: false, field: `query:${i}`, error: textRule.error };
+    }
   }
   for (const [i, [name, value]] of form.headers.entries()) {
     if (name === '' && value === '') continue;
-    if (!HEADER_NAME.test(name)) return { ok: false, field: `header:${i}`, error: `"${name}" is not a valid header name (letters, digits and !#$%&'*+.^_\`|~- only)` };
-    if (/[\r\n]/.test(value)) return { ok: false, field: `header:${i}`, error: `Header ${name}: a value cannot contain line breaks` };
+    const nameRule = checkHeaderName(name);
+    if (!nameRule.ok) return { ok: false, field: `header:${i}`, error: nameRule.error };
+    const valueRule = checkHeaderValue(name, value);
+    if (!valueRule.ok) return { ok: false, field: `header:${i}`, error: valueRule.error };
     if (name.toLowerCase() === 'ocp-apim-subscription-key') return { ok: false, field: `header:${i}`, error: 'Pick the subscription instead of typing its key: a typed key would be kept in the form' };
   }
   if ((method === 'GET' || method === 'HEAD') && form.body !== '') return { ok: false, field: 'body', error: `A ${method} request has no body: clear it or choose another method` };
@@ -146,6 +155,8 @@ export function formToRequest(form: TestRequestForm, ctx: TestRequestFormContext
     const checked = validateBaseUrl(form.directUrl);
     if (!checked.ok) return { ok: false, field: 'directUrl', error: checked.error };
     directUrl = checked.url;
+    const linkLocal = linkLocalReason(new URL(checked.url).hostname);
+    if (linkLocal && form.allowLinkLocal !== true) return { ok: false, field: 'directUrl', error: `${linkLocal}. Tick “send to this address anyway” if you mean it (rule: a link-local or metadata address needs your confirmation).` };
   }
   const built = buildTestRequest(spec, { namespace: ctx.gateway.namespace, service: service.name, port: port.port, scheme: port.scheme });
   if (!built.ok) return { ok: false, field: form.api !== undefined ? 'operation' : 'path', error: built.error };
@@ -171,7 +182,7 @@ export function previewPath(form: TestRequestForm, ctx: TestRequestFormContext):
     operation.parameters.forEach((p, i) => (rest = rest.split(marker(i)).join(`{${p.name}}`)));
     path = `/${apiPathOf(api)}${rest.startsWith('/') || rest.startsWith('?') || rest === '' ? '' : '/'}${rest}`.replace(/^\/\//, '/');
   } else path = form.path.trim() || '/';
-  const extra = form.query.filter(([n]) => n !== '').map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`);
+  const extra = form.query.filter(([n]) => n !== '').map(([n, v]) => `${encodeComponent(n)}=${encodeComponent(v)}`);
   return extra.length ? `${path}${path.includes('?') ? '&' : '?'}${extra.join('&')}` : path;
 }
 

@@ -3,6 +3,7 @@
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { errorMessage } from '../util/errors.ts';
 import { redact } from '../util/redact.ts';
+import { assertOutgoing } from './rules.ts';
 import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type SendOptions, type TransportResult } from './types.ts';
 
 /** `/api/v1/namespaces/apim/services/https:gw:8081/proxy/echo/resource?x=1`. */
@@ -21,6 +22,7 @@ export class ServiceProxyTransport implements RequestTransport {
   }
 
   async send(request: BuiltRequest, options: SendOptions): Promise<TransportResult> {
+    assertOutgoing(request);
     const path = serviceProxyPath(request);
     const headers: Record<string, string> = {};
     for (const [name, value] of request.headers) headers[name] = value;

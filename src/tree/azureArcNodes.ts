@@ -15,6 +15,7 @@ import { actionNode, dataOrThrow, errorNode, type ArmNode, type AzureTreeContext
 import { GatewayDeploymentNode } from './gatewayNodes.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 import { matchKubeContext } from '../azure/kubeContexts.ts';
+import { arcClusterTooltip, extensionTooltip } from './tooltips.ts';
 
 export class ArcClusterNode implements ArmNode {
   readonly id: string;
@@ -45,12 +46,8 @@ export class ArcClusterNode implements ArmNode {
     const connected = c.connectivityStatus === 'Connected';
     item.iconPath = new vscode.ThemeIcon('server-environment', connected ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('disabledForeground'));
     item.description = [c.connectivityStatus ?? 'unknown', c.kubernetesVersion ? `v${c.kubernetesVersion}` : undefined, c.distribution].filter(Boolean).join(' · ');
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${c.name}** — Azure Arc-enabled Kubernetes\n\n`);
-    tooltip.appendMarkdown(`Resource group \`${c.resourceGroup}\` · ${c.location}\n\n`);
-    tooltip.appendMarkdown(`Connectivity: ${c.connectivityStatus ?? 'unknown'}${c.lastConnectivityTime ? ` (last contact ${c.lastConnectivityTime.toISOString()})` : ''}\n\n`);
-    tooltip.appendMarkdown(`Kubernetes ${c.kubernetesVersion ?? '?'} · ${c.distribution ?? '?'} on ${c.infrastructure ?? '?'} · ${c.totalNodeCount ?? '?'} nodes · agent ${c.agentVersion ?? '?'}`);
-    item.tooltip = tooltip;
+    // Every value comes from ARM: escaped by arcClusterTooltip.
+    item.tooltip = new vscode.MarkdownString(arcClusterTooltip(c));
     return item;
   }
 
@@ -164,14 +161,22 @@ export class GatewayExtensionNode implements ArmNode {
     item.description = [state, e.version ? `v${e.version}` : undefined, serviceTypeOf(e.configurationSettings), style === 'legacy' ? '2021 settings' : style === 'current' ? 'current settings' : 'no endpoint setting']
       .filter(Boolean)
       .join(' · ');
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${e.name}** — ${e.extensionType ?? 'extension'} on ${this.clusterName}\n\n`);
-    tooltip.appendMarkdown(`Provisioning state: ${state}${e.version ? ` · version ${e.version}` : ''}${e.releaseTrain ? ` · release train ${e.releaseTrain}` : ''}\n\n`);
-    tooltip.appendMarkdown(`Namespace \`${e.namespace ?? '?'}\` · Service type ${serviceTypeOf(e.configurationSettings)}\n\n`);
-    tooltip.appendMarkdown(`Settings: ${describeSettingStyle(style)}\n\n`);
     const record = this.tree.records.deploymentOfExtension(e.id);
-    if (record) tooltip.appendMarkdown(`Token (${record.keyType} key) ${describeExpiry(new Date(record.tokenExpiry), this.tree.now())}\n\n`);
-    item.tooltip = tooltip;
+    // Every value comes from ARM: escaped by extensionTooltip.
+    item.tooltip = new vscode.MarkdownString(
+      extensionTooltip({
+        name: e.name,
+        ...(e.extensionType ? { extensionType: e.extensionType } : {}),
+        clusterName: this.clusterName,
+        state,
+        ...(e.version ? { version: e.version } : {}),
+        ...(e.releaseTrain ? { releaseTrain: e.releaseTrain } : {}),
+        ...(e.namespace ? { namespace: e.namespace } : {}),
+        serviceType: serviceTypeOf(e.configurationSettings),
+        settings: describeSettingStyle(style),
+        ...(record ? { token: `Token (${record.keyType} key) ${describeExpiry(new Date(record.tokenExpiry), this.tree.now())}` } : {}),
+      }),
+    );
     return item;
   }
 

@@ -20,6 +20,7 @@ import type { FollowTarget } from '../logs/followSession.ts';
 import { Disposable } from '../util/disposable.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { MessageNode, type TreeNode } from './items.ts';
+import { deploymentTooltip } from './tooltips.ts';
 
 /** What Kubernetes nodes need from the tree: cluster access and a way to redraw themselves when a watch reports. */
 export interface KubernetesTreeContext {
@@ -156,13 +157,8 @@ export class GatewayDeploymentNode implements TreeNode {
     const health = this.tree.health?.badge(this.healthKey, () => this.tree.redraw(this));
     const badge = health ? ` · ${health.overall === 'healthy' ? '✓ healthy' : health.overall === 'unknown' ? 'health not known' : `✗ ${health.overall}${health.problems > 0 ? ` (${health.problems})` : ''}`}` : '';
     item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}${badge}`;
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${g.name}** — Deployment in \`${g.namespace}\` (${this.context})\n\n`);
-    tooltip.appendMarkdown(`Image: \`${g.image ?? 'unknown'}\`\n\n`);
-    tooltip.appendMarkdown(`Replicas: ${g.ready} ready, ${g.available} available, ${g.updated} up to date, ${g.desired} desired\n\n`);
-    tooltip.appendMarkdown(g.matchedBy === 'image' ? 'Found by its gateway image' : 'Found by the labels of the gateway Helm chart');
-    if (g.release) tooltip.appendMarkdown(` (release \`${g.release}\`)`);
-    item.tooltip = tooltip;
+    // Names, image and release come from the cluster: escaped by deploymentTooltip, no theme icons.
+    item.tooltip = new vscode.MarkdownString(deploymentTooltip(g, this.context));
     return item;
   }
 

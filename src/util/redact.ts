@@ -1,16 +1,129 @@
-// Last line of defence for secrets: anything that looks like a gateway token, key or bearer token is masked before
-// it reaches a log line or an error shown to the user. Code should not pass secrets here in the first place.
-const patterns: RegExp[] = [
-  // Gateway tokens: <gatewayId>&<yyyyMMddHHmm>&<base64 signature>, optionally prefixed with "GatewayKey ".
-  /(GatewayKey\s+)?[A-Za-z0-9._-]{1,80}&\d{12}&[A-Za-z0-9+/=]{20,}/g,
-  /(Bearer\s+)[A-Za-z0-9._~+/=-]{16,}/gi,
-  /((?:subscription-key|ocp-apim-subscription-key|authKey|auth\.token|auth\.key|primaryKey|secondaryKey|token)["']?\s*[:=]\s*["']?)[^\s"',&}]{8,}/gi,
-];
+// The one place secrets are masked before text leaves the host: for a webview (rows, details, search text), the log
+// editor's document and hovers, the clipboard, the extension's own log, error messages and notifications. Code
+// should not pass secrets here in the first place; this is the last line of defence, so it errs towards masking.
+// Pure (no Node, no `vscode`): the row builder, the document model and the logger all call it.
+//
+// Two ways a secret is recognised:
+// - by the name it is given (`Ocp-Apim-Subscription-Key: …`, `"subscriptionKey":"…"`, `x-api-key=…`,
+//   `Authorization: Bearer …`, `sig=…`, `GatewayKey …`, a `SharedAccessSignature …` string): names are compared
+//   without case and without separators, so `subscription-key`, `subscription_key` and `subscriptionKey` are one name;
+// - by its shape, whatever it is called: a gateway token `<gatewayId>&<yyyyMMddHHmm>&<signature>`, as written,
+//   URL-encoded, or base64-encoded.
+
+export const MASK = '***';
+
+/** Names whose value is a secret, compared after `normalizeName`. */
+const SECRET_NAMES: ReadonlySet<string> = new Set([
+  'ocpapimsubscriptionkey',
+  'subscriptionkey',
+  'apikey',
+  'xapikey',
+  'authorization',
+  'proxyauthorization',
+  'sig',
+  'signature',
+  'primarykey',
+  'secondarykey',
+  'authkey',
+  'authtoken',
+  'accesstoken',
+  'token',
+  'gatewaykey',
+  'gatewaytoken',
+  'password',
+  'clientsecret',
+  'sharedaccesssignature',
+  'configserviceauth',
+]);
+
+/** `Ocp-Apim-Subscription-Key`, `subscription_key`, `auth.token` → `ocpapimsubscriptionkey`, `subscriptionkey`, `authtoken`. */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Whether a field, header or setting of this name holds a secret (its whole value is masked). */
+export function isSecretName(name: string): boolean {
+  const n = normalizeName(name);
+  if (SECRET_NAMES.has(n)) return true;
+  // `request.headers.ocp-apim-subscription-key`, `x-ms-subscription-key`: a dotted path or a prefixed header.
+  return /(subscriptionkey|apikey|authorization|password|clientsecret|accesstoken|gatewaykey)$/.test(n);
+}
+
+/**
+ * A name in text, written with any case and separators: subscription-key, subscriptionKey, Ocp_Apim_Subscription_Key,
+ * x-api-key, Authorization, sig, … (the `token`, `password`, `key` families too). Matched before `:` or `=`, optionally
+ * quoted (also JSON-escaped quotes inside a JSON string).
+ */
+const SEP = '[-_.]?';
+const NAME = [
+  `(?:ocp${SEP}apim${SEP})?subscription${SEP}key`,
+  `(?:x${SEP})?api${SEP}key`,
+  `(?:proxy${SEP})?authorization`,
+  `primary${SEP}key`,
+  `secondary${SEP}key`,
+  `auth${SEP}(?:key|token)`,
+  `access${SEP}token`,
+  `gateway${SEP}(?:key|token)`,
+  `client${SEP}secret`,
+  'password',
+  'token',
+  'sig',
+].join('|');
+/** White space, a separator and a quote, also percent-encoded (a header written into a URL). */
+const WS = String.raw`(?:\s|%20)`;
+const QUOTE = String.raw`(?:\\?["']|%22)?`;
+/** `name` `"` `:`/`=` `"` then an optional scheme word (`Bearer`, `GatewayKey`, …), then the value. */
+const NAMED_VALUE = new RegExp(
+  String.raw`((?<=^|[^A-Za-z0-9]|%[0-9A-Fa-f]{2})(?:${NAME})(?![A-Za-z0-9])${QUOTE}${WS}*(?:[:=]|%3[AaDd])${WS}*${QUOTE}${WS}*(?:(?:Bearer|Basic|GatewayKey|SharedAccessSignature|Digest)${WS}+)?)(?!\*\*\*)[^\s"'\\,&;})\]<>]+`,
+  'gi',
+);
+
+/** `GatewayKey <token>` and `SharedAccessSignature <…>` wherever they appear, named or not. */
+const SCHEMED = /((?:GatewayKey|SharedAccessSignature|Bearer)(?:\s|%20)+)(?!\*\*\*)[^\s"'\\,;})\]<>]{4,}/gi;
+
+/** SAS parts in a query or a SAS string: `sig=`, `sn=`/`se=` next to them. */
+const SAS_PART = /((?:^|[?&\s"']|%26|%3F)(?:sig|sn|se|skn)(?:=|%3D))(?!\*\*\*)(?:(?!%26)[^&\s"'\\,;}\]<>])+/gi;
+
+/** A gateway token as written: `<gatewayId>&<yyyyMMddHHmm>&<base64 signature>`. */
+const TOKEN_PLAIN = /[^\s&"'<>*#+:?=/\\]{1,80}&\d{12}&[A-Za-z0-9+/=_-]{16,}/g;
+/** URL-encoded (`&` → %26, `+` → %2B, `/` → %2F, `=` → %3D). */
+const TOKEN_URLENCODED = /[^\s&"'<>*#+:?=/\\%]{1,80}%26\d{12}%26(?:[A-Za-z0-9_-]|%2[BbFf]|%3[Dd]){16,}/g;
+/** Base64 runs long enough to hold a token; decoded to check. */
+const BASE64_RUN = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
+
+function decodesToToken(run: string): boolean {
+  let text: string;
+  try {
+    const standard = run.replace(/-/g, '+').replace(/_/g, '/');
+    text = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
+  } catch {
+    return false;
+  }
+  return /&\d{12}&/.test(text) || /GatewayKey|SharedAccessSignature|subscription-?key/i.test(text);
+}
 
 export function redact(text: string): string {
-  let out = text;
-  for (const pattern of patterns) {
-    out = out.replace(pattern, (_match, prefix: string | undefined) => `${prefix ?? ''}***`);
-  }
+  if (text === '') return text;
+  // Whole tokens first (a name's value stops at `&`, a token does not); then names, keeping a scheme word
+  // (`Authorization: Bearer ***`), which SCHEMED then finds masked already.
+  let out = text.replace(TOKEN_URLENCODED, MASK);
+  out = out.replace(TOKEN_PLAIN, MASK);
+  out = out.replace(NAMED_VALUE, `$1${MASK}`);
+  out = out.replace(SCHEMED, `$1${MASK}`);
+  out = out.replace(SAS_PART, `$1${MASK}`);
+  out = out.replace(BASE64_RUN, (run) => {
+    if (decodesToToken(run)) return MASK;
+    // `/` is a base64 character: `/echo/<base64 token>` is one run, so try from each `/` as well.
+    for (let i = run.indexOf('/'); i >= 0 && run.length - i > 32; i = run.indexOf('/', i + 1)) {
+      if (decodesToToken(run.slice(i + 1))) return `${run.slice(0, i + 1)}${MASK}`;
+    }
+    return run;
+  });
   return out;
+}
+
+/** A named value (a parsed field, a header): masked whole when its name is a secret's, else `redact`ed. */
+export function redactField(name: string, value: string): string {
+  if (isSecretName(name) && value !== '') return MASK;
+  return redact(value);
 }

@@ -13,7 +13,7 @@ import { repoRoot } from '../../scripts/lib/code-server.ts';
 import type { WebviewToHost } from '../../src/contract/webviewMessages.ts';
 import { parseGatewayLog } from '../../src/gatewayLogs/parser.ts';
 import { toEntryDetails, toLogRow } from '../../src/panels/gatewayLogsRows.ts';
-import { openWorkbench, until, type Workbench } from './workbench.ts';
+import { openGatewaysView, openWorkbench, startSandbox, until, type RunningSandbox, type Workbench } from './workbench.ts';
 
 const HOSTILE_ID = '0bad0bad-1337-4bad-abad-0000deadbeef';
 const HOSTILE_PATH = '/<img src=x onerror=alert(1)>';
@@ -26,6 +26,34 @@ const hostileRequest = [
   '  "section": "backend"',
   '}',
 ];
+
+// Secrets and markup in other fields: a subscription key in a text record's field and in a JSON record (masked in
+// the details pane), and a lastError whose source tries to leave its code span in the editor's hover.
+const KEY_TEXT = 'e2ekeyAAAA0123456789abcdef0123456789';
+const KEY_JSON = 'e2ekeyBBBB0123456789abcdef0123456789';
+const HOSTILE_SOURCE = 'x` [run](command:workbench.action.terminal.new) `y <img src=x onerror=alert(4)>';
+const hostileFields = [
+  `[Info] 2023-08-25T10:56:01.500 [RequestTraced], ocp-apim-subscription-key: ${KEY_TEXT}, note: e2e-keyed <img src=x onerror=alert(2)>, source: Tracer`,
+  JSON.stringify({ timestamp: '2023-08-25T10:56:01.600Z', level: 'Info', message: 'e2e-keyed json', subscriptionKey: KEY_JSON, 'Ocp-Apim-Subscription-Key': KEY_JSON }),
+  `[Info] 2023-08-25T10:56:01.700 [GatewayLogs], isRequestSuccess: False, totalTime: 3, category: GatewayLogs, timeGenerated: 2023-08-25T10:56:01.700, region: e2e-hover, method: GET, url: http://gw.apim:5000/hover, responseCode: 404, lastError: ${JSON.stringify({ elapsed: 1, source: HOSTILE_SOURCE, reason: 'OperationNotFound', section: 'backend' })}`,
+];
+
+/** Types a path into VS Code's own file dialog (a quick input) until it sticks, and accepts it. */
+async function chooseFile(page: Page, dialogTitle: string, file: string): Promise<void> {
+  const title = page.locator('.quick-input-widget .quick-input-title', { hasText: dialogTitle });
+  await title.waitFor({ timeout: 15_000 });
+  const input = page.locator('.quick-input-widget input.input');
+  for (let accept = 0; await title.isVisible(); accept++) {
+    if (accept === 5) throw new Error(`the file dialog did not take the path (it shows "${await input.inputValue()}")`);
+    for (let attempt = 0; (await input.inputValue()) !== file; attempt++) {
+      if (attempt === 10) throw new Error(`the file dialog kept "${await input.inputValue()}"`);
+      await page.waitForTimeout(200);
+      await input.fill(file);
+    }
+    await page.keyboard.press('Enter');
+    await title.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
+  }
+}
 
 /** Runs a palette command by its title; the palette may not list our commands yet right after load, so it retries. */
 /** The view in the browser harness, the test playing the host: it keeps what the view sends, and answers its requests for an entry's details from `entries`. */
@@ -70,7 +98,7 @@ describe('workbench: Gateway Logs view', () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'arc-apim-logs-e2e-'));
     logFile = path.join(folder, 'gateway.log');
     const seed = readFileSync(path.join(repoRoot, 'test', 'fixtures', 'gateway-logs', 'generated', 'v2-text.log'), 'utf8').trimEnd();
-    writeFileSync(logFile, `${seed}\n${hostileRequest.join('\n')}\n[Info] 2023-08-25T10:56:02.000 [HeartbeatSent], source: UdpHeartbeatSender\n`);
+    writeFileSync(logFile, `${seed}\n${hostileRequest.join('\n')}\n${hostileFields.join('\n')}\n[Info] 2023-08-25T10:56:02.000 [HeartbeatSent], source: UdpHeartbeatSender\n`);
     workbench = await openWorkbench({ folder, env: { KUBECONFIG: path.join(folder, 'no-kubeconfig') } });
     workbench.page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -165,6 +193,55 @@ describe('workbench: Gateway Logs view', () => {
     await frame.locator('pre.raw').waitFor({ timeout: 10_000 });
     assert.ok(((await frame.locator('pre.raw').textContent()) ?? '').includes(HOSTILE_PATH));
     assert.equal(await frame.locator('img').count(), 0);
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('masks subscription keys in the details pane, whatever the field is called, and shows markup in fields as text', async () => {
+    const { page } = workbench;
+    const filter = frame.locator('input.filter');
+    await filter.fill('e2e-keyed');
+    await frame.locator('.count', { hasText: /^2 of / }).waitFor({ timeout: 10_000 });
+    for (const [i, key] of [KEY_TEXT, KEY_JSON].entries()) {
+      await frame.locator('.layer .row:not([hidden])').nth(i).click();
+      const details = frame.locator('aside.details');
+      await details.locator('pre.raw').waitFor({ timeout: 10_000 });
+      await until('the details of this row', async () => ((await details.textContent()) ?? '').includes(i === 0 ? 'note' : 'e2e-keyed json'));
+      const shown = (await details.textContent()) ?? '';
+      assert.ok(!shown.toLowerCase().includes(key.toLowerCase()), `the key is shown in the details pane: ${shown.slice(0, 300)}`);
+      assert.match(shown, /\*\*\*/);
+      const search = await frame.locator('.layer .row:not([hidden])').nth(i).textContent();
+      assert.ok(!(search ?? '').includes(key), 'nor in the row');
+    }
+    assert.ok(((await frame.locator('aside.details').textContent()) ?? '') !== '');
+    assert.equal(await frame.locator('img').count(), 0);
+    await filter.fill('');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('shows log text literally in the log editor’s hover: no link, image or code-span escape', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Arc APIM Gateway: Open Gateway Logs in Editor');
+    await chooseFile(page, 'Open a gateway log file in the editor', logFile);
+    const editor = page.locator('.editor-instance .monaco-editor').last();
+    await editor.waitFor({ timeout: 30_000 });
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    const line = page.locator('.view-line', { hasText: 'e2e-hover' }).last();
+    await line.waitFor({ timeout: 30_000 });
+    assert.ok(!((await page.locator('.view-lines').textContent()) ?? '').includes(KEY_TEXT), 'the editor document masks the key');
+    const hover = page.locator('.monaco-hover:not(.hidden)');
+    const reason = line.locator('span', { hasText: 'OperationNotFound' }).last();
+    for (let attempt = 0; attempt < 5 && !(await hover.isVisible()); attempt++) {
+      await reason.hover();
+      await hover.waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await until('the hover', async () => ((await hover.textContent()) ?? '').includes('OperationNotFound'), 15_000);
+    const text = (await hover.textContent()) ?? '';
+    assert.ok(text.includes(HOSTILE_SOURCE), `the source is shown literally: ${text}`);
+    assert.equal(await hover.locator('a[href^="command:"], a[data-href^="command:"], img').count(), 0, 'no link or image made from log text');
+    await workbench.screenshot('gateway-logs-hover');
+    await page.keyboard.press('Escape');
     assert.deepEqual(dialogs, []);
   });
 
@@ -365,5 +442,69 @@ describe('Gateway Logs webview: Why did this fail?', () => {
 
   it('never violated its CSP', () => {
     assert.deepEqual(harness.console.filter((l) => /Content Security Policy|Refused|pageerror/i.test(l)), []);
+  });
+});
+
+// Tree tooltips are Markdown built from what the cluster says: a gateway Deployment whose image and release hold a
+// code-span escape, a command link and an <img> shows them as text in its tooltip.
+describe('workbench: hostile strings from the cluster in tree tooltips', () => {
+  let sandbox: RunningSandbox;
+  let workbench: Workbench;
+  const IMAGE = 'mcr.microsoft.com/azure-api-management/gateway:2.9.0` [run](command:workbench.action.terminal.new) `<img src=x onerror=alert(5)>';
+  const RELEASE = 'rel` [x](command:workbench.action.terminal.new) `y';
+
+  before(async () => {
+    sandbox = await startSandbox('blog-deployed');
+    // Created through the sandbox's Kubernetes API as any client would (the image is not checked by the API server).
+    const k8s = await import('@kubernetes/client-node');
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(sandbox.env['KUBECONFIG'] ?? '');
+    const labels = { app: 'hostile-gw', 'app.kubernetes.io/name': 'azure-api-management-gateway', 'app.kubernetes.io/instance': RELEASE.replace(/[^a-z0-9-]/g, '') };
+    await kc.makeApiClient(k8s.AppsV1Api).createNamespacedDeployment({
+      namespace: 'apim',
+      body: {
+        metadata: { name: 'hostile-gw', labels },
+        spec: { replicas: 0, selector: { matchLabels: { app: 'hostile-gw' } }, template: { metadata: { labels }, spec: { containers: [{ name: 'gw', image: IMAGE }] } } },
+      },
+    });
+    workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
+  });
+  after(async () => {
+    await workbench?.close();
+    await sandbox?.close();
+  });
+
+  it('shows the image as text in the Deployment tooltip: no link, no image, the code span intact', { timeout: 180_000 }, async () => {
+    const { page } = workbench;
+    try {
+      await openGatewaysView(page);
+      const rows = page.locator('.part.sidebar .monaco-list-row');
+      const expand = async (label: string | RegExp): Promise<void> => {
+        const row = rows.filter({ hasText: label }).first();
+        await row.waitFor({ timeout: 60_000 });
+        if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+      };
+      await expand(/^Kubernetes/);
+      await expand('rb-arc-aks');
+      const gw = rows.filter({ hasText: 'hostile-gw' }).first();
+      await gw.waitFor({ timeout: 60_000 }).catch(async () => {
+        await expand(/^apim/);
+        await gw.waitFor({ timeout: 30_000 });
+      });
+      const hover = page.locator('.monaco-hover:not(.hidden), .workbench-hover').filter({ hasText: 'Deployment in' }).first();
+      for (let attempt = 0; attempt < 5 && !(await hover.isVisible()); attempt++) {
+        await rows.first().hover();
+        await gw.locator('.label-name, .monaco-icon-label').first().hover();
+        await hover.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      }
+      await hover.waitFor({ timeout: 10_000 });
+      const text = (await hover.textContent()) ?? '';
+      assert.ok(text.includes(IMAGE), `the image is shown literally: ${text}`);
+      assert.equal(await hover.locator('a[href^="command:"], a[data-href^="command:"], img').count(), 0, 'no link or image made from the image name');
+      await workbench.screenshot('tree-tooltip-hostile');
+    } catch (error) {
+      await workbench.screenshot('tree-tooltip-failure').catch(() => undefined);
+      throw error;
+    }
   });
 });

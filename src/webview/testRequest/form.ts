@@ -203,6 +203,11 @@ export class RequestForm {
       insecure.checked = form.insecure;
       insecure.addEventListener('change', () => this.update({ insecure: insecure.checked }, false));
       rows.push(this.row('Address', el('span', { className: 'inline' }, [url, el('label', { className: 'check', attrs: { title: 'Like curl -k: the gateway’s own certificate is usually self-signed' } }, [insecure, document.createTextNode(' accept an untrusted certificate')])]), 'directUrl'));
+      // Link-local and metadata addresses (169.254.169.254) are refused until confirmed here; the refusal says why.
+      const linkLocal = el('input', { attrs: { type: 'checkbox', 'data-field': 'allowLinkLocal' } });
+      linkLocal.checked = form.allowLinkLocal === true;
+      linkLocal.addEventListener('change', () => this.update({ allowLinkLocal: linkLocal.checked }, false));
+      rows.push(this.row('', el('label', { className: 'check', attrs: { title: 'A link-local address (169.254.0.0/16, fe80::/10) or a cloud metadata service is not a gateway: requests there can read this machine’s cloud credentials' } }, [linkLocal, document.createTextNode(' send to a link-local or metadata address anyway')]), 'allowLinkLocal'));
     }
     this.fields.replaceChildren(...rows);
     this.refreshDerived();

@@ -136,8 +136,10 @@ describe('editor explanations: fields, events and Markdown', () => {
   });
 
   it('escapes log text for Markdown', () => {
-    assert.equal(escapeMarkdown('[x](javascript:alert(1)) *a* <b>'), '\\[x\\]\\(javascript:alert\\(1\\)\\) \\*a\\* \\<b\\>');
-    assert.equal(codeSpan('a`b\nc'), "`a'b c`");
+    // `:` is escaped too: GFM would otherwise turn `https://…` in log text into a link.
+    assert.equal(escapeMarkdown('[x](javascript:alert(1)) *a* <b>'), '\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\*a\\* \\<b\\>');
+    // A backtick stays a backtick: the fence is made longer than any run inside (tree/tooltips tests render it).
+    assert.equal(codeSpan('a`b\nc'), '``a`b c``');
     const md = explanationMarkdown({ title: 'T', body: 'B', checks: ['one', 'two'] });
     assert.equal(md, '**T**\n\nB\n\nCheck:\n- one\n- two');
   });
