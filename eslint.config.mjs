@@ -30,7 +30,7 @@ export default tseslint.config(
       'src/diagnosis/**/*.ts',
       'src/contract/**/*.ts',
       'src/kubernetes/**/*.ts',
-      'src/logs/**/*.ts',
+      'src/logSessions/**/*.ts',
       'src/requests/**/*.ts',
       'src/azure/{armIds,armService,armTypes,clientFactory,clouds,credential,explorerItems,gatewayExtension,gatewayFacts,kubeContexts,models,podProgress,records,sdk,tokens,validation}.ts',
       'src/editor/{explanations,hoverTargets,folding,documentModel,updatePump,requestAdvisor}.ts',

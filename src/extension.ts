@@ -9,7 +9,7 @@ import { LogEditorService } from './editor/logEditor.ts';
 import { createRequestAdvisor } from './editor/requestAdvisor.ts';
 import { createKubernetesClients, type KubernetesClients } from './kubernetes/client.ts';
 import { fileKubeconfigSource } from './kubernetes/kubeconfigSource.ts';
-import { createLogger } from './logging.ts';
+import { createLogger } from './extensionLog.ts';
 import { GatewayLogsPanels } from './panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from './panels/logSettings.ts';
 import { TestRequestPanels } from './panels/testRequestPanel.ts';

@@ -7,7 +7,7 @@ import { createAzureServices, type AzureServices } from '../commands/azure/servi
 import { Settings } from '../constants.ts';
 import type { KubernetesClients } from '../kubernetes/client.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import { AzureRootNode } from '../tree/azureNodes.ts';
 import type { GatewaysTreeProvider } from '../tree/gatewaysTreeProvider.ts';
 import type { TreeNode } from '../tree/items.ts';

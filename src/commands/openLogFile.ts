@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
-import { createFileLogSession, type FileLogSession } from '../logs/fileSession.ts';
+import { createFileLogSession, type FileLogSession } from '../logSessions/fileSession.ts';
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from '../panels/logSettings.ts';
 import type { CommandDefinition, CommandServices } from './types.ts';

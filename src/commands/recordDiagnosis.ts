@@ -7,7 +7,7 @@ import type { DeploymentRef } from '../azure/records.ts';
 import { diagnose } from '../diagnosis/index.ts';
 import { diagnosisInputFromRecord, explainFromRecordAlone, type RecordExplanation } from '../diagnosis/fromRecord.ts';
 import type { GatewayFacts, ServicePort } from '../diagnosis/types.ts';
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 import { servicesForDeployment } from '../kubernetes/gateways.ts';
 import type { KubeDeployment, KubeList, KubeService } from '../kubernetes/types.ts';
 import { safeErrorMessage } from '../util/errors.ts';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
-import { createDeploymentLogSession, type FollowTarget } from '../logs/followSession.ts';
-import type { TaggedEntry } from '../logs/model.ts';
+import { createDeploymentLogSession, type FollowTarget } from '../logSessions/followSession.ts';
+import type { TaggedEntry } from '../logSessions/session.ts';
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from '../panels/logSettings.ts';
 import { formFromRecord } from '../requests/form.ts';

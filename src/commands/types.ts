@@ -4,7 +4,7 @@ import type { CommandId } from '../constants.ts';
 import type { KubernetesClients } from '../kubernetes/client.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
 import type { LogEditorService } from '../editor/logEditor.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import type { GatewayLogsPanels } from '../panels/gatewayLogsPanel.ts';
 import type { TestRequestPanels } from '../panels/testRequestPanel.ts';
 import type { GatewaysTreeProvider } from '../tree/gatewaysTreeProvider.ts';

@@ -6,7 +6,7 @@ import type { Analysis } from './analysis.ts';
 import { analyseServerError } from './backend.ts';
 import { observations } from './evidence.ts';
 import { analyseEmptyOk, isEmptyOkWithoutRecord, loggingNotice, tokenNotice } from './gatewayState.ts';
-import { readInput, type Model } from './model.ts';
+import { readInput, type Model } from './input.ts';
 import { analyseNotFound } from './notFound.ts';
 import { displayPath, portsText } from './text.ts';
 import type { DiagnosisInput, Finding } from './types.ts';

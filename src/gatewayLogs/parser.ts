@@ -10,7 +10,7 @@ import { FieldBuilder } from './fields.ts';
 import { fillFromJson, readJsonLine } from './json.ts';
 import { KvScanner, MAX_FIELDS, hasAt, keyAt } from './kv.ts';
 import { MAX_LEVEL_NAME_LENGTH, normalizeLevel } from './levels.ts';
-import type { GatewayLogEntry, LogLevel } from './model.ts';
+import type { GatewayLogEntry, LogLevel } from './entry.ts';
 import { buildRequest, buildRequestPlanned, looksLikeRequest, requestPlan } from './request.ts';
 import { parseTimestampAt, timestampEnd } from './timestamp.ts';
 
@@ -22,7 +22,7 @@ export type {
     GatewayRequest,
     LogLevel,
     LogTimestamp,
-} from './model.ts';
+} from './entry.ts';
 export { isFailedRequest, statusClass } from './request.ts';
 export type { StatusClass } from './request.ts';
 export { normalizeLevel } from './levels.ts';

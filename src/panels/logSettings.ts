@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Settings } from '../constants.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 
 export const DEFAULT_MAX_ENTRIES = 50_000;
 /** package.json declares the same bounds; settings.json can still hold anything, so they are enforced here too. */

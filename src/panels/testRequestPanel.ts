@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { HistoryEntryView, TestRequestForm, TestRequestFormContext, TestRequestResult, TestRequestToHost, TestRequestToWebview } from '../contract/testRequest.ts';
 import { isTestRequestToHost } from '../contract/testRequest.ts';
 import type { Fix } from '../diagnosis/types.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import type { RequestHistory } from '../requests/history.ts';
 import type { RunOutcome } from '../requests/run.ts';
 import { Disposable } from '../util/disposable.ts';

@@ -10,7 +10,7 @@ import { apiStatus, type KubeContextClient } from '../kubernetes/client.ts';
 import { describeClusterError } from '../kubernetes/discovery.ts';
 import { describeGatewayDeployment } from '../kubernetes/gateways.ts';
 import type { KubeDeployment } from '../kubernetes/types.ts';
-import type { FollowTarget } from '../logs/followSession.ts';
+import type { FollowTarget } from '../logSessions/followSession.ts';
 import { actionNode, dataOrThrow, errorNode, type ArmNode, type AzureTreeContext } from './azureBase.ts';
 import { GatewayDeploymentNode } from './gatewayNodes.ts';
 import { MessageNode, type TreeNode } from './items.ts';

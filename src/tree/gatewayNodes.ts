@@ -15,8 +15,8 @@ import {
 import { ListWatch } from '../kubernetes/listWatch.ts';
 import { deploymentSelector } from '../kubernetes/selectors.ts';
 import type { KubeDeployment, KubeList, KubePod, KubeService } from '../kubernetes/types.ts';
-import type { Logger } from '../logging.ts';
-import type { FollowTarget } from '../logs/followSession.ts';
+import type { Logger } from '../extensionLog.ts';
+import type { FollowTarget } from '../logSessions/followSession.ts';
 import { Disposable } from '../util/disposable.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { MessageNode, type TreeNode } from './items.ts';

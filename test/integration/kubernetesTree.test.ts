@@ -9,8 +9,8 @@ import https from 'node:https';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension.ts';
 import { createKubernetesClients } from '../../src/kubernetes/client.ts';
-import { createDeploymentLogSession } from '../../src/logs/followSession.ts';
-import type { LogSession, TaggedEntry } from '../../src/logs/model.ts';
+import { createDeploymentLogSession } from '../../src/logSessions/followSession.ts';
+import type { LogSession, TaggedEntry } from '../../src/logSessions/session.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
 import { activatedExtension, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
 

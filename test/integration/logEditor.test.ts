@@ -12,7 +12,7 @@ import { Commands, EXTENSION_ID, Languages } from '../../src/constants.ts';
 import type { LiveLogDocument } from '../../src/editor/liveDocument.ts';
 import { LOG_SCHEME } from '../../src/editor/logEditor.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
-import { createDeploymentLogSession } from '../../src/logs/followSession.ts';
+import { createDeploymentLogSession } from '../../src/logSessions/followSession.ts';
 import { BLOG_GATEWAY, gatewayRequest, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
 
 const TARGET = BLOG_GATEWAY;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants.ts';
-import { createGatewayWizard, type CreateGatewayContext } from '../../wizards/createGateway.ts';
+import { createGatewayWizard, type CreateGatewayContext } from '../../wizards/createGatewayWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandDefinition } from '../types.ts';
 import { serviceTarget } from './targets.ts';

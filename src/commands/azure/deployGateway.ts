@@ -5,7 +5,7 @@ import { matchKubeContext } from '../../azure/kubeContexts.ts';
 import { watchReleasePods } from '../../azure/podProgress.ts';
 import { describeExpiry } from '../../azure/tokens.ts';
 import { Commands } from '../../constants.ts';
-import { deployGatewayWizard, type DeployContext } from '../../wizards/deployGateway.ts';
+import { deployGatewayWizard, type DeployContext } from '../../wizards/deployGatewayWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandDefinition, CommandServices } from '../types.ts';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { gatewayApisWizard, type GatewayApisContext } from '../../wizards/gatewayApis.ts';
+import { gatewayApisWizard, type GatewayApisContext } from '../../wizards/gatewayApisWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandServices } from '../types.ts';
 import { apiNameOf, gatewayTarget, serviceTarget } from './targets.ts';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { describeExpiry } from '../../azure/tokens.ts';
 import { Commands } from '../../constants.ts';
-import { generateTokenWizard, type GenerateTokenContext } from '../../wizards/generateToken.ts';
+import { generateTokenWizard, type GenerateTokenContext } from '../../wizards/generateTokenWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandDefinition } from '../types.ts';
 import { gatewayTarget, serviceTarget } from './targets.ts';

@@ -5,7 +5,7 @@ import type { AzureAccount } from '../../azure/account.ts';
 import type { AzureData } from '../../azure/armService.ts';
 import { GatewayFactsCache } from '../../azure/gatewayFacts.ts';
 import type { AzureRecords } from '../../azure/records.ts';
-import type { Logger } from '../../logging.ts';
+import type { Logger } from '../../extensionLog.ts';
 import type { AzureRootNode } from '../../tree/azureNodes.ts';
 import type { GatewaysTreeProvider } from '../../tree/gatewaysTreeProvider.ts';
 import type { TreeNode } from '../../tree/items.ts';

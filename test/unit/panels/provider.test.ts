@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppendMessage, GatewayLogsToWebview, ResetMessage } from '../../../src/contract/gatewayLogs.ts';
 import { isGatewayLogsToWebview } from '../../../src/contract/gatewayLogs.ts';
-import { createFileLogSession } from '../../../src/logs/fileSession.ts';
+import { createFileLogSession } from '../../../src/logSessions/fileSession.ts';
 import { GatewayLogsDataProvider, findBySeq, type Timers } from '../../../src/panels/gatewayLogsProvider.ts';
 import { FakeLiveSession, entries } from './session.ts';
 

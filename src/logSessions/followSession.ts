@@ -5,13 +5,13 @@ import { ListWatch } from '../kubernetes/listWatch.ts';
 import { PodLogFollower, gatewayContainer } from '../kubernetes/logFollow.ts';
 import { deploymentSelector } from '../kubernetes/selectors.ts';
 import type { KubeDeployment, KubePod } from '../kubernetes/types.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import { Disposable } from '../util/disposable.ts';
 import { errorMessage } from '../util/errors.ts';
 import { Emitter } from '../util/event.ts';
 import { EntryBuffer } from './buffer.ts';
-import type { KubeletTime } from './kubeletLines.ts';
-import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './model.ts';
+import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
+import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './session.ts';
 import { StreamParser, type UnsequencedEntry } from './streamParser.ts';
 
 export interface FollowTarget {
