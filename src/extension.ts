@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { explainRecord } from './commands/recordDiagnosis.ts';
 import { registerCommands } from './commands/registry.ts';
 import type { CommandServices } from './commands/types.ts';
-import { createAzureSide, type AzureSide } from './azure/setup.ts';
+import { createAzureSide, type AzureSide } from './composition/azureSide.ts';
 import { Settings, Views } from './constants.ts';
 import { LogEditorService } from './editor/logEditor.ts';
 import { createRequestAdvisor } from './editor/requestAdvisor.ts';

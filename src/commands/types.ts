@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { AzureServices } from './azure/services.ts';
+import type { AzureServices } from '../composition/azureServices.ts';
 import type { CommandId } from '../constants.ts';
 import type { KubernetesClients } from '../kubernetes/client.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
