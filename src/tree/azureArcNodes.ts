@@ -15,6 +15,7 @@ import { actionNode, dataOrThrow, errorNode, type ArmNode, type AzureTreeContext
 import { GatewayDeploymentNode } from './gatewayNodes.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 import { matchKubeContext } from '../azure/kubeContexts.ts';
+import { readDeployment } from '../kubernetes/resources.ts';
 
 export class ArcClusterNode implements ArmNode {
   readonly id: string;
@@ -196,7 +197,7 @@ export class GatewayExtensionNode implements ArmNode {
       let found: KubeDeployment;
       try {
         client = await this.tree.kube.forContext(context.name);
-        found = await client.getJson<KubeDeployment>(`/apis/apps/v1/namespaces/${encodeURIComponent(e.namespace)}/deployments/${encodeURIComponent(e.name)}`);
+        found = await readDeployment(client, e.namespace, e.name);
       } catch (error) {
         if (apiStatus(error) === 404) {
           return [...nodes, new MessageNode(this.id, `No Deployment ${e.name} in namespace ${e.namespace} (${context.name}) yet`, 'empty')];
