@@ -1,7 +1,7 @@
 import { Commands } from '../../constants.ts';
 import { pickArcCluster } from '../../wizards/pickers.ts';
 import type { CommandDefinition } from '../types.ts';
-import { clusterTarget } from './targets.ts';
+import { clusterTarget } from '../targets.ts';
 
 /**
  * Choose Kubernetes Context for Cluster…: which kubeconfig context reaches an Arc-enabled cluster (for its pods and

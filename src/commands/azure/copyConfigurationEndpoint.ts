@@ -3,7 +3,7 @@ import { configurationEndpoint } from '../../azure/tokens.ts';
 import { Commands } from '../../constants.ts';
 import { pickApimService } from '../../wizards/pickers.ts';
 import type { CommandDefinition } from '../types.ts';
-import { serviceTarget } from './targets.ts';
+import { serviceTarget } from '../targets.ts';
 
 /** Copy Configuration Endpoint: the v2 `https://<apim>.configuration.<domain>` of a service (not a secret). */
 export const copyConfigurationEndpoint: CommandDefinition = {

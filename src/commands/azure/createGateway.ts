@@ -3,7 +3,7 @@ import { Commands } from '../../constants.ts';
 import { createGatewayWizard, type CreateGatewayContext } from '../../wizards/createGatewayWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandDefinition } from '../types.ts';
-import { serviceTarget } from './targets.ts';
+import { serviceTarget } from '../targets.ts';
 
 /** Create Self-Hosted Gateway: from an APIM service (tree or Azure Resources explorer) or the palette. */
 export const createGateway: CommandDefinition = {

@@ -3,7 +3,7 @@ import { Commands } from '../../constants.ts';
 import { deleteGatewayWizard, type DeleteGatewayContext } from '../../wizards/removeResources.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandDefinition } from '../types.ts';
-import { gatewayTarget, serviceTarget } from './targets.ts';
+import { gatewayTarget, serviceTarget } from '../targets.ts';
 
 /** Delete Gateway: run on a self-hosted gateway (or a service: then pick one). */
 export const deleteGateway: CommandDefinition = {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { gatewayApisWizard, type GatewayApisContext } from '../../wizards/gatewayApisWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandServices } from '../types.ts';
-import { apiNameOf, gatewayTarget, serviceTarget } from './targets.ts';
+import { apiNameOf, gatewayTarget, serviceTarget } from '../targets.ts';
 
 /** Shared by Assign APIs and Remove APIs: the target, the wizard, the refresh and the message. */
 export async function runGatewayApis(services: CommandServices, arg: unknown, mode: 'assign' | 'remove'): Promise<string[] | undefined> {

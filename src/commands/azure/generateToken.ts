@@ -4,7 +4,7 @@ import { Commands } from '../../constants.ts';
 import { generateTokenWizard, type GenerateTokenContext } from '../../wizards/generateTokenWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandDefinition } from '../types.ts';
-import { gatewayTarget, serviceTarget } from './targets.ts';
+import { gatewayTarget, serviceTarget } from '../targets.ts';
 
 /**
  * Generate Gateway Token: the token goes to the clipboard in the form gateway configurations expect

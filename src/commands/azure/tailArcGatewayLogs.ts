@@ -7,7 +7,7 @@ import { Commands } from '../../constants.ts';
 import { pickArcCluster } from '../../wizards/pickers.ts';
 import type { CommandDefinition } from '../types.ts';
 import { azureChooseKubeContext } from './chooseKubeContext.ts';
-import { clusterTarget } from './targets.ts';
+import { clusterTarget } from '../targets.ts';
 
 /**
  * Tail Gateway Logs for an Arc-enabled cluster (or one of its gateway extensions): finds the gateway extension and

@@ -4,7 +4,7 @@ import { Commands } from '../../constants.ts';
 import { uninstallExtensionWizard, type UninstallContext } from '../../wizards/removeResources.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandDefinition } from '../types.ts';
-import { clusterTarget, extensionTarget } from './targets.ts';
+import { clusterTarget, extensionTarget } from '../targets.ts';
 
 /** Uninstall Gateway Extension: run on the extension (or a cluster: then pick one of its gateway extensions). */
 export const uninstallGatewayExtension: CommandDefinition = {

@@ -1,10 +1,10 @@
 // What a command was run on, as the ARM resource it needs: a tree item of ours, an Azure Resources explorer item, an
 // id string — or nothing (palette), in which case the wizard asks. An argument that names the wrong kind of resource
 // is refused with the reason, before anything is called.
-import { parseApimGatewayId, parseApimServiceId, parseArcClusterId, parseArcExtensionId, type ApimGatewayRef, type ApimServiceRef, type ArcClusterRef, type ArcExtensionRef } from '../../azure/armIds.ts';
-import { armIdOf } from '../../azure/explorerItems.ts';
-import type { Result } from '../../util/errors.ts';
-import { InvalidInputError } from '../../wizards/wizard.ts';
+import { parseApimGatewayId, parseApimServiceId, parseArcClusterId, parseArcExtensionId, type ApimGatewayRef, type ApimServiceRef, type ArcClusterRef, type ArcExtensionRef } from '../azure/armIds.ts';
+import { armIdOf } from '../azure/explorerItems.ts';
+import type { Result } from '../util/errors.ts';
+import { InvalidInputError } from '../wizards/wizard.ts';
 
 function target<T>(arg: unknown, parse: (id: string) => Result<T>): T | undefined {
   const id = armIdOf(arg);
