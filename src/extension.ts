@@ -4,6 +4,7 @@ import { explainRecord } from './commands/recordDiagnosis.ts';
 import { registerCommands } from './commands/registry.ts';
 import type { CommandServices } from './commands/types.ts';
 import { createAzureSide, type AzureSide } from './composition/azureSide.ts';
+import { createDiagnosisFacts, createTestRequestDeps } from './composition/testRequests.ts';
 import { Settings, Views } from './constants.ts';
 import { LogEditorService } from './editor/logEditor.ts';
 import { createRequestAdvisor } from './editor/requestAdvisor.ts';
@@ -83,7 +84,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const testRequests = new TestRequestPanels(new RequestHistory());
     context.subscriptions.push(testRequests);
 
-    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, testRequests, logEditor, azure: azure.services };
+    const diagnosisFacts = createDiagnosisFacts(kubernetes, azure.services, log);
+    const testRequestDeps = createTestRequestDeps(kubernetes, azure.services, diagnosisFacts, log, () => services);
+    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, testRequests, logEditor, azure: azure.services, testRequestDeps, diagnosisFacts };
     context.subscriptions.push(...registerCommands(services));
 
     const activatedInMs = performance.now() - started;

@@ -5,6 +5,7 @@ import { diagnose } from '../diagnosis/index.ts';
 import type { Finding, GatewayFacts, LogLookup } from '../diagnosis/types.ts';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { redact } from '../util/redact.ts';
+import { isActionableFix } from './fixes/index.ts';
 import { findRequestRecord, readLocalDiagnostics } from './logLookup.ts';
 import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type TransportKind, type TransportResult } from './types.ts';
 
@@ -17,6 +18,8 @@ export interface RunContext {
   facts: GatewayFacts | undefined | Promise<GatewayFacts | undefined>;
   timeoutMs: number;
   recordWaitMs?: number;
+  /** Whether the gateway writes request records (its start-up log); asked only when no record showed up. */
+  localDiagnostics?: (signal: AbortSignal) => Promise<boolean | undefined>;
   /** Steps as they happen, for the view's status line. */
   progress?: (text: string) => void;
 }
@@ -34,8 +37,6 @@ const TRANSPORT_LABELS: Readonly<Record<TransportKind, string>> = {
   direct: 'direct URL',
 };
 
-/** Fix ids this extension acts on (others are shown as information). */
-export const ACTIONABLE_FIXES: ReadonlySet<string> = new Set(['allow-http', 'assign-api', 'pick-subscription-key', 'retry-https', 'open-token-wizard', 'add-version', 'use-revision']);
 
 export async function runTestRequest(ctx: RunContext, transport: RequestTransport, request: BuiltRequest, signal: AbortSignal): Promise<RunOutcome> {
   const sent = await transport.send(request, { timeoutMs: ctx.timeoutMs, signal, ...(ctx.progress ? { progress: ctx.progress } : {}) });
@@ -52,7 +53,7 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
   let facts = await ctx.facts;
   // No request record at all, from any request: ask the pods' start-up logs whether they write any (ARM does not say).
   if (facts && facts.localDiagnostics === undefined && !found.match && (found.lookup.requestRecordsSeen ?? 0) === 0) {
-    const localDiagnostics = await readLocalDiagnostics(ctx.client, ctx.namespace, ctx.labelSelector, signal).catch(() => undefined);
+    const localDiagnostics = await (ctx.localDiagnostics ?? ((s: AbortSignal) => readLocalDiagnostics(ctx.client, ctx.namespace, ctx.labelSelector, s)))(signal).catch(() => undefined);
     if (localDiagnostics !== undefined) facts = { ...facts, localDiagnostics };
   }
   const findings = diagnose({
@@ -112,7 +113,7 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
         title: f.title,
         explanation: mask(f.explanation),
         evidence: f.evidence.map((e) => ({ label: e.label, value: mask(e.value) })),
-        fixes: f.fixes.map((x) => ({ id: x.id, label: x.label, actionable: ACTIONABLE_FIXES.has(x.id) })),
+        fixes: f.fixes.map((x) => ({ id: x.id, label: x.label, actionable: isActionableFix(x.id) })),
       }),
     ),
   };
