@@ -20,6 +20,7 @@ import { nodeIP } from './k8s/kubelet.ts';
 import type { Service } from './k8s/types.ts';
 import { startSandbox, type RunningSandbox } from './index.ts';
 import { BLOG } from './worlds/index.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const NS = BLOG.extension.namespace;
 const SVC = BLOG.kubernetesService;
@@ -35,14 +36,8 @@ function ingressOf(): string | undefined {
   return ((svc?.status?.['loadBalancer'] as { ingress?: { ip?: string }[] } | undefined)?.ingress ?? [])[0]?.ip;
 }
 
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
+  return waitFor(what, check, { timeoutMs: ms, everyMs: 100 });
 }
 
 type Answer = { status: number; headers: IncomingMessage['headers']; body: string } | { error: string };
