@@ -74,7 +74,7 @@ export default tseslint.config(
       'src/requests/**/*.ts',
       'src/azure/{armIds,armService,armTypes,clientFactory,clouds,credential,explorerItems,gatewayExtension,gatewayFacts,kubeContexts,models,podProgress,records,sdk,tokens,validation}.ts',
       'src/editor/{explanations,hoverTargets,folding,documentModel,updatePump,requestAdvisor}.ts',
-      'src/panels/{gatewayLogsRows,gatewayLogsProvider}.ts',
+      'src/panels/{gatewayLogsRows,gatewayLogsProvider,testRequestResult}.ts',
       'src/webview/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure module: no vscode import.' }] }] },

@@ -177,3 +177,8 @@ export function parseApimGatewayItemId(raw: string): Result<ApimGatewayItemRef> 
 export function gatewayApiName(raw: string): string | undefined {
   return /\/gateways\/[^/]+\/apis\/([^/]+)$/i.exec(raw)?.[1];
 }
+
+/** Whether an id ends in `/extensions/<name>` (an extension resource, of whatever kind: parse it to be sure). */
+export function namesExtension(raw: string): boolean {
+  return /\/extensions\/[^/]+$/i.test(raw);
+}

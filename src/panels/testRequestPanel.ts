@@ -14,6 +14,7 @@ import { Disposable } from '../util/disposable.ts';
 import { Emitter, type Event } from '../util/event.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { PanelShell } from './panelShell.ts';
+import { testRequestResult } from './testRequestResult.ts';
 
 /** What the command returns: tests drive the view through it as the buttons would. */
 export interface TestRequestHandle {
@@ -86,9 +87,8 @@ export class TestRequestPanel extends Disposable implements TestRequestHandle {
     this.register(this.store.onDidChange(() => this.shell.post({ type: 'testRequest/history', entries: this.store.views() })));
   }
 
-  get result(): TestRequestResult | undefined {
-    return this.outcome?.result;
-  }
+  /** The last outcome as the view shows it. */
+  result: TestRequestResult | undefined;
 
   get closed(): boolean {
     return this.isDisposed;
@@ -178,18 +178,20 @@ export class TestRequestPanel extends Disposable implements TestRequestHandle {
     this.form = form;
     this.shell.post({ type: 'testRequest/busy', text: 'Sending the request and looking for the gateway’s record…', cancellable: true });
     this.outcome = await this.driver.send(form, signal, (text) => this.shell.post({ type: 'testRequest/busy', text, cancellable: true }));
+    const result = testRequestResult(this.outcome);
+    this.result = result;
     this.attempts++;
     const context = this.driver.context();
     if (context !== this.context) {
       this.context = context;
       this.shell.post({ type: 'testRequest/init', context, form: this.form });
     }
-    this.outcomeId = this.store.add({ gatewayKey: this.key, gatewayLabel: this.label, form, result: this.outcome.result }).id;
+    this.outcomeId = this.store.add({ gatewayKey: this.key, gatewayLabel: this.label, form, result }).id;
     this.postResult();
   }
 
   private postResult(): void {
-    if (this.outcome) this.shell.post({ type: 'testRequest/result', result: this.outcome.result, attempt: this.attempts, ...(this.outcomeId !== undefined ? { historyId: this.outcomeId } : {}), live: true });
+    if (this.result) this.shell.post({ type: 'testRequest/result', result: this.result, attempt: this.attempts, ...(this.outcomeId !== undefined ? { historyId: this.outcomeId } : {}), live: true });
   }
 
   private postAll(): void {

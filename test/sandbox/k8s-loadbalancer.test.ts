@@ -15,6 +15,7 @@ import type { KubeService } from '../../src/kubernetes/types.ts';
 import { buildTestRequest } from '../../src/requests/build.ts';
 import { DirectUrlTransport, loadBalancerBaseUrls } from '../../src/requests/direct.ts';
 import { findRequestRecord } from '../../src/requests/logLookup.ts';
+import { testRequestResult } from '../../src/panels/testRequestResult.ts';
 import { runTestRequest } from '../../src/requests/run.ts';
 import { nodeIP } from './k8s/kubelet.ts';
 import type { Service } from './k8s/types.ts';
@@ -136,13 +137,14 @@ describe('LoadBalancer Services in the sandbox', { timeout: 180_000 }, () => {
     assert.ok(built.ok);
     const transport = new DirectUrlTransport({ baseUrl: `http://${ip}:5000` });
     const outcome = await runTestRequest({ client: kube, namespace: NS, labelSelector: SELECTOR, facts: undefined, timeoutMs: 10_000, recordWaitMs: 10_000 }, transport, built.request, new AbortController().signal);
-    assert.equal(outcome.result.transport, 'direct URL');
-    assert.equal(outcome.result.url, `http://${ip}:5000/echo/resource?param1=sample`);
-    assert.equal(outcome.result.description, `GET http://${ip}:5000/echo/resource?param1=sample`);
-    assert.ok(outcome.result.response.kind === 'http');
-    assert.equal(outcome.result.response.status, 404);
-    assert.ok(outcome.result.record, `the request record (seen ${outcome.lookup.requestRecordsSeen})`);
-    assert.ok(!JSON.stringify(outcome.result).includes('not-a-real-key-0123456789'), 'the key is masked everywhere');
+    const result = testRequestResult(outcome);
+    assert.equal(result.transport, 'direct URL');
+    assert.equal(result.url, `http://${ip}:5000/echo/resource?param1=sample`);
+    assert.equal(result.description, `GET http://${ip}:5000/echo/resource?param1=sample`);
+    assert.ok(result.response.kind === 'http');
+    assert.equal(result.response.status, 404);
+    assert.ok(result.record, `the request record (seen ${outcome.lookup.requestRecordsSeen})`);
+    assert.ok(!JSON.stringify(result).includes('not-a-real-key-0123456789'), 'the key is masked everywhere');
   });
 
   it('refuses connections while the Service has no ready endpoints, and answers again when it has', async () => {

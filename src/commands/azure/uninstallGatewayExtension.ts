@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { namesExtension } from '../../azure/armIds.ts';
 import { Commands } from '../../constants.ts';
 import { uninstallExtensionWizard, type UninstallContext } from '../../wizards/removeResources.ts';
 import { runWizard } from '../../wizards/wizard.ts';
@@ -12,7 +13,7 @@ export const uninstallGatewayExtension = defineCommand({
   run: async (services, item) => {
     const azure = services.azure;
     const id = item.id;
-    const extension = id && /\/extensions\/[^/]+$/i.test(id) ? item.extension() : undefined;
+    const extension = id && namesExtension(id) ? item.extension() : undefined;
     const cluster = extension ? extension.cluster : item.cluster();
     const context: UninstallContext = extension ? { extensionId: extension.id, clusterId: cluster?.id, clusterName: cluster?.name } : cluster ? { clusterId: cluster.id, clusterName: cluster.name } : {};
     try {
