@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { isGatewayLogsToHost, type GatewayLogsToWebview } from '../src/contract/gatewayLogs.ts';
 import { createKubernetesClients } from '../src/kubernetes/client.ts';
-import { createDeploymentLogSession } from '../src/logs/followSession.ts';
+import { createDeploymentLogSession } from '../src/logSessions/followSession.ts';
 import { GatewayLogsDataProvider } from '../src/panels/gatewayLogsProvider.ts';
 import type { FromSandbox, ToSandbox } from './tailSandboxWorker.ts';
 import { openWebviewPage, type WebviewPage } from './webviewHarness.ts';

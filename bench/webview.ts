@@ -3,7 +3,7 @@
 //   node bench/webview.ts [--entries 100000] [--frames 400]
 // Page code is kept in strings: it runs in the browser, and this project's Node type-check has no DOM library.
 import { toLogRow } from '../src/panels/gatewayLogsRows.ts';
-import { generateTaggedEntries } from './logGenerator.ts';
+import { generateTaggedEntries } from '../test/sandbox/gateway/logGenerator.ts';
 import { appendMessages, openWebviewPage } from './webviewHarness.ts';
 
 const arg = (name: string, fallback: number): number => {

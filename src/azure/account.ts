@@ -4,7 +4,7 @@
 // (`arcApimGateway.azure.credential`: "azureCli"); tokens never leave the credential (not logged, not stored).
 import * as vscode from 'vscode';
 import { Settings } from '../constants.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import { Disposable } from '../util/disposable.ts';
 import { fail, ok, type Result } from '../util/errors.ts';
 import { ArmAzureData, type AzureData } from './armService.ts';

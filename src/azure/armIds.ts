@@ -157,3 +157,28 @@ export function armIdWithin(text: string): string | undefined {
 export function isSubscriptionId(value: string): boolean {
   return UUID.test(value);
 }
+
+/** A gateway, or an API or operation below it, as our tree names them: `…/gateways/<g>[/apis/<api>[/operations/<op>]]`. */
+export interface ApimGatewayItemRef {
+  readonly gateway: ApimGatewayRef;
+  readonly api?: string;
+  readonly operation?: string;
+}
+
+export function parseApimGatewayItemId(raw: string): Result<ApimGatewayItemRef> {
+  const m = /^(.*\/gateways\/[^/]+?)(?:\/apis\/([^/]+)(?:\/operations\/([^/]+))?)?$/i.exec(raw.trim());
+  if (!m?.[1]) return fail(`Not an API Management gateway, API or operation id: ${raw}`);
+  const gateway = parseApimGatewayId(m[1]);
+  if (!gateway.ok) return gateway;
+  return ok({ gateway: gateway.value, ...(m[2] ? { api: m[2] } : {}), ...(m[3] ? { operation: m[3] } : {}) });
+}
+
+/** The API an id below a gateway names (`…/gateways/<g>/apis/<api>`), if it is one. */
+export function gatewayApiName(raw: string): string | undefined {
+  return /\/gateways\/[^/]+\/apis\/([^/]+)$/i.exec(raw)?.[1];
+}
+
+/** Whether an id ends in `/extensions/<name>` (an extension resource, of whatever kind: parse it to be sure). */
+export function namesExtension(raw: string): boolean {
+  return /\/extensions\/[^/]+$/i.test(raw);
+}

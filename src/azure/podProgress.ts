@@ -6,6 +6,7 @@ import { summarizePod, type PodSummary } from '../kubernetes/gateways.ts';
 import { ListWatch } from '../kubernetes/listWatch.ts';
 import type { KubePod } from '../kubernetes/types.ts';
 import type { DisposableLike } from '../util/disposable.ts';
+import { collectionPaths } from '../kubernetes/resources.ts';
 
 /** "2 pods: 1 Running (1/1 ready), 1 ContainerCreating". */
 export function describePods(pods: readonly PodSummary[]): string {
@@ -31,7 +32,7 @@ export async function watchReleasePods(kube: KubernetesClients, context: string,
   };
   const watch = new ListWatch<KubePod>(
     client,
-    `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+    collectionPaths.pods(namespace),
     { labelSelector: `app.kubernetes.io/instance=${release}` },
     {
       replace: (items) => {

@@ -42,17 +42,7 @@ export class GatewayToken {
   }
 }
 
-/**
- * The expiry inside a token (`<gatewayId>&yyyyMMddHHmm&<signature>`, UTC), with or without the `GatewayKey ` prefix.
- * Undefined when the text is not shaped like a token.
- */
-export function tokenExpiry(token: string): Date | undefined {
-  const m = /(?:^|\s)[^&\s]+&(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})&\S+$/.exec(token.trim());
-  if (!m) return undefined;
-  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute));
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
-}
+export { tokenExpiry } from '../gatewayToken/parse.ts';
 
 /** "in 29 days", "in 5 hours", "expired 2 days ago". */
 export function describeExpiry(expiry: Date, now: Date): string {

@@ -8,9 +8,10 @@ import { Commands } from '../constants.ts';
 import { healthDriver } from '../healthCheck/controller.ts';
 import type { HealthHandle } from '../panels/healthPanel.ts';
 import { armGatewayFor } from './armGateway.ts';
+import { armTarget } from './targets.ts';
 import { azureChooseKubeContext } from './azure/chooseKubeContext.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
-import type { CommandDefinition, CommandServices } from './types.ts';
+import { defineCommand, type CommandServices } from './types.ts';
 
 const TITLE = 'Check Gateway Health';
 
@@ -25,8 +26,10 @@ interface Start {
  * extension, an APIM gateway (the Deployment known to run it) or the palette — in the Gateway Health view, with fixes.
  * Returns the view's handle (integration tests drive it).
  */
-export const checkGatewayHealth: CommandDefinition = {
+export const checkGatewayHealth = defineCommand({
   id: Commands.checkGatewayHealth,
+  // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
+  target: ([arg]): unknown => arg,
   run: async (services, arg) => {
     const start = await startOf(services, arg);
     const target = start.target ?? (await pickTarget(services));
@@ -57,7 +60,7 @@ export const checkGatewayHealth: CommandDefinition = {
     void panel.recheck();
     return panel satisfies HealthHandle;
   },
-};
+});
 
 async function startOf(services: CommandServices, arg: unknown): Promise<Start> {
   if (typeof arg === 'object' && arg !== null) {
@@ -87,7 +90,7 @@ async function extensionStart(services: CommandServices, extensionId: string, cl
   if (!extension?.namespace) throw new Error(`Extension ${extension?.name ?? extensionId} names no namespace.`);
   const summary = await services.kubeconfig.read();
   const matched = summary.ok ? matchKubeContext(clusterName, summary.value.contexts, services.azure.records.kubeContextFor(clusterId)) : undefined;
-  const context = matched ?? ((await azureChooseKubeContext.run(services, { armId: clusterId })) as string | undefined);
+  const context = matched ?? ((await azureChooseKubeContext.run(services, armTarget(clusterId))) as string | undefined);
   if (!context) throw new vscode.CancellationError();
   return { target: { context, namespace: extension.namespace, deployment: extension.name }, extension };
 }

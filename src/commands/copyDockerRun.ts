@@ -6,8 +6,8 @@ import { checkImageTag } from '../manifests/validation.ts';
 import { existingGatewayPrompts, type ExistingGatewayChoice } from '../wizards/pickers.ts';
 import { DEFAULT_IMAGE_TAG } from '../wizards/deployToKubernetes.ts';
 import { runWizard, type WizardDefinition } from '../wizards/wizard.ts';
-import { gatewayTarget, serviceTarget } from './azure/targets.ts';
-import type { CommandDefinition } from './types.ts';
+import { gatewayTarget, serviceTarget } from './targets.ts';
+import { defineCommand } from './types.ts';
 
 const TITLE = 'Copy docker run Command';
 const OPEN_ENV = `Open ${ENV_FILE}`;
@@ -21,8 +21,10 @@ interface DockerContext extends ExistingGatewayChoice {
  * Copy docker run Command: the gateway on a Docker host. The command (to the clipboard) names an env file; the env
  * file's contents open separately with the token as a placeholder, so no token is ever on a command line.
  */
-export const copyDockerRunCommand: CommandDefinition = {
+export const copyDockerRunCommand = defineCommand({
   id: Commands.copyDockerRunCommand,
+  // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
+  target: ([arg]): unknown => arg,
   run: async (services, arg) => {
     const azure = services.azure;
     const data = azure.data();
@@ -61,4 +63,4 @@ export const copyDockerRunCommand: CommandDefinition = {
     }
     return command;
   },
-};
+});

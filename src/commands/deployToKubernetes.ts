@@ -5,16 +5,18 @@ import { KubeContextNode } from '../tree/kubernetesNodes.ts';
 import { deployToKubernetesWizard, type KubeDeployContext } from '../wizards/deployToKubernetes.ts';
 import { reviewAndApply } from '../wizards/reviewAndApply.ts';
 import { runWizard } from '../wizards/wizard.ts';
-import { gatewayTarget } from './azure/targets.ts';
-import type { CommandDefinition } from './types.ts';
+import { gatewayTarget } from './targets.ts';
+import { defineCommand } from './types.ts';
 
 /**
  * Deploy APIM Gateway to Kubernetes…: run on a kubeconfig context or a namespace of the Gateways tree, on an APIM
  * gateway, or from the palette. The wizard asks what the target did not say, the manifests open for review, and
  * Apply sends them with server-side apply (field manager arc-apim-gateway).
  */
-export const deployGatewayToKubernetes: CommandDefinition = {
+export const deployGatewayToKubernetes = defineCommand({
   id: Commands.deployGatewayToKubernetes,
+  // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
+  target: ([arg]): unknown => arg,
   run: async (services, arg) => {
     const azure = services.azure;
     const context: KubeDeployContext = {};
@@ -49,4 +51,4 @@ export const deployGatewayToKubernetes: CommandDefinition = {
     );
     return { applied: outcome.applied, pods: outcome.pods };
   },
-};
+});

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { discoverGateways } from '../kubernetes/discovery.ts';
-import type { FollowTarget } from '../logs/followSession.ts';
+import type { FollowTarget } from '../logSessions/followSession.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import type { CommandServices } from './types.ts';
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
-import { createFileLogSession, type FileLogSession } from '../logs/fileSession.ts';
+import { createFileLogSession, type FileLogSession } from '../logSessions/fileSession.ts';
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
 import { logsMaxEntries } from '../panels/logSettings.ts';
-import type { CommandDefinition, CommandServices } from './types.ts';
+import { defineCommand, type CommandServices } from './types.ts';
 
 /**
  * A string in the extension host holds at most ~512M UTF-16 units, and the parsed entries need several times the
@@ -15,14 +15,15 @@ export const MAX_LOG_FILE_BYTES = 256 * 1024 * 1024;
  * "Open Log File…": a saved gateway log (`kubectl logs`, with or without --timestamps / --prefix) in the Gateway
  * Logs view. With a Uri argument (Explorer context menu, tests) no dialog is shown.
  */
-export const openLogFile: CommandDefinition = {
+export const openLogFile = defineCommand({
   id: Commands.openLogFile,
-  run: async (services, arg) => {
-    const uri = arg instanceof vscode.Uri ? arg : await pickFile();
+  target: ([arg]) => (arg instanceof vscode.Uri ? arg : undefined),
+  run: async (services, given) => {
+    const uri = given ?? (await pickFile());
     if (!uri) return undefined;
     return openFile(services, uri);
   },
-};
+});
 
 async function pickFile(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({

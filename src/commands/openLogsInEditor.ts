@@ -2,14 +2,14 @@ import * as vscode from 'vscode';
 import type { DeploymentRef } from '../azure/records.ts';
 import { Commands } from '../constants.ts';
 import type { LiveLogDocument } from '../editor/liveDocument.ts';
-import { createFileLogSession } from '../logs/fileSession.ts';
-import { createDeploymentLogSession, type FollowTarget } from '../logs/followSession.ts';
-import type { LogSession } from '../logs/model.ts';
+import { createFileLogSession } from '../logSessions/fileSession.ts';
+import { createDeploymentLogSession, type FollowTarget } from '../logSessions/followSession.ts';
+import type { LogSession } from '../logSessions/session.ts';
 import { logsMaxEntries, logsMaxLineLength } from '../panels/logSettings.ts';
 import { MAX_LOG_FILE_BYTES, decodeLog } from './openLogFile.ts';
 import { contextItems, pickGatewayDeployment, type ContextChoice } from './gatewayPicker.ts';
-import { followTargetOf } from './tailGatewayLogs.ts';
-import type { CommandDefinition, CommandServices } from './types.ts';
+import { followTargetOf } from './targets.ts';
+import { defineCommand, type CommandServices } from './types.ts';
 
 /**
  * "Open Gateway Logs in Editor": a gateway's log as a read-only document in language apim-gateway-log (folding,
@@ -18,17 +18,17 @@ import type { CommandDefinition, CommandServices } from './types.ts';
  * - With a file Uri: that saved log, read as "Open Log File…" reads it (kubectl prefixes and kubelet times).
  * - From the palette: a kubeconfig context and one of its gateway Deployments, or a saved log file.
  */
-export const openLogsInEditor: CommandDefinition = {
+export const openLogsInEditor = defineCommand({
   id: Commands.openLogsInEditor,
-  run: async (services, arg): Promise<LiveLogDocument | undefined> => {
-    if (arg instanceof vscode.Uri) return openFile(services, arg);
-    const target = followTargetOf(arg);
+  target: ([arg]): vscode.Uri | FollowTarget | undefined => (arg instanceof vscode.Uri ? arg : followTargetOf(arg)),
+  run: async (services, target): Promise<LiveLogDocument | undefined> => {
+    if (target instanceof vscode.Uri) return openFile(services, target);
     if (target) return follow(services, target);
     const choice = await pickSource(services);
     if (!choice) return undefined;
     return choice.kind === 'file' ? openFile(services, choice.uri) : follow(services, choice.target);
   },
-};
+});
 
 async function follow(services: CommandServices, target: FollowTarget): Promise<LiveLogDocument> {
   const maxEntries = logsMaxEntries(services.log);

@@ -1,15 +1,14 @@
 // "Why did this fail?" for a request record the user is looking at, in the Gateway Logs view (a button: may ask which
 // APIM gateway the Deployment runs) and in the editor's hover (must not ask, must not wait long). One path for both:
-// the record → a DiagnosisInput (src/diagnosis/fromRecord.ts), with the gateway's configuration from ARM and the
-// gateway Service's ports when the log comes from a cluster Deployment and Azure answers; else the record alone.
+// the record → a DiagnosisInput (src/diagnosis/fromRecord.ts), with the facts Send Test Request gathers too
+// (src/requests/diagnosisFacts.ts: ARM's configuration, the running token's expiry, the Service's ports) when the log
+// comes from a cluster Deployment and Azure answers; else the record alone.
 import * as vscode from 'vscode';
 import type { DeploymentRef } from '../azure/records.ts';
 import { explainFromRecordAlone, explainRecordNow, type RecordExplanation } from '../diagnosis/fromRecord.ts';
-import type { GatewayFacts, ServicePort } from '../diagnosis/types.ts';
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
-import { servicesForDeployment } from '../kubernetes/gateways.ts';
+import type { GatewayFacts } from '../diagnosis/types.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 import { configurationChanges } from '../requests/configurationChanges.ts';
-import type { KubeDeployment, KubeList, KubeService } from '../kubernetes/types.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { armGatewayFor } from './armGateway.ts';
 import type { CommandServices } from './types.ts';
@@ -67,48 +66,15 @@ async function gatewayFacts(services: CommandServices, entry: GatewayLogEntry, s
     if (!binding) {
       return { why: options.ask ? 'not signed in to Azure, or no API Management gateway chosen for this Deployment.' : 'its API Management gateway is not known yet (use “Why did this fail?” in the Gateway Logs view once).' };
     }
-    const cache = services.azure.facts;
-    const [facts, ports] = await Promise.all([
-      cache.peek(binding) ?? cache.get(binding, signal ? { signal } : undefined),
-      servicePorts(services, source, entry.request?.url, signal).catch((error: unknown) => {
-        services.log.debug(`ports of ${source.deployment}'s Service not read: ${safeErrorMessage(error)}`);
-        return undefined;
-      }),
-    ]);
-    return { facts: ports ? { ...facts, ports } : facts };
+    // The same facts Send Test Request gathers: ARM's configuration, the running token, the Service's ports.
+    const gathered = await services.diagnosisFacts.gather({ target: source, binding, service: { url: entry.request?.url }, arm: 'cached', ...(signal ? { signal } : {}) });
+    if (gathered.armError !== undefined) throw gathered.armError;
+    return gathered.facts && gathered.arm ? { facts: gathered.facts } : { why: 'the gateway’s configuration could not be read.' };
   } catch (error) {
     if (signal?.aborted) throw error;
     // The user dismissed the question, or ARM failed: the record still says a lot.
     if (error instanceof vscode.CancellationError) return { why: 'no API Management gateway chosen for this Deployment.' };
     services.log.warn(`${TITLE}: the gateway's configuration could not be read: ${safeErrorMessage(error)}`);
     return { why: `the gateway’s configuration could not be read (${safeErrorMessage(error)}).` };
-  }
-}
-
-/**
- * The ports of the gateway Service the request went to (named by the URL's host, `svc` or `svc.ns…`), or of the
- * Deployment's only Service; undefined when it cannot be told.
- */
-async function servicePorts(services: CommandServices, ref: DeploymentRef, url: string | undefined, signal: AbortSignal | undefined): Promise<ServicePort[] | undefined> {
-  const client = await services.kubernetes.forContext(ref.context);
-  const ns = encodeURIComponent(ref.namespace);
-  const [deployment, list] = await Promise.all([
-    client.getJson<KubeDeployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(ref.deployment)}`, {}, signal),
-    client.getJson<KubeList<KubeService>>(`/api/v1/namespaces/${ns}/services`, {}, signal),
-  ]);
-  const gatewayServices = servicesForDeployment(deployment, list.items ?? []);
-  const host = hostOf(url);
-  const named = host ? gatewayServices.find((s) => host === s.name || host.startsWith(`${s.name}.${ref.namespace}`)) : undefined;
-  const service = named ?? (gatewayServices.length === 1 ? gatewayServices[0] : undefined);
-  if (!service) return undefined;
-  return service.ports.flatMap((p) => (p.scheme ? [{ port: p.port, scheme: p.scheme, ...(p.name ? { name: p.name } : {}) }] : []));
-}
-
-function hostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
   }
 }

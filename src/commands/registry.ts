@@ -7,7 +7,7 @@ import { refresh } from './refresh.ts';
 import { sendTestRequest } from './sendTestRequest.ts';
 import { showLog } from './showLog.ts';
 import { tailGatewayLogs } from './tailGatewayLogs.ts';
-import type { CommandDefinition, CommandServices } from './types.ts';
+import type { CommandServices, RegisteredCommand } from './types.ts';
 import { assignApis } from './azure/assignApis.ts';
 import { azureChooseKubeContext } from './azure/chooseKubeContext.ts';
 import { copyConfigurationEndpoint } from './azure/copyConfigurationEndpoint.ts';
@@ -26,7 +26,7 @@ import { deployGatewayToKubernetes } from './deployToKubernetes.ts';
 import { uninstallGatewayFromKubernetes } from './uninstallFromKubernetes.ts';
 
 /** The one table of commands. package.json's contributes.commands must list exactly these ids (a test checks). */
-export const commandTable: readonly CommandDefinition[] = [
+export const commandTable: readonly RegisteredCommand[] = [
   showLog, refresh, tailGatewayLogs, openLogFile, openLogsInEditor, sendTestRequest,
   // Azure (src/commands/azure/)
   azureSignIn, azureSelectSubscriptions, azureLoadMore, azureChooseKubeContext, azureTailArcGatewayLogs,
@@ -44,11 +44,11 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 }
 
 /** Every command gets the same handling: logged, cancellation is quiet, any other failure is shown once. */
-async function runCommand(services: CommandServices, command: CommandDefinition, args: unknown[]): Promise<unknown> {
+async function runCommand(services: CommandServices, command: RegisteredCommand, args: unknown[]): Promise<unknown> {
   const started = Date.now();
   services.log.debug(`${command.id} started`);
   try {
-    const result = await command.run(services, ...args);
+    const result = await command.invoke(services, args);
     services.log.debug(`${command.id} finished in ${Date.now() - started} ms`);
     return result;
   } catch (error) {

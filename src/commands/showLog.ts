@@ -1,7 +1,9 @@
 import { Commands } from '../constants.ts';
-import type { CommandDefinition } from './types.ts';
+import { noTarget } from './targets.ts';
+import { defineCommand } from './types.ts';
 
-export const showLog: CommandDefinition = {
+export const showLog = defineCommand({
   id: Commands.showLog,
+  target: noTarget,
   run: ({ output }) => output.show(true),
-};
+});

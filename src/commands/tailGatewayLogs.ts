@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
-import { createDeploymentLogSession, type FollowTarget } from '../logs/followSession.ts';
-import type { TaggedEntry } from '../logs/model.ts';
+import { createDeploymentLogSession, type FollowTarget } from '../logSessions/followSession.ts';
+import type { TaggedEntry } from '../logSessions/session.ts';
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
 import { logsMaxEntries, logsMaxLineLength } from '../panels/logSettings.ts';
 import { formFromRecord } from '../requests/form.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
 import { explainRecord } from './recordDiagnosis.ts';
-import type { CommandDefinition, CommandServices } from './types.ts';
+import { followTargetOf } from './targets.ts';
+import { defineCommand, type CommandServices } from './types.ts';
 
 /**
  * What a Gateways tree node for a gateway Deployment or pod hands this command (the node's `followTarget`); a
@@ -21,24 +22,15 @@ export interface FollowableNode {
  * "Tail Gateway Logs": every pod of a gateway Deployment (or one pod) followed live in the Gateway Logs view. From the
  * palette: a kubeconfig context, then one of the gateway Deployments found in it.
  */
-export const tailGatewayLogs: CommandDefinition = {
+export const tailGatewayLogs = defineCommand({
   id: Commands.tailGatewayLogs,
-  run: async (services, arg) => {
-    const target = followTargetOf(arg) ?? (await pickTarget(services));
+  target: ([arg]) => followTargetOf(arg),
+  run: async (services, given) => {
+    const target = given ?? (await pickTarget(services));
     if (!target) return undefined;
     return tail(services, target);
   },
-};
-
-export function followTargetOf(arg: unknown): FollowTarget | undefined {
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const candidate = 'followTarget' in arg ? (arg as FollowableNode).followTarget : arg;
-  if (typeof candidate !== 'object' || candidate === null) return undefined;
-  const t = candidate as Partial<FollowTarget>;
-  if (typeof t.context !== 'string' || typeof t.namespace !== 'string') return undefined;
-  if (typeof t.deployment !== 'string' && typeof t.pod !== 'string' && typeof t.labelSelector !== 'string') return undefined;
-  return candidate as FollowTarget;
-}
+});
 
 function describeTarget(target: FollowTarget): string {
   const what = target.deployment ?? target.pod ?? target.labelSelector ?? '';

@@ -1,12 +1,14 @@
 import type * as vscode from 'vscode';
-import type { AzureServices } from './azure/services.ts';
+import type { AzureServices } from '../composition/azureServices.ts';
 import type { CommandId } from '../constants.ts';
 import type { KubernetesClients } from '../kubernetes/client.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
 import type { LogEditorService } from '../editor/logEditor.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import type { GatewayLogsPanels } from '../panels/gatewayLogsPanel.ts';
 import type { HealthPanels } from '../panels/healthPanel.ts';
+import type { TestRequestDeps } from '../requests/controller.ts';
+import type { DiagnosisFactsService } from '../requests/diagnosisFacts.ts';
 import type { TestRequestPanels } from '../panels/testRequestPanel.ts';
 import type { GatewaysTreeProvider } from '../tree/gatewaysTreeProvider.ts';
 
@@ -27,11 +29,30 @@ export interface CommandServices {
   readonly logEditor: LogEditorService;
   /** The open Gateway Health views, and the last health of each gateway checked (the tree's badge). */
   readonly health: HealthPanels;
-  /** Azure: the account, the Azure side of the tree, the wizards' prompter (src/commands/azure/services.ts). */
+  /** Azure: the account, the Azure side of the tree, the wizards' prompter (src/composition/azureServices.ts). */
   readonly azure: AzureServices;
+  /** What the Test Request controller uses (src/requests/controller.ts). */
+  readonly testRequestDeps: TestRequestDeps;
+  /** The diagnosis facts of a gateway, for every place that diagnoses (src/requests/diagnosisFacts.ts). */
+  readonly diagnosisFacts: DiagnosisFactsService;
 }
 
-export interface CommandDefinition {
+/**
+ * One command: `target` reads what VS Code passed (a tree item of ours, an Azure Resources explorer item, a Uri, a
+ * palette call's nothing) into the command's own target type (readers in src/commands/targets.ts); `run` gets that.
+ */
+export interface CommandDefinition<Target = unknown> {
   readonly id: CommandId;
-  run(services: CommandServices, ...args: unknown[]): unknown;
+  readonly target: (args: readonly unknown[]) => Target;
+  run(services: CommandServices, target: Target): unknown;
+}
+
+/** What the command table holds: a command whose target type is its own business. */
+export interface RegisteredCommand {
+  readonly id: CommandId;
+  invoke(services: CommandServices, args: readonly unknown[]): unknown;
+}
+
+export function defineCommand<Target>(definition: CommandDefinition<Target>): RegisteredCommand & CommandDefinition<Target> {
+  return { ...definition, invoke: (services, args) => definition.run(services, definition.target(args)) };
 }

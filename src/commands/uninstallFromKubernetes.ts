@@ -5,7 +5,7 @@ import { MANAGED_BY, objectNames } from '../manifests/gatewayManifests.ts';
 import { GatewayDeploymentNode } from '../tree/gatewayNodes.ts';
 import { InvalidInputError } from '../wizards/wizard.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
-import type { CommandDefinition } from './types.ts';
+import { defineCommand } from './types.ts';
 
 const TITLE = 'Uninstall Gateway from Kubernetes';
 
@@ -13,8 +13,10 @@ const TITLE = 'Uninstall Gateway from Kubernetes';
  * Uninstall Gateway from Kubernetes…: deletes what "Deploy APIM Gateway to Kubernetes…" applied (Deployment, Service,
  * ConfigMap, Secret carrying its managed-by label), after a confirmation that lists what goes and what stays.
  */
-export const uninstallGatewayFromKubernetes: CommandDefinition = {
+export const uninstallGatewayFromKubernetes = defineCommand({
   id: Commands.uninstallGatewayFromKubernetes,
+  // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
+  target: ([arg]): unknown => arg,
   run: async (services, arg) => {
     let target: { context: string; namespace: string; deployment?: string | undefined } | undefined =
       arg instanceof GatewayDeploymentNode ? { context: arg.context, namespace: arg.namespace, deployment: arg.name } : undefined;
@@ -49,4 +51,4 @@ export const uninstallGatewayFromKubernetes: CommandDefinition = {
     void vscode.window.showInformationMessage(`Uninstalled ${deployment} from ${context}: deleted ${deleted.join(', ')}.`);
     return deleted;
   },
-};
+});

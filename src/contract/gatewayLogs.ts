@@ -1,7 +1,7 @@
 // The Gateway Logs view's messages. Pure (no `vscode`, no DOM): the extension host and the webview bundle both
 // compile this file. Log content crosses as data (strings and numbers) and is only ever shown with textContent.
-import type { EntryKind, EntryFormat, LogLevel } from '../gatewayLogs/model.ts';
-import type { PodState, PodStatus, SessionNotice } from '../logs/model.ts';
+import type { EntryKind, EntryFormat, LogLevel } from '../gatewayLogs/entry.ts';
+import type { PodState, PodStatus, SessionNotice } from '../logSessions/session.ts';
 
 export type { PodStatus, SessionNotice };
 

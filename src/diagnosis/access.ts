@@ -4,7 +4,7 @@
 // is left unexplained rather than blamed on keys.
 import type { Analysis } from './analysis.ts';
 import { ev, logEvidence, requestEvidence, responseEvidence } from './evidence.ts';
-import type { ApiModel, Model, RequestModel } from './model.ts';
+import type { ApiModel, Model, RequestModel } from './input.ts';
 import { evaluateAll, gatewayChoice } from './routing.ts';
 import { apiLabel, apiShortName, displayPath } from './text.ts';
 import type { Evidence, Fix, Severity } from './types.ts';

@@ -3,7 +3,7 @@
 import { apiOfRequest } from './access.ts';
 import type { Analysis } from './analysis.ts';
 import { ev, logEvidence, requestEvidence, responseEvidence } from './evidence.ts';
-import type { Model } from './model.ts';
+import type { Model } from './input.ts';
 import { apiLabel, apiShortName } from './text.ts';
 import type { Evidence } from './types.ts';
 

@@ -2,10 +2,10 @@
 // (its own log says the start-up sync or its authentication failed), and an old request judged against a
 // configuration that has changed since (named when this extension made the change).
 import { ev, logEvidence, requestEvidence } from './evidence.ts';
-import type { Model } from './model.ts';
+import type { Model } from './input.ts';
 import { dateText, gatewayName, listText, methodAndPath } from './text.ts';
 import type { Finding } from './types.ts';
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 
 /** A configuration read this long after the request may not be the one the request met (the gateway polls every 10 s). */
 export const STALE_CONFIGURATION_MS = 60_000;

@@ -1,6 +1,6 @@
 // The facts findings quote. Each builder states one observation the way a platform engineer would read it off a
 // terminal, so a finding's evidence can be checked by hand against the log, the response and the portal.
-import type { ApiModel, Model, RecordModel } from './model.ts';
+import type { ApiModel, Model, RecordModel } from './input.ts';
 import { apiShortName, capped, dateText, displayPath, durationText, operationText, portsText, requestLine } from './text.ts';
 import type { Evidence } from './types.ts';
 

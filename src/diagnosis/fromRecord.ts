@@ -1,7 +1,7 @@
 // "Why did this fail?" for a request record the user is looking at (a log view, a hover), not one this extension
 // sent: the record is all there is, so the request, the response and the log lookup are all read from it. Pure.
 import { isFailedRequest } from '../gatewayLogs/request.ts';
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 import { diagnose } from './index.ts';
 import { dateText } from './text.ts';
 import type { ConfigurationChange, DiagnosisInput, Finding, GatewayFacts, SentRequest, SubscriptionKeySent } from './types.ts';

@@ -4,7 +4,7 @@
 // static and serves it, so an expired token is the cause only when a request shows that signature.
 import type { Analysis } from './analysis.ts';
 import { ev, logEvidence, requestEvidence, responseEvidence } from './evidence.ts';
-import type { Model } from './model.ts';
+import type { Model } from './input.ts';
 import { dateText, gatewayName, methodAndPath } from './text.ts';
 import type { Evidence, Finding, Fix } from './types.ts';
 

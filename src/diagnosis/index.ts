@@ -7,7 +7,7 @@ import { analyseServerError } from './backend.ts';
 import { configurationChanged, notConfigured } from './configuration.ts';
 import { observations } from './evidence.ts';
 import { analyseEmptyOk, isEmptyOkWithoutRecord, loggingNotice, tokenNotice } from './gatewayState.ts';
-import { readInput, type Model } from './model.ts';
+import { readInput, type Model } from './input.ts';
 import { analyseNotFound } from './notFound.ts';
 import { methodAndPath, portsText } from './text.ts';
 import type { DiagnosisInput, Finding } from './types.ts';

@@ -4,7 +4,7 @@
 // the one explained; each constraint it fails becomes a finding, then a missing operation if there is none either.
 import { ev, logEvidence, operationsEvidence, requestEvidence } from './evidence.ts';
 import type { Analysis } from './analysis.ts';
-import type { ApiModel, GatewayModel, Model, OperationModel, RecordModel, RequestModel } from './model.ts';
+import type { ApiModel, GatewayModel, Model, OperationModel, RecordModel, RequestModel } from './input.ts';
 import { evaluateAll, gatewayChoice, matchOperations, remainderPath, type Evaluation, type Failure } from './routing.ts';
 import {
   apiLabel,

@@ -5,7 +5,7 @@
 // asks for are candidates. Within the chosen API it then needs an operation with the request's method whose URL
 // template matches the rest of the path and query; there is no falling back to another API. Diagnosis evaluates every
 // API the path reaches, so it can say which constraint excluded the one the caller meant.
-import type { ApiModel, OperationModel, RequestView } from './model.ts';
+import type { ApiModel, OperationModel, RequestView } from './input.ts';
 
 export type Failure =
   | { kind: 'not-assigned' }

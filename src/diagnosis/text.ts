@@ -1,6 +1,6 @@
 // Wording shared by the rules, so an API, a URL or a date reads the same in every finding, and URLs built for fixes
 // change only what the fix is about.
-import type { ApiModel, Model, OperationModel, RequestModel } from './model.ts';
+import type { ApiModel, Model, OperationModel, RequestModel } from './input.ts';
 import type { ServicePort } from './types.ts';
 
 const KEY_QUERY_DEFAULT = 'subscription-key';

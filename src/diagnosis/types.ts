@@ -1,7 +1,7 @@
 // The contract of "why did this request fail": what the host gathers (request, response, log record, ARM facts) and
 // what it gets back (findings with evidence and actionable fixes). Pure types; see README.md for the shapes in use.
 import type { ApiContract, ApiVersionSetContract, OperationContract } from '@azure/arm-apimanagement';
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 
 /**
  * A point in time. Strings are ISO 8601: the input crosses the host↔webview boundary as JSON, where a Date arrives

@@ -6,8 +6,8 @@
 // time, and once the document has seen more than one pod, the pod as `[pod/NAME] `. Lines already written are never
 // rewritten, so the pod prefix starts with the first entry of a second pod rather than being added to older lines.
 import { stripAnsi } from '../gatewayLogs/parser.ts';
-import type { EntryKind } from '../gatewayLogs/model.ts';
-import type { SessionNotice, TaggedEntry } from '../logs/model.ts';
+import type { EntryKind } from '../gatewayLogs/entry.ts';
+import type { SessionNotice, TaggedEntry } from '../logSessions/session.ts';
 import { redact } from '../util/redact.ts';
 
 export interface DocumentModelOptions {

@@ -2,7 +2,7 @@
 // when it matches the document's text, otherwise the text parsed the way "Open Log File" reads a saved log (kubectl
 // prefixes and kubelet times understood), cached per document version.
 import type * as vscode from 'vscode';
-import { createFileLogSession } from '../logs/fileSession.ts';
+import { createFileLogSession } from '../logSessions/fileSession.ts';
 import type { DocumentSpan } from './documentModel.ts';
 import type { LiveLogDocument } from './liveDocument.ts';
 

@@ -1,6 +1,6 @@
 // Folding ranges of a gateway log from its entries (not from indentation: a request record's lastError JSON is
 // indented, but the line that opens it is not, and ASCII-art banners are indented at random). Pure: no `vscode`.
-import type { EntryKind } from '../gatewayLogs/model.ts';
+import type { EntryKind } from '../gatewayLogs/entry.ts';
 
 export interface FoldSpan {
   /** 0-based first line of the entry in the document. */

@@ -1,8 +1,8 @@
 // What is under the cursor on one line of a gateway log: an HTTP status of a request record, a lastError reason, a
 // field name, an event name, or the kubelet's / kubectl's prefix, and the hover text for it. Pure (no `vscode`):
 // unit tests drive it with real log lines; the hover provider only wraps the Markdown.
-import { splitKubeletStamp } from '../logs/kubeletLines.ts';
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import { splitKubeletStamp } from '../kubernetes/kubeletLines.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 import {
   codeSpan,
   escapeMarkdown,

@@ -1,6 +1,6 @@
 // Folding and hovers for documents in language apim-gateway-log: live documents and saved logs alike.
 import * as vscode from 'vscode';
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 import type { EntrySource } from './entrySource.ts';
 import { foldingRanges } from './folding.ts';
 import { hoverMarkdown, hoverTargetAt } from './hoverTargets.ts';

@@ -14,8 +14,8 @@
 // bound on entries keeps the document's own size in check; a tail left open for days also grows that history.
 import * as vscode from 'vscode';
 import type { DeploymentRef } from '../azure/records.ts';
-import type { Logger } from '../logging.ts';
-import type { LogSession } from '../logs/model.ts';
+import type { Logger } from '../extensionLog.ts';
+import type { LogSession } from '../logSessions/session.ts';
 import { Disposable } from '../util/disposable.ts';
 import { LogDocumentModel, type DocumentUpdate, type Incoming } from './documentModel.ts';
 import { UpdatePump, type PumpTimers } from './updatePump.ts';

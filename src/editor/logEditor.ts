@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import { Languages } from '../constants.ts';
 import type { DeploymentRef } from '../azure/records.ts';
-import type { Logger } from '../logging.ts';
-import type { LogSession } from '../logs/model.ts';
+import type { Logger } from '../extensionLog.ts';
+import type { LogSession } from '../logSessions/session.ts';
 import { Disposable } from '../util/disposable.ts';
 import { DocumentEntrySource } from './entrySource.ts';
 import { GatewayLogFoldingProvider, GatewayLogHoverProvider, type RequestAdvisor } from './languageFeatures.ts';

@@ -3,7 +3,7 @@
 // Everything in a finding can carry log text (the URL, the lastError message): all of it is escaped, no HTML, no links.
 import type { DeploymentRef } from '../azure/records.ts';
 import { WITHOUT_AZURE, isDiagnosableRecord, type RecordExplanation } from '../diagnosis/fromRecord.ts';
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 import { codeSpan, escapeMarkdown } from './explanations.ts';
 
 /** How long a hover waits for the gateway's configuration from Azure before it answers from the record alone. */

@@ -5,7 +5,7 @@
 
 import { MAX_FIELDS } from './kv.ts';
 import { normalizeLevel } from './levels.ts';
-import type { GatewayLogEntry } from './model.ts';
+import type { GatewayLogEntry } from './entry.ts';
 import { buildRequestFromObject, objectLooksLikeRequest } from './request.ts';
 import { parseTimestamp } from './timestamp.ts';
 

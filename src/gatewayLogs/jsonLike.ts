@@ -3,8 +3,8 @@
 // (level, time, correlation id, response code, the lastError reason) is read by key name; a value is taken only when
 // it ends where a JSON value ends, so a cut-off `"responseCode":40` is not read as 40. The rest stays in `raw`.
 
-import { fillFromJson } from './json.ts';
-import type { GatewayLogEntry } from './model.ts';
+import { MAX_JSON_CHARS, fillFromJson } from './json.ts';
+import type { GatewayLogEntry } from './entry.ts';
 
 /** Only this much of a broken line is searched: the keys worth recovering come first in every real record. */
 export const MAX_RECOVER_LENGTH = 65_536;
@@ -196,6 +196,7 @@ export function recoverJsonLike(entry: GatewayLogEntry, s: string): boolean {
         return false;
     }
     const names = keys.map((k) => (k === 'lastError' ? 'lastError reason' : k));
-    (entry.notes ??= []).push(`not valid JSON (cut off, or a stray quote): read ${names.join(', ')} by name; the rest is only in raw`);
+    const why = s.length > MAX_JSON_CHARS ? `longer than ${MAX_JSON_CHARS} characters, so not parsed as JSON` : 'not valid JSON (cut off, or a stray quote)';
+    (entry.notes ??= []).push(`${why}: read ${names.join(', ')} by name; the rest is only in raw`);
     return true;
 }

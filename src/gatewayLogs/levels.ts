@@ -1,4 +1,4 @@
-import type { LogLevel } from './model.ts';
+import type { LogLevel } from './entry.ts';
 
 // Text output writes short names ([Info] [Warn]); JSON output writes System.Diagnostics.Tracing.EventLevel names
 // (Informational, Warning, Verbose, Critical); ASP.NET's console logger writes four-letter ones (info, fail, crit).

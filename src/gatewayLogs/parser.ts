@@ -11,7 +11,7 @@ import { fillFromJson, readJsonLine } from './json.ts';
 import { recoverJsonLike } from './jsonLike.ts';
 import { KvScanner, MAX_FIELDS, hasAt, keyAt } from './kv.ts';
 import { MAX_LEVEL_NAME_LENGTH, normalizeLevel } from './levels.ts';
-import type { GatewayLogEntry, LineOrigin, LogLevel } from './model.ts';
+import type { GatewayLogEntry, LineOrigin, LogLevel } from './entry.ts';
 import { REQUEST_KEYS, buildRequest, buildRequestPlanned, looksLikeRequest, requestPlan } from './request.ts';
 import { parseTimestamp, parseTimestampAt, timestampEnd } from './timestamp.ts';
 
@@ -24,7 +24,7 @@ export type {
     LineOrigin,
     LogLevel,
     LogTimestamp,
-} from './model.ts';
+} from './entry.ts';
 export { isFailedRequest, statusClass } from './request.ts';
 export type { StatusClass } from './request.ts';
 export { normalizeLevel } from './levels.ts';

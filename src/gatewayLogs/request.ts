@@ -1,4 +1,4 @@
-import type { GatewayError, GatewayLogEntry, GatewayRequest, LogTimestamp } from './model.ts';
+import type { GatewayError, GatewayLogEntry, GatewayRequest, LogTimestamp } from './entry.ts';
 import { parseTimestamp } from './timestamp.ts';
 
 // One builder for both syntaxes: text records give every value as a string, JSON records give numbers, booleans

@@ -1,4 +1,4 @@
-import type { LogTimestamp } from './model.ts';
+import type { LogTimestamp } from './entry.ts';
 
 // Hand-written rather than Date.parse: engines disagree on 7-digit fractions (`.5669435Z`), unpadded days and
 // zone-less ISO text (local time in some, UTC in others), and the parser must give the same answer in the extension

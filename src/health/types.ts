@@ -1,7 +1,7 @@
 // The contract of "what is wrong with this deployed gateway": what the host gathers (pods, events, the start-up and
 // recent log, the running token's non-secret parts, ARM, settings, the Service) and what it gets back (every check
 // with its outcome, and findings with evidence and fixes in the diagnosis's shape). Pure types; see README.md.
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 import type { AssignApiFix, Evidence, Instant, OpenTokenWizardFix, Severity } from '../diagnosis/types.ts';
 
 export type { Evidence, Instant, Severity };

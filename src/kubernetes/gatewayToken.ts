@@ -4,7 +4,7 @@
 // those two parts leave this module; the token text is dropped as soon as it is read and never logged. This is what
 // lets diagnosis tell "200 with an empty body" from an expired token (the gateway keeps running on one, silently)
 // for gateways not deployed from here. No `vscode` import.
-import { tokenExpiry } from '../azure/tokens.ts';
+import { tokenExpiry, tokenGatewayId } from '../gatewayToken/parse.ts';
 import type { KubeContextClient } from './client.ts';
 import { gatewayContainerSpec } from './gateways.ts';
 import type { KubeDeployment } from './types.ts';
@@ -22,7 +22,7 @@ export interface TokenFacts {
 /** Gateway id and expiry of a token text (the `GatewayKey ` prefix optional); undefined when it is not a token. */
 export function tokenFacts(token: string, source: string): TokenFacts | undefined {
   const expiresAt = tokenExpiry(token);
-  const gatewayId = /^(?:GatewayKey\s+)?([^&\s]+)&/.exec(token.trim())?.[1];
+  const gatewayId = tokenGatewayId(token);
   return expiresAt && gatewayId ? { gatewayId, expiresAt, source } : undefined;
 }
 

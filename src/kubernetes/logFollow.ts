@@ -1,9 +1,9 @@
 // Follows one container of one pod for as long as the pod lives: `follow=true&timestamps=true`, resumed after a
 // dropped stream from the last kubelet timestamp without a lost or repeated line, across container restarts (the
 // tail of the run that ended is read with `previous=true`). No `vscode` import.
-import type { Logger } from '../logging.ts';
-import { ResumePoint, splitKubeletStamp, type KubeletTime, type ResumeFilter } from '../logs/kubeletLines.ts';
-import type { PodState } from '../logs/model.ts';
+import type { Logger } from '../extensionLog.ts';
+import { ResumePoint, splitKubeletStamp, type KubeletTime, type ResumeFilter } from './kubeletLines.ts';
+import type { PodState } from '../logSessions/session.ts';
 import { Disposable } from '../util/disposable.ts';
 import { errorMessage } from '../util/errors.ts';
 import { apiStatus, isAbortError, type KubeContextClient, type Query } from './client.ts';

@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import type { ExplanationMessage, GatewayLogsToHost, GatewayLogsToWebview } from '../contract/gatewayLogs.ts';
 import { isGatewayLogsToHost } from '../contract/gatewayLogs.ts';
-import type { Logger } from '../logging.ts';
-import type { LogSession, TaggedEntry } from '../logs/model.ts';
+import type { Logger } from '../extensionLog.ts';
+import type { LogSession, TaggedEntry } from '../logSessions/session.ts';
 import { Disposable } from '../util/disposable.ts';
 import type { Event } from '../util/event.ts';
 import { GatewayLogsDataProvider, type DeliveryStats, type ExplainRecord } from './gatewayLogsProvider.ts';

@@ -8,7 +8,7 @@
 // waiting entries are let go and reported as `skipped`, which the view counts as dropped.
 import type { ExplanationMessage, GatewayLogsToHost, GatewayLogsToWebview, LogRow } from '../contract/gatewayLogs.ts';
 import { explainFromRecordAlone, isDiagnosableRecord, withoutAzureNote, type RecordExplanation } from '../diagnosis/fromRecord.ts';
-import type { LogSession, PodStatus, TaggedEntry } from '../logs/model.ts';
+import type { LogSession, PodStatus, TaggedEntry } from '../logSessions/session.ts';
 import { Disposable } from '../util/disposable.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { redact } from '../util/redact.ts';

@@ -7,7 +7,7 @@
 import type { EntryDetails, FindingView, LogRow, TimeSource } from '../contract/gatewayLogs.ts';
 import type { Finding } from '../diagnosis/types.ts';
 import { isFailedRequest, stripAnsi } from '../gatewayLogs/parser.ts';
-import type { TaggedEntry } from '../logs/model.ts';
+import type { TaggedEntry } from '../logSessions/session.ts';
 import { redact, redactField } from '../util/redact.ts';
 
 /** Free-text search looks at most this much of an entry: a 1000-line stack trace should not cost the filter 1000 lines. */

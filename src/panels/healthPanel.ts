@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { HealthToHost, HealthToWebview } from '../contract/health.ts';
 import { isHealthToHost } from '../contract/health.ts';
 import type { HealthFix, HealthReport } from '../health/types.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import { Disposable } from '../util/disposable.ts';
 import { Emitter, type Event } from '../util/event.ts';
 import { safeErrorMessage } from '../util/errors.ts';

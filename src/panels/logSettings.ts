@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Settings } from '../constants.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import { DEFAULT_MAX_LINE_LENGTH } from '../kubernetes/lineAssembler.ts';
 
 export const DEFAULT_MAX_ENTRIES = 50_000;

@@ -1,46 +1,20 @@
 // The Test Request view: one panel per gateway Deployment, holding its form, the last result and the session's
-// history. Sending, fixing and the ARM side come in as a driver from the command (src/commands/sendTestRequest.ts),
-// which knows the cluster, the transports, the pickers and confirmations. One action at a time; Cancel (or closing
-// the tab) aborts it — a curl pod is deleted, a proxied call dropped.
+// history. Sending, fixing and the ARM side are its controller's (src/requests/controller.ts), reached through the
+// TestRequestController interface. One action at a time; Cancel (or closing the tab) aborts it — a curl pod is
+// deleted, a proxied call dropped.
 import * as vscode from 'vscode';
 import type { HistoryEntryView, TestRequestForm, TestRequestFormContext, TestRequestResult, TestRequestToHost, TestRequestToWebview } from '../contract/testRequest.ts';
 import { isTestRequestToHost } from '../contract/testRequest.ts';
-import type { Fix } from '../diagnosis/types.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
+import type { TestRequestController } from '../requests/controller.ts';
 import type { RequestHistory } from '../requests/history.ts';
+import { InvalidFormError } from '../requests/invalidForm.ts';
 import type { RunOutcome } from '../requests/run.ts';
 import { Disposable } from '../util/disposable.ts';
 import { Emitter, type Event } from '../util/event.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { PanelShell } from './panelShell.ts';
-
-/** A value in the form breaks a rule: shown next to that field, nothing was sent. */
-export class InvalidFormError extends Error {
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(message);
-    this.field = field;
-  }
-}
-
-export interface FixOutcome {
-  /** Send again (with `form` when the fix changed the values). */
-  readonly resend: boolean;
-  readonly form?: TestRequestForm;
-  /** The fix changed what the form knows (an API's protocols, an assignment). */
-  readonly context?: TestRequestFormContext;
-}
-
-export interface TestRequestDriver {
-  /** What the form knows now (a send re-reads ARM, and the API's protocols may have changed meanwhile). */
-  context(): TestRequestFormContext;
-  /** Validates the values, sends, finds the record and diagnoses. Throws InvalidFormError before sending anything. */
-  send(form: TestRequestForm, signal: AbortSignal, progress: (text: string) => void): Promise<RunOutcome>;
-  /** Acts on a fix after asking. */
-  applyFix(fix: Fix, form: TestRequestForm, signal: AbortSignal): Promise<FixOutcome>;
-  /** Puts a subscription's key on the clipboard (the user asked; it is never shown). */
-  copyKey(subscription: string): Promise<void>;
-}
+import { testRequestResult } from './testRequestResult.ts';
 
 /** What the command returns: tests drive the view through it as the buttons would. */
 export interface TestRequestHandle {
@@ -63,11 +37,7 @@ export interface TestRequestHandle {
 
 export interface TestRequestPanelOptions {
   readonly extensionUri: vscode.Uri;
-  readonly key: string;
-  readonly label: string;
-  readonly context: TestRequestFormContext;
-  readonly form: TestRequestForm;
-  readonly driver: TestRequestDriver;
+  readonly controller: TestRequestController;
   readonly history: RequestHistory;
   readonly log: Logger;
 }
@@ -76,7 +46,7 @@ export class TestRequestPanel extends Disposable implements TestRequestHandle {
   readonly key: string;
   private readonly label: string;
   private readonly shell: PanelShell<TestRequestToWebview, TestRequestToHost>;
-  private readonly driver: TestRequestDriver;
+  private readonly driver: TestRequestController;
   private readonly store: RequestHistory;
   private readonly log: Logger;
   private readonly disposedEmitter = new Emitter<void>();
@@ -93,17 +63,17 @@ export class TestRequestPanel extends Disposable implements TestRequestHandle {
 
   constructor(options: TestRequestPanelOptions) {
     super();
-    this.key = options.key;
-    this.label = options.label;
-    this.driver = options.driver;
+    this.key = options.controller.key;
+    this.label = options.controller.label;
+    this.driver = options.controller;
     this.store = options.history;
     this.log = options.log;
-    this.context = options.context;
-    this.form = options.form;
+    this.context = options.controller.context();
+    this.form = options.controller.initialForm;
     this.shell = this.register(
       new PanelShell<TestRequestToWebview, TestRequestToHost>({
         viewType: 'arcApimGateway.testRequest',
-        title: `Test: ${options.context.gateway.deployment}`,
+        title: `Test: ${this.context.gateway.deployment}`,
         extensionUri: options.extensionUri,
         script: 'testRequest',
         styles: ['testRequest.css'],
@@ -117,9 +87,8 @@ export class TestRequestPanel extends Disposable implements TestRequestHandle {
     this.register(this.store.onDidChange(() => this.shell.post({ type: 'testRequest/history', entries: this.store.views() })));
   }
 
-  get result(): TestRequestResult | undefined {
-    return this.outcome?.result;
-  }
+  /** The last outcome as the view shows it. */
+  result: TestRequestResult | undefined;
 
   get closed(): boolean {
     return this.isDisposed;
@@ -209,18 +178,20 @@ export class TestRequestPanel extends Disposable implements TestRequestHandle {
     this.form = form;
     this.shell.post({ type: 'testRequest/busy', text: 'Sending the request and looking for the gateway’s record…', cancellable: true });
     this.outcome = await this.driver.send(form, signal, (text) => this.shell.post({ type: 'testRequest/busy', text, cancellable: true }));
+    const result = testRequestResult(this.outcome);
+    this.result = result;
     this.attempts++;
     const context = this.driver.context();
     if (context !== this.context) {
       this.context = context;
       this.shell.post({ type: 'testRequest/init', context, form: this.form });
     }
-    this.outcomeId = this.store.add({ gatewayKey: this.key, gatewayLabel: this.label, form, result: this.outcome.result }).id;
+    this.outcomeId = this.store.add({ gatewayKey: this.key, gatewayLabel: this.label, form, result }).id;
     this.postResult();
   }
 
   private postResult(): void {
-    if (this.outcome) this.shell.post({ type: 'testRequest/result', result: this.outcome.result, attempt: this.attempts, ...(this.outcomeId !== undefined ? { historyId: this.outcomeId } : {}), live: true });
+    if (this.result) this.shell.post({ type: 'testRequest/result', result: this.result, attempt: this.attempts, ...(this.outcomeId !== undefined ? { historyId: this.outcomeId } : {}), live: true });
   }
 
   private postAll(): void {
@@ -288,11 +259,12 @@ export class TestRequestPanels extends Disposable {
   }
 
   open(options: Omit<TestRequestPanelOptions, 'history'>): TestRequestPanel {
-    this.get(options.key)?.dispose();
+    const key = options.controller.key;
+    this.get(key)?.dispose();
     const panel = new TestRequestPanel({ ...options, history: this.history });
-    this.panels.set(options.key, panel);
+    this.panels.set(key, panel);
     panel.onDidDispose(() => {
-      if (this.panels.get(options.key) === panel) this.panels.delete(options.key);
+      if (this.panels.get(key) === panel) this.panels.delete(key);
     });
     return panel;
   }

@@ -1,5 +1,5 @@
 // Which of the gateway's request records belongs to the request we sent. Pure; the method is explained in README.md.
-import type { GatewayLogEntry } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 
 export interface CorrelationTarget {
   method: string;

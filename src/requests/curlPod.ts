@@ -6,6 +6,7 @@
 // value `"$APIM_KEY"`. The Secret is owned by the pod (garbage-collected with it) and deleted with it in every path.
 import { apiStatus, type KubeContextClient } from '../kubernetes/client.ts';
 import type { KubePod } from '../kubernetes/types.ts';
+import { createPod, createSecret, deletePod, deleteSecret, patchSecret, readPod, readPodLog } from '../kubernetes/resources.ts';
 import { errorMessage } from '../util/errors.ts';
 import { redact } from '../util/redact.ts';
 import { commandLine, curlArgs, curlScript, KEY_ENV, maskCurlArgs, parseCurlOutput } from './curl.ts';
@@ -86,23 +87,20 @@ export class CurlPodTransport implements RequestTransport {
     const description = commandLine(maskCurlArgs(args, request.subscriptionKey));
     const namespace = request.endpoint.namespace;
     const name = `arc-apim-test-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-    const podPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
-    const secretPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`;
     const key: CurlPodKey | undefined = request.subscriptionKey ? { value: request.subscriptionKey, secretName: `${name}-key` } : undefined;
     const mask = (text: string): string => redact(request.subscriptionKey ? text.split(request.subscriptionKey).join('***') : text);
     const sentAt = Date.now();
     const deadline = sentAt + options.timeoutMs + (this.options.startupMs ?? 120_000);
     // A fresh signal, bounded: the pod and Secret go even when the request was cancelled, and failing here is not the request's failure.
     const removePod = (): Promise<unknown> =>
-      this.client.send({ method: 'DELETE', path: `${podPath}/${encodeURIComponent(name)}`, query: { gracePeriodSeconds: 0 } }, AbortSignal.timeout(15_000)).catch(() => undefined);
+      deletePod(this.client, namespace, name, AbortSignal.timeout(15_000), { gracePeriodSeconds: 0 }).catch(() => undefined);
     const removeSecret = (): Promise<unknown> =>
-      key ? this.client.send({ method: 'DELETE', path: `${secretPath}/${encodeURIComponent(key.secretName)}` }, AbortSignal.timeout(15_000)).catch(() => undefined) : Promise.resolve();
+      key ? deleteSecret(this.client, namespace, key.secretName, AbortSignal.timeout(15_000)).catch(() => undefined) : Promise.resolve();
     const remove = (): Promise<unknown> => Promise.all([removePod(), removeSecret()]);
-    const json = { 'Content-Type': 'application/json', Accept: 'application/json' };
     if (key) {
       let stored;
       try {
-        stored = await this.client.send({ method: 'POST', path: secretPath, headers: json, body: JSON.stringify(keySecretManifest(key.secretName, namespace, key.value)) }, options.signal);
+        stored = await createSecret(this.client, namespace, keySecretManifest(key.secretName, namespace, key.value), options.signal);
       } catch (error) {
         // Cancelled while the create was in flight: the Secret may exist anyway.
         if (options.signal.aborted) void removeSecret();
@@ -112,7 +110,7 @@ export class CurlPodTransport implements RequestTransport {
     }
     let created;
     try {
-      created = await this.client.send({ method: 'POST', path: podPath, headers: json, body: JSON.stringify(curlPodManifest(name, namespace, args, timeoutSeconds, this.options.image, key)) }, options.signal);
+      created = await createPod(this.client, namespace, curlPodManifest(name, namespace, args, timeoutSeconds, this.options.image, key), options.signal);
     } catch (error) {
       // Cancelled while the create was in flight: the pod may exist anyway.
       if (options.signal.aborted) void remove();
@@ -124,15 +122,15 @@ export class CurlPodTransport implements RequestTransport {
       throw new Error(mask(`Could not create the curl pod in ${namespace}: ${statusMessage(created.body.toString('utf8'), created.status)}`));
     }
     try {
-      if (key) await this.adoptSecret(secretPath, key.secretName, name, created.body.toString('utf8'), options.signal);
+      if (key) await this.adoptSecret(namespace, key.secretName, name, created.body.toString('utf8'), options.signal);
       options.progress?.(`Pod ${name} created in ${namespace}`);
-      const pod = await this.waitForExit(`${podPath}/${encodeURIComponent(name)}`, deadline, options.signal, (state) => options.progress?.(`Pod ${name}: ${state}`));
+      const pod = await this.waitForExit(namespace, name, deadline, options.signal, (state) => options.progress?.(`Pod ${name}: ${state}`));
       let receivedAt = Date.now();
       if (pod.kind === 'stuck') {
         return { transport: this.kind, response: { kind: 'transport', error: 'timeout', message: mask(pod.message) }, sentAt, receivedAt, description };
       }
       options.progress?.(`Pod ${name}: curl exited${pod.exitCode !== undefined ? ` (${pod.exitCode})` : ''}; reading its output`);
-      const log = await this.client.send({ method: 'GET', path: `${podPath}/${encodeURIComponent(name)}/log`, query: { container: 'curl' } }, options.signal);
+      const log = await readPodLog(this.client, namespace, name, { container: 'curl' }, options.signal);
       const text = log.body.toString('utf8');
       // The container's own start and finish (whole seconds) bound when curl really sent, without pod start-up.
       const started = pod.startedAt ? Date.parse(pod.startedAt) : Number.NaN;
@@ -150,7 +148,7 @@ export class CurlPodTransport implements RequestTransport {
   }
 
   /** The Secret becomes the pod's dependent, so the garbage collector removes it with the pod should our delete fail. */
-  private async adoptSecret(secretPath: string, secretName: string, podName: string, createdPod: string, signal: AbortSignal): Promise<void> {
+  private async adoptSecret(namespace: string, secretName: string, podName: string, createdPod: string, signal: AbortSignal): Promise<void> {
     let uid: string | undefined;
     try {
       uid = (JSON.parse(createdPod) as KubePod).metadata?.uid;
@@ -160,20 +158,20 @@ export class CurlPodTransport implements RequestTransport {
     if (!uid) return;
     const patch = { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: podName, uid }] } };
     try {
-      await this.client.send({ method: 'PATCH', path: `${secretPath}/${encodeURIComponent(secretName)}`, headers: { 'Content-Type': 'application/merge-patch+json', Accept: 'application/json' }, body: JSON.stringify(patch) }, signal);
+      await patchSecret(this.client, namespace, secretName, patch, signal);
     } catch (error) {
       // Not the request's failure (the Secret is deleted explicitly anyway), unless it was cancelled.
       if (signal.aborted) throw error;
     }
   }
 
-  private async waitForExit(path: string, deadline: number, signal: AbortSignal, report: (state: string) => void): Promise<{ kind: 'exited'; exitCode: number | undefined; startedAt?: string; finishedAt?: string } | { kind: 'stuck'; message: string }> {
+  private async waitForExit(namespace: string, name: string, deadline: number, signal: AbortSignal, report: (state: string) => void): Promise<{ kind: 'exited'; exitCode: number | undefined; startedAt?: string; finishedAt?: string } | { kind: 'stuck'; message: string }> {
     const pollMs = this.options.pollMs ?? 400;
     let reported = '';
     for (;;) {
       let pod: KubePod | undefined;
       try {
-        pod = await this.client.getJson<KubePod>(path, {}, signal);
+        pod = await readPod(this.client, namespace, name, signal);
       } catch (error) {
         if (signal.aborted) throw error;
         if (apiStatus(error) === 404) return { kind: 'stuck', message: 'The curl pod disappeared before curl finished' };

@@ -6,7 +6,7 @@ import { localDiagnosticsFromStartup } from '../gatewayLogs/startup.ts';
 import type { LogLookup } from '../diagnosis/types.ts';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { gatewayContainer } from '../kubernetes/logFollow.ts';
-import type { KubeList, KubePod } from '../kubernetes/types.ts';
+import { listPods, readPodLog } from '../kubernetes/resources.ts';
 import { correlate, type CandidateRecord, type Correlated, type CorrelationTarget } from './correlate.ts';
 import { sleep } from './curlPod.ts';
 
@@ -29,16 +29,14 @@ export async function findRequestRecord(client: KubeContextClient, namespace: st
   const started = Date.now();
   const waitMs = options.waitMs ?? 6000;
   const sinceTime = new Date(Math.floor((target.sentAt - 2000) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const ns = encodeURIComponent(namespace);
   for (;;) {
-    const list = await client.getJson<KubeList<KubePod>>(`/api/v1/namespaces/${ns}/pods`, { labelSelector }, options.signal);
-    const pods = (list.items ?? []).filter((p) => p.metadata?.name);
+    const pods = (await listPods(client, namespace, labelSelector, options.signal)).filter((p) => p.metadata?.name);
     const candidates: CandidateRecord[] = [];
     await Promise.all(
       pods.map(async (pod) => {
         const name = pod.metadata?.name ?? '';
         const container = gatewayContainer(pod);
-        const res = await client.send({ method: 'GET', path: `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(name)}/log`, query: { sinceTime, ...(container ? { container } : {}) } }, options.signal);
+        const res = await readPodLog(client, namespace, name, { sinceTime, ...(container ? { container } : {}) }, options.signal);
         if (res.status !== 200) return;
         for (const entry of parseGatewayLog(res.body.toString('utf8'))) if (entry.kind === 'request') candidates.push({ entry, pod: name });
       }),
@@ -61,13 +59,11 @@ const STARTUP_BYTES = 256 * 1024;
  * decides; pods of one Deployment share the configuration). Undefined when no log says.
  */
 export async function readLocalDiagnostics(client: KubeContextClient, namespace: string, labelSelector: string, signal: AbortSignal): Promise<boolean | undefined> {
-  const ns = encodeURIComponent(namespace);
-  const list = await client.getJson<KubeList<KubePod>>(`/api/v1/namespaces/${ns}/pods`, { labelSelector }, signal);
-  for (const pod of list.items ?? []) {
+  for (const pod of await listPods(client, namespace, labelSelector, signal)) {
     const name = pod.metadata?.name;
     if (!name) continue;
     const container = gatewayContainer(pod);
-    const res = await client.send({ method: 'GET', path: `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(name)}/log`, query: { limitBytes: STARTUP_BYTES, ...(container ? { container } : {}) } }, signal);
+    const res = await readPodLog(client, namespace, name, { limitBytes: STARTUP_BYTES, ...(container ? { container } : {}) }, signal);
     if (res.status !== 200) continue;
     const said = localDiagnosticsFromStartup(res.body.toString('utf8'));
     if (said !== undefined) return said;

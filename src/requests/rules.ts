@@ -2,9 +2,9 @@
 // Pure (no Node, no `vscode`): the Test Request webview runs them as the user types (through form.ts), the host runs
 // them again on Send, and each transport runs `checkOutgoing` once more just before it sends.
 //
-// Why the path rules: the service proxy sends to `/api/v1/namespaces/<ns>/services/<svc>:<port>/proxy<path>` with the
+// Why the path rules: the service proxy sends to the API server's `…/namespaces/<ns>/services/<svc>:<port>/proxy<path>` with the
 // user's kubeconfig credentials. A URL parser (Node's, Go's) removes `.` and `..` segments — also written `%2e`, in
-// any case — and treats `\` like `/`, so a path such as `/../../../../api/v1/secrets` would leave the proxy prefix and
+// any case — and treats `\` like `/`, so a path such as `/../../../../` + `api/v1/secrets` would leave the proxy prefix and
 // reach the API server itself. An operation's URL template, its parameter defaults and its method come from ARM, so
 // anyone who may edit an API definition could aim a click on Send at any cluster path. Such paths are refused here
 // rather than "cleaned": a cleaned path is not the request the user asked for.

@@ -1,10 +1,10 @@
 // One test request end to end, without `vscode`: send through the chosen transport, find the gateway's record of it,
-// diagnose with the ARM facts, and shape it all for the Test Request view (key never included).
-import type { TestRequestFindingView, TestRequestResult } from '../contract/testRequest.ts';
+// diagnose with the gateway's facts. The view shapes the outcome (src/panels/testRequestResult.ts), key masked.
 import { diagnose } from '../diagnosis/index.ts';
 import type { Finding, GatewayFacts, LogLookup } from '../diagnosis/types.ts';
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { redact } from '../util/redact.ts';
+import type { CandidateRecord } from './correlate.ts';
 import { findRequestRecord, readLocalDiagnostics } from './logLookup.ts';
 import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type TransportKind, type TransportResult } from './types.ts';
 
@@ -17,25 +17,25 @@ export interface RunContext {
   facts: GatewayFacts | undefined | Promise<GatewayFacts | undefined>;
   timeoutMs: number;
   recordWaitMs?: number;
+  /** Whether the gateway writes request records (its start-up log); asked only when no record showed up. */
+  localDiagnostics?: (signal: AbortSignal) => Promise<boolean | undefined>;
   /** Steps as they happen, for the view's status line. */
   progress?: (text: string) => void;
 }
 
+/** One test request's outcome, unshaped: the view shapes it (src/panels/testRequestResult.ts). */
 export interface RunOutcome {
-  result: TestRequestResult;
-  findings: Finding[];
-  transport: TransportResult;
-  lookup: LogLookup;
+  readonly request: { readonly method: string; /** As actually sent. */ readonly url: string; readonly keySent: boolean };
+  readonly transportKind: TransportKind;
+  readonly transport: TransportResult;
+  readonly findings: Finding[];
+  readonly lookup: LogLookup;
+  /** The gateway's record of the request, when found. */
+  readonly record?: CandidateRecord;
+  /** Masks the subscription key (and anything redact() knows) in text that leaves for a view. */
+  mask(text: string): string;
 }
 
-const TRANSPORT_LABELS: Readonly<Record<TransportKind, string>> = {
-  'service-proxy': 'Kubernetes API server service proxy',
-  'curl-pod': 'curl pod (curlimages/curl)',
-  direct: 'direct URL',
-};
-
-/** Fix ids this extension acts on (others are shown as information). */
-export const ACTIONABLE_FIXES: ReadonlySet<string> = new Set(['allow-http', 'assign-api', 'pick-subscription-key', 'retry-https', 'open-token-wizard', 'add-version', 'use-revision']);
 
 export async function runTestRequest(ctx: RunContext, transport: RequestTransport, request: BuiltRequest, signal: AbortSignal): Promise<RunOutcome> {
   const sent = await transport.send(request, { timeoutMs: ctx.timeoutMs, signal, ...(ctx.progress ? { progress: ctx.progress } : {}) });
@@ -52,7 +52,7 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
   let facts = await ctx.facts;
   // No request record at all, from any request: ask the pods' start-up logs whether they write any (ARM does not say).
   if (facts && facts.localDiagnostics === undefined && !found.match && (found.lookup.requestRecordsSeen ?? 0) === 0) {
-    const localDiagnostics = await readLocalDiagnostics(ctx.client, ctx.namespace, ctx.labelSelector, signal).catch(() => undefined);
+    const localDiagnostics = await (ctx.localDiagnostics ?? ((s: AbortSignal) => readLocalDiagnostics(ctx.client, ctx.namespace, ctx.labelSelector, s)))(signal).catch(() => undefined);
     if (localDiagnostics !== undefined) facts = { ...facts, localDiagnostics };
   }
   const findings = diagnose({
@@ -68,53 +68,15 @@ export async function runTestRequest(ctx: RunContext, transport: RequestTranspor
     log: found.lookup,
     ...(facts ? { gateway: facts } : {}),
   });
-  const mask = (s: string): string => redact(request.subscriptionKey ? s.split(request.subscriptionKey).join('***') : s);
-  const r = sent.response;
-  const record = found.match?.record;
-  const req = record?.entry.request;
-  const result: TestRequestResult = {
-    method: request.method,
-    url: mask(sent.url ?? request.url),
-    transport: TRANSPORT_LABELS[transport.kind],
-    description: mask(sent.description),
-    keySent: request.subscriptionKey !== undefined,
-    sentAt: new Date(sent.sentAt).toISOString(),
-    ...(r.durationMs !== undefined ? { durationMs: r.durationMs } : {}),
-    response:
-      r.kind === 'http'
-        ? {
-            kind: 'http',
-            status: r.status,
-            headers: Object.entries(r.headers ?? {}).map(([k, v]) => [k, mask(v)] as const),
-            body: mask(r.body ?? ''),
-            bodySize: r.bodySize ?? (r.body ?? '').length,
-            ...(r.headers?.['content-type'] ? { contentType: r.headers['content-type'] } : {}),
-          }
-        : { kind: 'transport', error: r.error, message: mask(r.message ?? '') },
-    ...(record
-      ? {
-          record: {
-            ...(record.pod ? { pod: record.pod } : {}),
-            line: record.entry.line,
-            ...(req?.timeGenerated?.raw ? { timeGenerated: req.timeGenerated.raw } : {}),
-            fields: Object.entries(record.entry.fields)
-              .filter(([k]) => k !== 'lastError' && k !== 'errors')
-              .map(([k, v]) => [k, mask(v)] as const),
-            ...(req?.lastError ? { lastError: mask(JSON.stringify(req.lastError, null, 2)) } : {}),
-          },
-        }
-      : {}),
-    recordSearch: { searchedMs: found.lookup.searchedMs, seen: found.lookup.requestRecordsSeen ?? 0 },
-    findings: findings.map(
-      (f): TestRequestFindingView => ({
-        code: f.code,
-        severity: f.severity,
-        title: f.title,
-        explanation: mask(f.explanation),
-        evidence: f.evidence.map((e) => ({ label: e.label, value: mask(e.value) })),
-        fixes: f.fixes.map((x) => ({ id: x.id, label: x.label, actionable: ACTIONABLE_FIXES.has(x.id) })),
-      }),
-    ),
+  const key = request.subscriptionKey;
+  return {
+    request: { method: request.method, url: sent.url ?? request.url, keySent: key !== undefined },
+    transportKind: transport.kind,
+    transport: sent,
+    findings,
+    lookup: found.lookup,
+    ...(found.match ? { record: found.match.record } : {}),
+    // The key is masked in whatever text the view shows (a gateway or curl may echo it); it is not kept as data here.
+    mask: (text) => redact(key ? text.split(key).join('***') : text),
   };
-  return { result, findings, transport: sent, lookup: found.lookup };
 }

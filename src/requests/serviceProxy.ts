@@ -1,16 +1,16 @@
 // Sends through the Kubernetes API server's service proxy: nothing is created in the cluster and nothing needs
 // network access to it beyond the kubeconfig's. The `https:` prefix makes the API server speak TLS to the port.
 import type { KubeContextClient } from '../kubernetes/client.ts';
+import { serviceProxyPath as proxyPath } from '../kubernetes/resources.ts';
 import { errorMessage } from '../util/errors.ts';
 import { redact } from '../util/redact.ts';
 import { assertOutgoing } from './rules.ts';
 import { SUBSCRIPTION_KEY_HEADER, type BuiltRequest, type RequestTransport, type SendOptions, type TransportResult } from './types.ts';
 
-/** `/api/v1/namespaces/apim/services/https:gw:8081/proxy/echo/resource?x=1`. */
+/** The API server path that relays to the gateway, e.g. …/services/https:gw:8081/proxy/echo/resource?x=1. */
 export function serviceProxyPath(request: BuiltRequest): string {
   const { namespace, service, port, scheme } = request.endpoint;
-  const name = `${scheme === 'https' ? 'https:' : ''}${encodeURIComponent(service)}:${port}`;
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${name}/proxy${request.pathAndQuery}`;
+  return proxyPath(namespace, { name: service, port, https: scheme === 'https' }, request.pathAndQuery);
 }
 
 export class ServiceProxyTransport implements RequestTransport {

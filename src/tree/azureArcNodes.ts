@@ -10,12 +10,13 @@ import { apiStatus, type KubeContextClient } from '../kubernetes/client.ts';
 import { describeClusterError } from '../kubernetes/discovery.ts';
 import { describeGatewayDeployment } from '../kubernetes/gateways.ts';
 import type { KubeDeployment } from '../kubernetes/types.ts';
-import type { FollowTarget } from '../logs/followSession.ts';
+import type { FollowTarget } from '../logSessions/followSession.ts';
 import { actionNode, dataOrThrow, errorNode, type ArmNode, type AzureTreeContext } from './azureBase.ts';
 import { GatewayDeploymentNode } from './gatewayNodes.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 import { matchKubeContext } from '../azure/kubeContexts.ts';
 import { arcClusterTooltip, extensionTooltip } from './tooltips.ts';
+import { readDeployment } from '../kubernetes/resources.ts';
 
 export class ArcClusterNode implements ArmNode {
   readonly id: string;
@@ -201,7 +202,7 @@ export class GatewayExtensionNode implements ArmNode {
       let found: KubeDeployment;
       try {
         client = await this.tree.kube.forContext(context.name);
-        found = await client.getJson<KubeDeployment>(`/apis/apps/v1/namespaces/${encodeURIComponent(e.namespace)}/deployments/${encodeURIComponent(e.name)}`);
+        found = await readDeployment(client, e.namespace, e.name);
       } catch (error) {
         if (apiStatus(error) === 404) {
           return [...nodes, new MessageNode(this.id, `No Deployment ${e.name} in namespace ${e.namespace} (${context.name}) yet`, 'empty')];

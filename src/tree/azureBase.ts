@@ -7,7 +7,7 @@ import type { AzureRecords } from '../azure/records.ts';
 import { Commands, ContextValues } from '../constants.ts';
 import type { KubernetesClients } from '../kubernetes/client.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import type { Page } from '../azure/models.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { MessageNode, type TreeNode } from './items.ts';

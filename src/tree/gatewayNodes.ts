@@ -14,13 +14,14 @@ import {
 } from '../kubernetes/gateways.ts';
 import { ListWatch } from '../kubernetes/listWatch.ts';
 import { deploymentSelector } from '../kubernetes/selectors.ts';
-import type { KubeDeployment, KubeList, KubePod, KubeService } from '../kubernetes/types.ts';
-import type { Logger } from '../logging.ts';
-import type { FollowTarget } from '../logs/followSession.ts';
+import type { KubeDeployment, KubePod } from '../kubernetes/types.ts';
+import type { Logger } from '../extensionLog.ts';
+import type { FollowTarget } from '../logSessions/followSession.ts';
 import { Disposable } from '../util/disposable.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 import { deploymentTooltip } from './tooltips.ts';
+import { collectionPaths, listDeployments, listServices } from '../kubernetes/resources.ts';
 
 /** What Kubernetes nodes need from the tree: cluster access and a way to redraw themselves when a watch reports. */
 export interface KubernetesTreeContext {
@@ -98,8 +99,7 @@ export class GatewayNamespaceNode implements TreeNode {
   async getChildren(): Promise<TreeNode[]> {
     if (!this.gateways) {
       try {
-        const list = await this.client.getJson<KubeList<KubeDeployment>>(`/apis/apps/v1/namespaces/${encodeURIComponent(this.namespace)}/deployments`);
-        this.gateways = (list.items ?? []).map(describeGatewayDeployment).filter((g): g is GatewayDeploymentInfo => g !== undefined);
+        this.gateways = (await listDeployments(this.client, this.namespace)).map(describeGatewayDeployment).filter((g): g is GatewayDeploymentInfo => g !== undefined);
       } catch (error) {
         return [new MessageNode(this.id, describeClusterError(this.context, error), 'error')];
       }
@@ -236,9 +236,8 @@ class LiveDeployment extends Disposable {
   }
 
   async start(): Promise<void> {
-    const ns = encodeURIComponent(this.namespace);
     const deployments = this.register(
-      new ListWatch<KubeDeployment>(this.client, `/apis/apps/v1/namespaces/${ns}/deployments`, { fieldSelector: `metadata.name=${this.name}` }, {
+      new ListWatch<KubeDeployment>(this.client, collectionPaths.deployments(this.namespace), { fieldSelector: `metadata.name=${this.name}` }, {
         replace: (items) => {
           this.deployment = items[0];
           this.scheduleRedraw();
@@ -254,7 +253,7 @@ class LiveDeployment extends Disposable {
     this.deployment = deployment;
     if (!deployment) return;
     const pods = this.register(
-      new ListWatch<KubePod>(this.client, `/api/v1/namespaces/${ns}/pods`, { labelSelector: deploymentSelector(deployment) }, {
+      new ListWatch<KubePod>(this.client, collectionPaths.pods(this.namespace), { labelSelector: deploymentSelector(deployment) }, {
         replace: (items) => {
           this.podsByName.clear();
           for (const p of items) this.podsByName.set(p.metadata?.name ?? '', p);
@@ -271,8 +270,8 @@ class LiveDeployment extends Disposable {
     );
     const [initialPods, services] = await Promise.all([
       pods.start(),
-      this.client.getJson<KubeList<KubeService>>(`/api/v1/namespaces/${ns}/services`).then(
-        (list) => ({ ok: true as const, list }),
+      listServices(this.client, this.namespace).then(
+        (items) => ({ ok: true as const, list: { items } }),
         (error: unknown) => ({ ok: false as const, error }),
       ),
     ]);

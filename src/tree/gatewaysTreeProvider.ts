@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import { Disposable } from '../util/disposable.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { MessageNode, type TreeNode } from './items.ts';

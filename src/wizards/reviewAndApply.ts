@@ -9,12 +9,12 @@ import { describeExpiry } from '../azure/tokens.ts';
 import { applyManifests, type ApplyResult } from '../kubernetes/apply.ts';
 import type { KubernetesClients } from '../kubernetes/client.ts';
 import type { PodSummary } from '../kubernetes/gateways.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import { gatewayManifests, manifestsYaml, type Manifest } from '../manifests/gatewayManifests.ts';
 import { objectsFromReviewedYaml, withToken } from '../manifests/review.ts';
 import type { KubeDeployContext } from './deployToKubernetes.ts';
 import { DEPLOY_K8S_TITLE, manifestOptions } from './deployToKubernetes.ts';
-import { expiryAfterDays } from './generateToken.ts';
+import { expiryAfterDays } from './generateTokenWizard.ts';
 import { InvalidInputError } from './wizard.ts';
 
 export const REVIEW_APPLY = 'Apply';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { generateTaggedEntries } from '../../bench/logGenerator.ts';
+import { generateTaggedEntries } from '../sandbox/gateway/logGenerator.ts';
 import { openWebviewPage, type WebviewPage } from '../../bench/webviewHarness.ts';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
 import type { WebviewToHost } from '../../src/contract/webviewMessages.ts';

@@ -6,6 +6,7 @@ import { launchChromium, type Page } from '../../scripts/lib/browser.ts';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
 import { startCodeServer, type CodeServerOptions, type RunningCodeServer } from '../../scripts/lib/launch.ts';
 import { installCodeServer } from '../../scripts/install-code-server.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 export const resultsDir = path.join(repoRoot, 'test-results');
 
@@ -106,11 +107,7 @@ export async function confirm(page: Page, message: RegExp, action: string): Prom
   await dialog.waitFor({ state: 'detached', timeout: 30_000 });
 }
 
-/** Polls `check` every 20 ms until it holds; fails naming `what` after `timeoutMs`. */
+/** Polls `check` every 20 ms until it holds; fails naming `what` after `timeoutMs` (test/support/waitFor.ts). */
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(what, check, { timeoutMs, everyMs: 20 });
 }

@@ -6,6 +6,7 @@ import https from 'node:https';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfirmOptions, InputOptions, PickItem, PickOptions, Prompter } from '../../src/wizards/prompter.ts';
+import { waitFor as poll } from '../support/waitFor.ts';
 
 /** Use the box's pre-filled value. */
 export const DEFAULT = Symbol('default');
@@ -138,19 +139,9 @@ export async function kubeGet<T>(s: SandboxAzure, path: string): Promise<T> {
   return (path.includes('/log') ? res.text : JSON.parse(res.text)) as T;
 }
 
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+/** The shared polling helper (test/support/waitFor.ts) with the integration tests' defaults; a throwing check is retried. */
+export function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  return poll(what, check, { timeoutMs, everyMs, retryErrors: true });
 }
 
 /** Every file below `dir` (under 50 MB), for searching what the extension wrote for secrets. */

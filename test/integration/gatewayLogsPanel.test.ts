@@ -10,13 +10,10 @@ import { parseGatewayLog } from '../../src/gatewayLogs/parser.ts';
 import { listGatewayDeployments } from '../../src/commands/gatewayPicker.ts';
 import { createKubernetesClients } from '../../src/kubernetes/client.ts';
 import type { GatewayLogsPanelHandle } from '../../src/panels/gatewayLogsPanel.ts';
+import { waitFor as poll } from '../support/waitFor.ts';
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await poll(what, check, { timeoutMs, everyMs: 50 });
 }
 
 /** A request through the API server's service proxy: the gateway answers it and logs a request record. */

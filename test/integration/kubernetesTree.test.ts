@@ -9,10 +9,11 @@ import https from 'node:https';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension.ts';
 import { createKubernetesClients } from '../../src/kubernetes/client.ts';
-import { createDeploymentLogSession } from '../../src/logs/followSession.ts';
-import type { LogSession, TaggedEntry } from '../../src/logs/model.ts';
+import { createDeploymentLogSession } from '../../src/logSessions/followSession.ts';
+import type { LogSession, TaggedEntry } from '../../src/logSessions/session.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
 import { activatedExtension, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
+import { waitFor as poll } from '../support/waitFor.ts';
 
 const CONTEXT = 'rb-arc-aks';
 const NS = 'apim';
@@ -37,14 +38,8 @@ async function fault(env: SandboxEnv, name: string, body: unknown): Promise<void
   assert.equal(res.status, 200, `fault ${name}: ${res.body}`);
 }
 
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+  return poll(what, check, { timeoutMs, everyMs });
 }
 
 describe('kubernetes tree and log follow', () => {

@@ -12,19 +12,14 @@ import { Commands, EXTENSION_ID, Languages } from '../../src/constants.ts';
 import type { LiveLogDocument } from '../../src/editor/liveDocument.ts';
 import { LOG_SCHEME } from '../../src/editor/logEditor.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
-import { createDeploymentLogSession } from '../../src/logs/followSession.ts';
+import { createDeploymentLogSession } from '../../src/logSessions/followSession.ts';
 import { BLOG_GATEWAY, gatewayRequest, sandboxEnv, type SandboxEnv } from './sandboxEnv.ts';
+import { waitFor as poll } from '../support/waitFor.ts';
 
 const TARGET = BLOG_GATEWAY;
 
-async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000, everyMs = 25): Promise<T> {
+  return poll(what, check, { timeoutMs, everyMs });
 }
 
 function offsetAt(text: string, position: vscode.Position): number {

@@ -15,11 +15,13 @@ import type { KubeService } from '../../src/kubernetes/types.ts';
 import { buildTestRequest } from '../../src/requests/build.ts';
 import { DirectUrlTransport, loadBalancerBaseUrls } from '../../src/requests/direct.ts';
 import { findRequestRecord } from '../../src/requests/logLookup.ts';
+import { testRequestResult } from '../../src/panels/testRequestResult.ts';
 import { runTestRequest } from '../../src/requests/run.ts';
 import { nodeIP } from './k8s/kubelet.ts';
 import type { Service } from './k8s/types.ts';
 import { startSandbox, type RunningSandbox } from './index.ts';
 import { BLOG } from './worlds/index.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const NS = BLOG.extension.namespace;
 const SVC = BLOG.kubernetesService;
@@ -35,14 +37,8 @@ function ingressOf(): string | undefined {
   return ((svc?.status?.['loadBalancer'] as { ingress?: { ip?: string }[] } | undefined)?.ingress ?? [])[0]?.ip;
 }
 
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
+  return waitFor(what, check, { timeoutMs: ms, everyMs: 100 });
 }
 
 type Answer = { status: number; headers: IncomingMessage['headers']; body: string } | { error: string };
@@ -141,13 +137,14 @@ describe('LoadBalancer Services in the sandbox', { timeout: 180_000 }, () => {
     assert.ok(built.ok);
     const transport = new DirectUrlTransport({ baseUrl: `http://${ip}:5000` });
     const outcome = await runTestRequest({ client: kube, namespace: NS, labelSelector: SELECTOR, facts: undefined, timeoutMs: 10_000, recordWaitMs: 10_000 }, transport, built.request, new AbortController().signal);
-    assert.equal(outcome.result.transport, 'direct URL');
-    assert.equal(outcome.result.url, `http://${ip}:5000/echo/resource?param1=sample`);
-    assert.equal(outcome.result.description, `GET http://${ip}:5000/echo/resource?param1=sample`);
-    assert.ok(outcome.result.response.kind === 'http');
-    assert.equal(outcome.result.response.status, 404);
-    assert.ok(outcome.result.record, `the request record (seen ${outcome.lookup.requestRecordsSeen})`);
-    assert.ok(!JSON.stringify(outcome.result).includes('not-a-real-key-0123456789'), 'the key is masked everywhere');
+    const result = testRequestResult(outcome);
+    assert.equal(result.transport, 'direct URL');
+    assert.equal(result.url, `http://${ip}:5000/echo/resource?param1=sample`);
+    assert.equal(result.description, `GET http://${ip}:5000/echo/resource?param1=sample`);
+    assert.ok(result.response.kind === 'http');
+    assert.equal(result.response.status, 404);
+    assert.ok(result.record, `the request record (seen ${outcome.lookup.requestRecordsSeen})`);
+    assert.ok(!JSON.stringify(result).includes('not-a-real-key-0123456789'), 'the key is masked everywhere');
   });
 
   it('refuses connections while the Service has no ready endpoints, and answers again when it has', async () => {

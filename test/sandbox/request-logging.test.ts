@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createKubernetesClients, type KubeContextClient } from '../../src/kubernetes/client.ts';
 import { buildTestRequest } from '../../src/requests/build.ts';
 import { readLocalDiagnostics } from '../../src/requests/logLookup.ts';
+import { testRequestResult } from '../../src/panels/testRequestResult.ts';
 import { runTestRequest } from '../../src/requests/run.ts';
 import { ServiceProxyTransport } from '../../src/requests/serviceProxy.ts';
 import { startSandbox, type RunningSandbox } from './index.ts';
@@ -54,8 +55,8 @@ describe('request logging off', { timeout: 120_000 }, () => {
       built.request,
       new AbortController().signal,
     );
-    assert.equal(outcome.result.response.kind, 'http');
-    assert.equal(outcome.result.record, undefined);
+    assert.equal(testRequestResult(outcome).response.kind, 'http');
+    assert.equal(testRequestResult(outcome).record, undefined);
     const finding = outcome.findings.find((f) => f.code === 'request-logging-off');
     assert.ok(finding, outcome.findings.map((f) => `${f.code}: ${f.explanation}`).join('\n'));
     assert.ok(finding.evidence.some((e) => /Local diagnostics/.test(e.label) && e.value === 'off'), JSON.stringify(finding.evidence));

@@ -15,6 +15,7 @@ import type { BuiltRequest, RequestTransport, TransportResult } from '../../src/
 import { armClientOptions, staticTokenCredential } from './arm/testing.ts';
 import { startSandbox, type RunningSandbox } from './index.ts';
 import { BLOG } from './worlds/index.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const NS = BLOG.extension.namespace;
 const RG = BLOG.apim.resourceGroup;
@@ -53,11 +54,7 @@ async function statusVia(transport: RequestTransport, req: BuiltRequest): Promis
 }
 
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitFor(what, check, { timeoutMs: ms, everyMs: 500 });
 }
 
 describe('test requests against the sandbox', { timeout: 300_000 }, () => {

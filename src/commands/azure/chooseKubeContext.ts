@@ -1,19 +1,20 @@
 import { Commands } from '../../constants.ts';
 import { pickArcCluster } from '../../wizards/pickers.ts';
-import type { CommandDefinition } from '../types.ts';
-import { clusterTarget } from './targets.ts';
+import { defineCommand } from '../types.ts';
+import { armTarget } from '../targets.ts';
 
 /**
  * Choose Kubernetes Context for Cluster…: which kubeconfig context reaches an Arc-enabled cluster (for its pods and
  * Service), when none is named like it. Remembered in globalState (the context's name only).
  */
-export const azureChooseKubeContext: CommandDefinition = {
+export const azureChooseKubeContext = defineCommand({
   id: Commands.azureChooseKubeContext,
-  run: async (services, arg) => {
+  target: ([arg]) => armTarget(arg),
+  run: async (services, item) => {
     const azure = services.azure;
     const prompter = azure.prompter.get();
     const title = 'Choose Kubernetes Context for Cluster';
-    const target = clusterTarget(arg);
+    const target = item.cluster();
     const cluster = target ?? (await pickArcCluster(prompter, azure.data(), azure.account, title, { step: 1, totalSteps: 2 }));
     const summary = await services.kubeconfig.read();
     if (!summary.ok) throw new Error(summary.error);
@@ -30,4 +31,4 @@ export const azureChooseKubeContext: CommandDefinition = {
     azure.refreshResources(cluster.id);
     return context;
   },
-};
+});

@@ -2,16 +2,17 @@ import * as vscode from 'vscode';
 import { configurationEndpoint } from '../../azure/tokens.ts';
 import { Commands } from '../../constants.ts';
 import { pickApimService } from '../../wizards/pickers.ts';
-import type { CommandDefinition } from '../types.ts';
-import { serviceTarget } from './targets.ts';
+import { defineCommand } from '../types.ts';
+import { armTarget } from '../targets.ts';
 
 /** Copy Configuration Endpoint: the v2 `https://<apim>.configuration.<domain>` of a service (not a secret). */
-export const copyConfigurationEndpoint: CommandDefinition = {
+export const copyConfigurationEndpoint = defineCommand({
   id: Commands.copyConfigurationEndpoint,
-  run: async (services, arg) => {
+  target: ([arg]) => armTarget(arg),
+  run: async (services, item) => {
     const azure = services.azure;
     const data = azure.data();
-    const target = serviceTarget(arg);
+    const target = item.service();
     const service = target
       ? await data.getApimService(target.id)
       : await pickApimService(azure.prompter.get(), data, azure.account, 'Copy Configuration Endpoint', { step: 1, totalSteps: 1 });
@@ -20,4 +21,4 @@ export const copyConfigurationEndpoint: CommandDefinition = {
     void vscode.window.showInformationMessage(`Copied the configuration endpoint of ${service.name}: ${endpoint}`);
     return endpoint;
   },
-};
+});

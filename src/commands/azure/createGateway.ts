@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants.ts';
-import { createGatewayWizard, type CreateGatewayContext } from '../../wizards/createGateway.ts';
+import { createGatewayWizard, type CreateGatewayContext } from '../../wizards/createGatewayWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
-import type { CommandDefinition } from '../types.ts';
-import { serviceTarget } from './targets.ts';
+import { defineCommand } from '../types.ts';
+import { armTarget } from '../targets.ts';
 
 /** Create Self-Hosted Gateway: from an APIM service (tree or Azure Resources explorer) or the palette. */
-export const createGateway: CommandDefinition = {
+export const createGateway = defineCommand({
   id: Commands.createGateway,
-  run: async (services, arg) => {
-    const service = serviceTarget(arg);
+  target: ([arg]) => armTarget(arg),
+  run: async (services, item) => {
+    const service = item.service();
     const azure = services.azure;
     const context: CreateGatewayContext = service ? { serviceId: service.id, serviceName: service.name } : {};
     await runWizard(createGatewayWizard(azure.data(), azure.account), context, azure.prompter.get());
@@ -23,4 +24,4 @@ export const createGateway: CommandDefinition = {
     });
     return created;
   },
-};
+});

@@ -2,16 +2,17 @@ import * as vscode from 'vscode';
 import { Commands } from '../../constants.ts';
 import { deleteGatewayWizard, type DeleteGatewayContext } from '../../wizards/removeResources.ts';
 import { runWizard } from '../../wizards/wizard.ts';
-import type { CommandDefinition } from '../types.ts';
-import { gatewayTarget, serviceTarget } from './targets.ts';
+import { defineCommand } from '../types.ts';
+import { armTarget } from '../targets.ts';
 
 /** Delete Gateway: run on a self-hosted gateway (or a service: then pick one). */
-export const deleteGateway: CommandDefinition = {
+export const deleteGateway = defineCommand({
   id: Commands.deleteGateway,
-  run: async (services, arg) => {
+  target: ([arg]) => armTarget(arg),
+  run: async (services, item) => {
     const azure = services.azure;
-    const gateway = gatewayTarget(arg);
-    const service = gateway ? gateway.service : serviceTarget(arg);
+    const gateway = item.gateway();
+    const service = gateway ? gateway.service : item.service();
     const context: DeleteGatewayContext = gateway ? { gatewayId: gateway.id, serviceId: service?.id, serviceName: service?.name } : service ? { serviceId: service.id, serviceName: service.name } : {};
     try {
       await runWizard(deleteGatewayWizard(azure.data(), azure.account, azure.records), context, azure.prompter.get());
@@ -21,4 +22,4 @@ export const deleteGateway: CommandDefinition = {
     if (context.done) void vscode.window.showInformationMessage(`Deleted self-hosted gateway ${context.gateway?.name ?? ''}.`);
     return context.done === true;
   },
-};
+});

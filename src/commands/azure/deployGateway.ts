@@ -1,24 +1,26 @@
 import * as vscode from 'vscode';
 import { apimGatewayId, arcExtensionId, parseApimGatewayId, parseArcClusterId } from '../../azure/armIds.ts';
-import { armIdOf } from '../../azure/explorerItems.ts';
 import { matchKubeContext } from '../../azure/kubeContexts.ts';
 import { watchReleasePods } from '../../azure/podProgress.ts';
 import { describeExpiry } from '../../azure/tokens.ts';
 import { Commands } from '../../constants.ts';
-import { deployGatewayWizard, type DeployContext } from '../../wizards/deployGateway.ts';
+import { deployGatewayWizard, type DeployContext } from '../../wizards/deployGatewayWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
-import type { CommandDefinition, CommandServices } from '../types.ts';
+import { armTarget } from '../targets.ts';
+import { defineCommand, type CommandServices } from '../types.ts';
 
 /**
  * Deploy Gateway to Arc Cluster: run on an Arc cluster (our tree or the Azure Resources explorer), on a gateway, or
  * from the palette. Afterwards the extension is revealed in the Gateways tree with its pods coming up.
  */
-export const deployGatewayToArc: CommandDefinition = {
+export const deployGatewayToArc = defineCommand({
   id: Commands.deployGatewayToArc,
-  run: async (services, arg, preset) => {
+  // The second argument: one of our presets (`{ gatewayId }`), or the explorer's multi-selection array (ignored).
+  target: ([arg, preset]) => ({ item: armTarget(arg), preset }),
+  run: async (services, { item, preset }) => {
     const azure = services.azure;
     const context: DeployContext = {};
-    const id = armIdOf(arg);
+    const id = item.id;
     if (id) {
       const gateway = parseApimGatewayId(id);
       if (gateway.ok) {
@@ -74,7 +76,7 @@ export const deployGatewayToArc: CommandDefinition = {
     );
     return extension;
   },
-};
+});
 
 /** Pods of the release, watched through the kubeconfig context that plays the cluster (if one is known). */
 async function podWatch(services: CommandServices, clusterId: string, clusterName: string, namespace: string, release: string, report: (text: string) => void): Promise<{ dispose(): unknown } | undefined> {

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { gatewayApisWizard, type GatewayApisContext } from '../../wizards/gatewayApis.ts';
+import { gatewayApisWizard, type GatewayApisContext } from '../../wizards/gatewayApisWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandServices } from '../types.ts';
-import { apiNameOf, gatewayTarget, serviceTarget } from './targets.ts';
+import type { ArmTarget } from '../targets.ts';
 
 /** Shared by Assign APIs and Remove APIs: the target, the wizard, the refresh and the message. */
-export async function runGatewayApis(services: CommandServices, arg: unknown, mode: 'assign' | 'remove'): Promise<string[] | undefined> {
+export async function runGatewayApis(services: CommandServices, item: ArmTarget, mode: 'assign' | 'remove'): Promise<string[] | undefined> {
   const azure = services.azure;
-  const gateway = gatewayTarget(arg);
-  const service = gateway ? undefined : serviceTarget(arg);
+  const gateway = item.gateway();
+  const service = gateway ? undefined : item.service();
   const context: GatewayApisContext = gateway
-    ? { gatewayId: gateway.id, gatewayName: gateway.name, serviceId: gateway.service.id, ...(apiNameOf(arg) ? { preselected: apiNameOf(arg) } : {}) }
+    ? { gatewayId: gateway.id, gatewayName: gateway.name, serviceId: gateway.service.id, ...(item.apiName() ? { preselected: item.apiName() } : {}) }
     : service
       ? { serviceId: service.id }
       : {};

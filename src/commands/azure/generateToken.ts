@@ -1,20 +1,21 @@
 import * as vscode from 'vscode';
 import { describeExpiry } from '../../azure/tokens.ts';
 import { Commands } from '../../constants.ts';
-import { generateTokenWizard, type GenerateTokenContext } from '../../wizards/generateToken.ts';
+import { generateTokenWizard, type GenerateTokenContext } from '../../wizards/generateTokenWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
-import type { CommandDefinition } from '../types.ts';
-import { gatewayTarget, serviceTarget } from './targets.ts';
+import { defineCommand } from '../types.ts';
+import { armTarget } from '../targets.ts';
 
 /**
  * Generate Gateway Token: the token goes to the clipboard in the form gateway configurations expect
  * (`GatewayKey <token>`) and nowhere else — the message shows only its expiry.
  */
-export const generateGatewayToken: CommandDefinition = {
+export const generateGatewayToken = defineCommand({
   id: Commands.generateGatewayToken,
-  run: async (services, arg) => {
-    const gateway = gatewayTarget(arg);
-    const service = gateway ? undefined : serviceTarget(arg);
+  target: ([arg]) => armTarget(arg),
+  run: async (services, item) => {
+    const gateway = item.gateway();
+    const service = gateway ? undefined : item.service();
     const azure = services.azure;
     const context: GenerateTokenContext = gateway ? { gatewayId: gateway.id, gatewayName: gateway.name, serviceId: gateway.service.id } : service ? { serviceId: service.id } : {};
     await runWizard(generateTokenWizard(azure.data(), azure.account, azure.now), context, azure.prompter.get());
@@ -32,4 +33,4 @@ export const generateGatewayToken: CommandDefinition = {
     );
     return { gatewayName: token.gatewayName, keyType: token.keyType, expiry: token.expiry };
   },
-};
+});

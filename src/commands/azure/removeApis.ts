@@ -1,6 +1,7 @@
 import { Commands } from '../../constants.ts';
-import type { CommandDefinition } from '../types.ts';
+import { armTarget } from '../targets.ts';
+import { defineCommand } from '../types.ts';
 import { runGatewayApis } from './gatewayApis.ts';
 
 /** Remove APIs from Gateway (multi-select of the assigned ones; run on an API item, that API is preselected). */
-export const removeApis: CommandDefinition = { id: Commands.removeApis, run: (services, arg) => runGatewayApis(services, arg, 'remove') };
+export const removeApis = defineCommand({ id: Commands.removeApis, target: ([arg]) => armTarget(arg), run: (services, item) => runGatewayApis(services, item, 'remove') });

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants.ts';
-import type { CommandDefinition } from '../types.ts';
+import { noTarget } from '../targets.ts';
+import { defineCommand } from '../types.ts';
 
 /** Select Subscriptions…: which subscriptions the tree and the pickers show. Only their ids are remembered. */
-export const azureSelectSubscriptions: CommandDefinition = {
+export const azureSelectSubscriptions = defineCommand({
   id: Commands.azureSelectSubscriptions,
+  target: noTarget,
   run: async (services) => {
     const azure = services.azure;
     const selected = azure.account.selectedSubscriptions();
@@ -21,4 +23,4 @@ export const azureSelectSubscriptions: CommandDefinition = {
     void vscode.window.setStatusBarMessage(`Arc APIM Gateway: showing ${picked.length} of ${all.length} subscriptions`, 5000);
     return picked;
   },
-};
+});

@@ -1,28 +1,28 @@
 import * as vscode from 'vscode';
 import { parseArcExtensionId } from '../../azure/armIds.ts';
-import { armIdOf } from '../../azure/explorerItems.ts';
 import { isGatewayExtensionType } from '../../azure/gatewayExtension.ts';
 import { matchKubeContext } from '../../azure/kubeContexts.ts';
 import { Commands } from '../../constants.ts';
 import { pickArcCluster } from '../../wizards/pickers.ts';
-import type { CommandDefinition } from '../types.ts';
+import { defineCommand } from '../types.ts';
 import { azureChooseKubeContext } from './chooseKubeContext.ts';
-import { clusterTarget } from './targets.ts';
+import { armTarget } from '../targets.ts';
 
 /**
  * Tail Gateway Logs for an Arc-enabled cluster (or one of its gateway extensions): finds the gateway extension and
  * the kubeconfig context that reaches the cluster (asking once when none is named like it), then hands the
  * Deployment to "Tail Gateway Logs".
  */
-export const azureTailArcGatewayLogs: CommandDefinition = {
+export const azureTailArcGatewayLogs = defineCommand({
   id: Commands.azureTailArcGatewayLogs,
-  run: async (services, arg) => {
+  target: ([arg]) => armTarget(arg),
+  run: async (services, item) => {
     const azure = services.azure;
     const prompter = azure.prompter.get();
     const title = 'Tail Gateway Logs';
     const data = azure.data();
-    const cluster = clusterTarget(arg) ?? (await pickArcCluster(prompter, data, azure.account, title, { step: 1, totalSteps: 2 }));
-    const id = armIdOf(arg);
+    const cluster = item.cluster() ?? (await pickArcCluster(prompter, data, azure.account, title, { step: 1, totalSteps: 2 }));
+    const id = item.id;
     const named = id ? parseArcExtensionId(id) : undefined;
     const extensions = (await data.listClusterExtensions(cluster.id)).filter((e) => isGatewayExtensionType(e.extensionType) && (!named?.ok || e.name === named.value.name));
     const extension =
@@ -32,8 +32,8 @@ export const azureTailArcGatewayLogs: CommandDefinition = {
     if (!extension?.namespace) throw new Error(`Extension ${extension?.name ?? ''} names no namespace.`);
     const summary = await services.kubeconfig.read();
     const matched = summary.ok ? matchKubeContext(cluster.name, summary.value.contexts, azure.records.kubeContextFor(cluster.id)) : undefined;
-    const context = matched ?? ((await azureChooseKubeContext.run(services, { armId: cluster.id })) as string | undefined);
+    const context = matched ?? ((await azureChooseKubeContext.run(services, armTarget({ armId: cluster.id }))) as string | undefined);
     if (!context) return undefined;
     return vscode.commands.executeCommand(Commands.tailGatewayLogs, { followTarget: { context, namespace: extension.namespace, deployment: extension.name } });
   },
-};
+});

@@ -1,19 +1,20 @@
 import * as vscode from 'vscode';
-import { armIdOf } from '../../azure/explorerItems.ts';
+import { namesExtension } from '../../azure/armIds.ts';
 import { Commands } from '../../constants.ts';
 import { uninstallExtensionWizard, type UninstallContext } from '../../wizards/removeResources.ts';
 import { runWizard } from '../../wizards/wizard.ts';
-import type { CommandDefinition } from '../types.ts';
-import { clusterTarget, extensionTarget } from './targets.ts';
+import { defineCommand } from '../types.ts';
+import { armTarget } from '../targets.ts';
 
 /** Uninstall Gateway Extension: run on the extension (or a cluster: then pick one of its gateway extensions). */
-export const uninstallGatewayExtension: CommandDefinition = {
+export const uninstallGatewayExtension = defineCommand({
   id: Commands.uninstallGatewayExtension,
-  run: async (services, arg) => {
+  target: ([arg]) => armTarget(arg),
+  run: async (services, item) => {
     const azure = services.azure;
-    const id = armIdOf(arg);
-    const extension = id && /\/extensions\/[^/]+$/i.test(id) ? extensionTarget(arg) : undefined;
-    const cluster = extension ? extension.cluster : clusterTarget(arg);
+    const id = item.id;
+    const extension = id && namesExtension(id) ? item.extension() : undefined;
+    const cluster = extension ? extension.cluster : item.cluster();
     const context: UninstallContext = extension ? { extensionId: extension.id, clusterId: cluster?.id, clusterName: cluster?.name } : cluster ? { clusterId: cluster.id, clusterName: cluster.name } : {};
     try {
       await runWizard(uninstallExtensionWizard(azure.data(), azure.account, azure.records), context, azure.prompter.get());
@@ -23,4 +24,4 @@ export const uninstallGatewayExtension: CommandDefinition = {
     if (context.done) void vscode.window.showInformationMessage(`Uninstalled ${context.extension?.name ?? 'the extension'} from ${context.clusterName ?? 'the cluster'}.`);
     return context.done === true;
   },
-};
+});

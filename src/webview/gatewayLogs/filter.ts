@@ -2,7 +2,7 @@
 // Cost is what matters here: 100k rows are tested on every filter change, so the predicate is compiled once per
 // change and each test is a few comparisons plus `includes` on the row's precomputed lower-case text.
 import type { LogRow } from '../../contract/gatewayLogs.ts';
-import type { LogLevel } from '../../gatewayLogs/model.ts';
+import type { LogLevel } from '../../gatewayLogs/entry.ts';
 import { statusClass, type StatusClass } from '../../gatewayLogs/request.ts';
 
 export interface LogFilter {

@@ -1,6 +1,6 @@
 // The toolbar: follow / pause / clear, and the filters. Holds no state of its own beyond its controls: main.ts owns
 // the filter and tells the toolbar what to show.
-import type { LogLevel } from '../../gatewayLogs/model.ts';
+import type { LogLevel } from '../../gatewayLogs/entry.ts';
 import type { StatusClass } from '../../gatewayLogs/request.ts';
 import { button, el, setPressed, setText, toggle } from '../shared/dom.ts';
 import type { LogFilter } from './filter.ts';

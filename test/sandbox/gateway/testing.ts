@@ -2,6 +2,7 @@
 // ConfigMap and Secret the way the kubelet does, keeps what the container writes, and records its exit. End-to-end
 // runs use the Kubernetes emulator instead.
 import type { ContainerContext, ContainerInstance, ContainerProgram, SimRequest, SimResponse } from '../k8s/containers.ts';
+import { waitFor as poll } from '../../support/waitFor.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -102,11 +103,7 @@ export function runContainer(program: ContainerProgram, options: FakeRunOptions)
 }
 
 export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await poll(what, predicate, { timeoutMs, everyMs: 5 });
 }
 
 export function simRequest(partial: Partial<SimRequest> & Pick<SimRequest, 'path'>): SimRequest {

@@ -18,7 +18,7 @@ import type { StoreEvent } from './store.ts';
 import type { Service, ServicePort } from './types.ts';
 import type { SandboxCa } from '../tls.ts';
 // The seeded PRNG the log generator uses: enough to spread addresses over 127/8, repeatable for a given seed.
-import { random } from '../../../bench/logGenerator.ts';
+import { random } from '../gateway/logGenerator.ts';
 
 const component = 'service-controller';
 

@@ -1,6 +1,7 @@
 // Helpers for the emulator's own tests and bench: a tiny container program (`example.test/echo`) that logs a
 // counter and answers HTTP with what it received, and polling with a deadline.
 import type { ContainerProgram } from './containers.ts';
+import { waitFor as poll } from '../../support/waitFor.ts';
 
 export const echoImage = 'example.test/echo:1';
 
@@ -43,14 +44,8 @@ export const echoProgram: ContainerProgram = {
   },
 };
 
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+export function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+  return poll(what, check, { timeoutMs, everyMs });
 }
 
 /** Test timing: the real sequence of states, compressed. */

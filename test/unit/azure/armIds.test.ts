@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { armIdWithin, parseApimGatewayId, parseApimServiceId, parseArcClusterId, parseArcExtensionId, parseArmId, sameArmId } from '../../../src/azure/armIds.ts';
+import { armIdWithin, gatewayApiName, namesExtension, parseApimGatewayId, parseApimGatewayItemId, parseApimServiceId, parseArcClusterId, parseArcExtensionId, parseArmId, sameArmId } from '../../../src/azure/armIds.ts';
 
 const SUB = '7a3f9c2e-51b4-4d8a-b6e0-2c9d1f4a8e57';
 const CLUSTER = `/subscriptions/${SUB}/resourceGroups/rb-arc-rg/providers/Microsoft.Kubernetes/connectedClusters/rb-arc-aks`;
@@ -68,5 +68,22 @@ describe('ARM ids', () => {
       const r = parseApimGatewayId(id);
       if (r.ok) assert.ok(sameArmId(r.value.id, id.split('/').slice(0, 11).join('/')), id);
     }));
+  });
+
+  it('reads a gateway, API or operation id of our tree (Send Test Request’s start), and refuses anything else', () => {
+    const gw = parseApimGatewayItemId(GATEWAY);
+    assert.ok(gw.ok);
+    assert.equal(gw.value.gateway.name, 'rb-arc-gateway');
+    assert.equal(gw.value.gateway.service.id, SERVICE);
+    assert.equal(gw.value.api, undefined);
+    const op = parseApimGatewayItemId(`${GATEWAY}/apis/echo-api/operations/retrieve-resource`);
+    assert.ok(op.ok);
+    assert.deepEqual([op.value.gateway.id, op.value.api, op.value.operation], [GATEWAY, 'echo-api', 'retrieve-resource']);
+    assert.equal(parseApimGatewayItemId(SERVICE).ok, false);
+    assert.equal(parseApimGatewayItemId(CLUSTER).ok, false);
+    assert.equal(gatewayApiName(`${GATEWAY}/apis/echo-api`), 'echo-api');
+    assert.equal(gatewayApiName(GATEWAY), undefined);
+    assert.equal(namesExtension(EXTENSION), true);
+    assert.equal(namesExtension(CLUSTER), false);
   });
 });

@@ -2,7 +2,7 @@
 // type at the top, properties flattened), gateway records as the parser gives them. Tests state only what differs.
 import type { ApiContract, ApiVersionSetContract, OperationContract, ParameterContract } from '@azure/arm-apimanagement';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 import type { ApiFacts, DiagnosisInput, Finding, GatewayFacts, HttpResponse, SentRequest } from '../../../src/diagnosis/index.ts';
 
 export const SERVICE_ID = '/subscriptions/0d9fd97f-71f6-4b7b-adbb-3a654846e587/resourceGroups/rb-aks-rg/providers/Microsoft.ApiManagement/service/rb-azure-apim';

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { diagnose, type DiagnosisInput, type Finding, type FindingCode } from '../../../src/diagnosis/index.ts';
 import { EVIDENCE_RULES, FACTS, evidenceHolds, evidenceTableMarkdown, type Fact } from '../../../src/diagnosis/evidenceRules.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
 import {
   INVALID_KEY_BODY,

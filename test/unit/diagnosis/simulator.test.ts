@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ApiContract, OperationContract } from '@azure/arm-apimanagement';
 import { diagnose, type ApiFacts, type DiagnosisInput, type Finding, type GatewayFacts } from '../../../src/diagnosis/index.ts';
-import { readInput } from '../../../src/diagnosis/model.ts';
+import { readInput } from '../../../src/diagnosis/input.ts';
 import { route as diagnosisRoute } from '../../../src/diagnosis/routing.ts';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
 import { buildSnapshot, type ConfiguredApi } from '../../sandbox/gateway/configuration.ts';

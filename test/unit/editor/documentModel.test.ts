@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { LogDocumentModel, cleanLine, renderNotice, type DocumentUpdate, type Incoming } from '../../../src/editor/documentModel.ts';
-import type { TaggedEntry } from '../../../src/logs/model.ts';
+import type { TaggedEntry } from '../../../src/logSessions/session.ts';
 import { fixture, tagged, untagged } from './helpers.ts';
 
 /** A text document that applies updates the way VS Code applies the WorkspaceEdit built from them. */

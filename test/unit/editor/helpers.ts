@@ -1,7 +1,7 @@
 // Entries as a LogSession hands them to the editor: parsed by the real parser from real fixtures, then tagged.
 import { readFileSync } from 'node:fs';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
-import type { TaggedEntry } from '../../../src/logs/model.ts';
+import type { TaggedEntry } from '../../../src/logSessions/session.ts';
 
 export function fixture(name: string): string {
   return readFileSync(new URL(`../../fixtures/gateway-logs/${name}`, import.meta.url), 'utf8');

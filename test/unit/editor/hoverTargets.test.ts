@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderEntry } from '../../../src/editor/documentModel.ts';
 import { hoverMarkdown, hoverTargetAt, linePrefix } from '../../../src/editor/hoverTargets.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 import { fixture, tagged } from './helpers.ts';
 
 function hoverMarkdownText(line: string, character: number, entry: GatewayLogEntry): string {

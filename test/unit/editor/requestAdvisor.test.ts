@@ -7,7 +7,7 @@ import { diagnose } from '../../../src/diagnosis/index.ts';
 import { diagnosisInputFromRecord, type RecordExplanation } from '../../../src/diagnosis/fromRecord.ts';
 import type { Finding } from '../../../src/diagnosis/types.ts';
 import { adviceMarkdown, createRequestAdvisor, type TokenLike } from '../../../src/editor/requestAdvisor.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 import { OPERATION_NOT_FOUND, SVC, gateway, record } from '../diagnosis/builders.ts';
 
 const HOSTILE_PATH = '/echo/<script>alert(1)</script>[click](https://evil.example/x)';

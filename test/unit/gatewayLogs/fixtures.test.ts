@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { GatewayLogParser, parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 
 // Input/expected pairs: `<name>.log` and `<name>.expected.json`, written by hand from the log text (timestamps
 // computed independently), not captured from the parser. Each expected entry is the parser's entry with `raw`

@@ -9,7 +9,7 @@ import {
     statusClass,
     stripAnsi,
 } from '../../../src/gatewayLogs/parser.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 
 function one(text: string): GatewayLogEntry {
     const entries = parseGatewayLog(text);

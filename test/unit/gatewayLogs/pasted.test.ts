@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { GatewayLogParser, parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 
 // Logs as people paste them into issues, chats and blogs: indented as a code block, with a BOM or CRLF from an
 // editor, with `kubectl logs --prefix` / `--timestamps` in front of every line, with colour codes (whole or with the

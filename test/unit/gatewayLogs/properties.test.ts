@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { GatewayLogParser, parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 
 // Properties over generated logs: real lines from the fixtures, fragments that stress the grammar (brackets, quotes,
 // open JSON, stack frames, ANSI, lone surrogates) and arbitrary strings, joined with LF or CRLF.

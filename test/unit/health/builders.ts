@@ -3,7 +3,7 @@
 // gateway's issue tracker). Tests state only what differs from a healthy 3-replica gateway.
 import { readFileSync } from 'node:fs';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 import type { HealthCheck, HealthEvent, HealthFinding, HealthInput, HealthPod, HealthReport, HealthService } from '../../../src/health/index.ts';
 
 export const NOW = '2024-05-22T08:30:00Z';

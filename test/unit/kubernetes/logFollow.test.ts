@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { KubeContextClient } from '../../../src/kubernetes/client.ts';
 import { PodLogFollower, type PodFollowSink } from '../../../src/kubernetes/logFollow.ts';
 import type { KubePod } from '../../../src/kubernetes/types.ts';
-import { ResumePoint, type KubeletTime } from '../../../src/logs/kubeletLines.ts';
+import { ResumePoint, type KubeletTime } from '../../../src/kubernetes/kubeletLines.ts';
 
 const pod: KubePod = {
   metadata: { name: 'gw-0', namespace: 'apim', uid: 'u1' },

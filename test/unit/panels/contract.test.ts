@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MAX_COPY_CHARS, isGatewayLogsToHost, isGatewayLogsToWebview, isLogRow, type LogRow } from '../../../src/contract/gatewayLogs.ts';
 import { toEntryDetails, toLogRow } from '../../../src/panels/gatewayLogsRows.ts';
-import { generateTaggedEntries } from '../../../bench/logGenerator.ts';
+import { generateTaggedEntries } from '../../sandbox/gateway/logGenerator.ts';
 
 const good: LogRow = { seq: 1, timeSource: 'kubelet', time: 1, kind: 'request', message: '', failed: true, search: 'x', status: 404 };
 

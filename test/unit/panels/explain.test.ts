@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isGatewayLogsToHost, isGatewayLogsToWebview, type ExplanationMessage, type GatewayLogsToWebview } from '../../../src/contract/gatewayLogs.ts';
 import type { RecordExplanation } from '../../../src/diagnosis/fromRecord.ts';
-import type { TaggedEntry } from '../../../src/logs/model.ts';
+import type { TaggedEntry } from '../../../src/logSessions/session.ts';
 import { GatewayLogsDataProvider, type ExplainRecord } from '../../../src/panels/gatewayLogsProvider.ts';
 import { OPERATION_NOT_FOUND, SVC, record } from '../diagnosis/builders.ts';
 import { FakeLiveSession, entries } from './session.ts';

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AppendMessage, GatewayLogsToWebview, ResetMessage } from '../../../src/contract/gatewayLogs.ts';
 import { isGatewayLogsToWebview } from '../../../src/contract/gatewayLogs.ts';
-import { createFileLogSession } from '../../../src/logs/fileSession.ts';
+import { createFileLogSession } from '../../../src/logSessions/fileSession.ts';
 import { GatewayLogsDataProvider, findBySeq, type Timers } from '../../../src/panels/gatewayLogsProvider.ts';
 import { FakeLiveSession, entries } from './session.ts';
+import { waitFor } from '../../support/waitFor.ts';
 
 /** A clock the test moves by hand: timers fire only inside advance(). */
 class ManualTimers implements Timers {
@@ -209,12 +210,9 @@ describe('gateway logs data provider', () => {
       for (const m of posted) if (m.type === 'gatewayLogs/append') provider.handle({ type: 'gatewayLogs/ack', batch: m.batch, rows: m.rows.length });
     }, 5);
     await session.loaded;
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const n = posted.reduce((c, m) => c + (m.type === 'gatewayLogs/append' ? m.rows.length : 0), 0);
-      if (n >= 45_000) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const rows = (): number => posted.reduce((c, m) => c + (m.type === 'gatewayLogs/append' ? m.rows.length : 0), 0);
+    // Waits for all of them (the counts below say what arrived if that takes too long).
+    await waitFor('45 000 rows', () => rows() >= 45_000, { timeoutMs: 10_000, everyMs: 10 }).catch(() => undefined);
     clearInterval(ack);
     const seqs = posted.flatMap((m) => (m.type === 'gatewayLogs/append' ? m.rows.map((r) => r.seq) : []));
     assert.equal(seqs.length, 45_000);

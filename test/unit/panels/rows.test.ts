@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
-import type { TaggedEntry } from '../../../src/logs/model.ts';
+import type { TaggedEntry } from '../../../src/logSessions/session.ts';
 import { MAX_SEARCH_CHARS, pickTime, toEntryDetails, toLogRow, urlPath } from '../../../src/panels/gatewayLogsRows.ts';
 
 function tag(text: string, extra: Partial<TaggedEntry> = {}): TaggedEntry[] {

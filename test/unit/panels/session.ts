@@ -1,5 +1,5 @@
 // A LogSession a test feeds by hand: what a live follow does, without a cluster.
-import type { LogSession, PodStatus, SessionNotice, TaggedEntry } from '../../../src/logs/model.ts';
+import type { LogSession, PodStatus, SessionNotice, TaggedEntry } from '../../../src/logSessions/session.ts';
 import { Emitter } from '../../../src/util/event.ts';
 
 export class FakeLiveSession implements LogSession {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { correlate, pathAndQueryOf, recordMatches, type CandidateRecord, type CorrelationTarget } from '../../../src/requests/correlate.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/model.ts';
+import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 
 const T0 = Date.parse('2026-11-27T18:00:00.000Z');
 

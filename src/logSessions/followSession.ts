@@ -4,15 +4,16 @@ import type { KubeContextClient, KubernetesClients } from '../kubernetes/client.
 import { ListWatch } from '../kubernetes/listWatch.ts';
 import { PodLogFollower, gatewayContainer } from '../kubernetes/logFollow.ts';
 import { deploymentSelector } from '../kubernetes/selectors.ts';
-import type { KubeDeployment, KubePod } from '../kubernetes/types.ts';
-import type { Logger } from '../logging.ts';
+import type { KubePod } from '../kubernetes/types.ts';
+import type { Logger } from '../extensionLog.ts';
 import { Disposable } from '../util/disposable.ts';
 import { errorMessage } from '../util/errors.ts';
 import { Emitter } from '../util/event.ts';
 import { EntryBuffer } from './buffer.ts';
-import type { KubeletTime } from './kubeletLines.ts';
-import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './model.ts';
+import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
+import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './session.ts';
 import { StreamParser, type UnsequencedEntry } from './streamParser.ts';
+import { collectionPaths, readDeployment } from '../kubernetes/resources.ts';
 
 export interface FollowTarget {
   context: string;
@@ -58,11 +59,10 @@ export async function createDeploymentLogSession(target: FollowTarget, deps: Fol
   if (!target.namespace) throw new Error('A namespace is required to follow logs');
   if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) throw new Error('maxEntries must be a whole number of at least 1');
   const client = await deps.clients.forContext(target.context);
-  const ns = encodeURIComponent(target.namespace);
   let query: Record<string, string>;
   let what: string;
   if (target.deployment) {
-    const deployment = await client.getJson<KubeDeployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${encodeURIComponent(target.deployment)}`);
+    const deployment = await readDeployment(client, target.namespace, target.deployment);
     query = { labelSelector: deploymentSelector(deployment) };
     what = target.deployment;
   } else if (target.pod) {
@@ -154,7 +154,7 @@ class FollowSession extends Disposable implements LogSession {
 
   async start(): Promise<void> {
     const watch = this.register(
-      new ListWatch<KubePod>(this.client, `/api/v1/namespaces/${encodeURIComponent(this.namespace)}/pods`, this.query, {
+      new ListWatch<KubePod>(this.client, collectionPaths.pods(this.namespace), this.query, {
         replace: (items) => this.replacePods(items),
         event: (type, pod) => (type === 'DELETED' ? this.podDeleted(pod) : this.podSeen(pod, false)),
         error: (error, retryInMs) => this.log?.warn(`pod watch for ${this.title} failed (${errorMessage(error)}); retrying in ${retryInMs} ms`),

@@ -12,7 +12,7 @@ import { configurationEndpoint } from '../azure/tokens.ts';
 import { checkExtensionName, checkGatewayId, checkLocationName, checkNamespace, checkReleaseTrain, checkTokenDays, firstProblem } from '../azure/validation.ts';
 import type { DisposableLike } from '../util/disposable.ts';
 import { redact } from '../util/redact.ts';
-import { expiryAfterDays, promptTokenDays } from './generateToken.ts';
+import { expiryAfterDays, promptTokenDays } from './generateTokenWizard.ts';
 import { NEW_GATEWAY, pickApimService, pickArcCluster, pickGateway } from './pickers.ts';
 import type { PickItem } from './prompter.ts';
 import { InvalidInputError, type WizardDefinition } from './wizard.ts';

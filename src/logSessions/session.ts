@@ -1,6 +1,6 @@
 // The live log model shared by log follow (src/kubernetes), the Gateway Logs webview and the in-editor tail.
 // Pure: no `vscode`, no Node APIs.
-import type { GatewayLogEntry, LogTimestamp } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry, LogTimestamp } from '../gatewayLogs/entry.ts';
 import type { DisposableLike } from '../util/disposable.ts';
 import type { Event } from '../util/event.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EntryBuffer } from '../../../src/logs/buffer.ts';
+import { EntryBuffer } from '../../../src/logSessions/buffer.ts';
 
 describe('EntryBuffer', () => {
   it('keeps the newest entries in order and counts what it let go', () => {

@@ -9,7 +9,7 @@ import {
   splitKubectlPrefix,
   splitKubeletStamp,
   type KubeletTime,
-} from '../../../src/logs/kubeletLines.ts';
+} from '../../../src/kubernetes/kubeletLines.ts';
 
 describe('kubelet timestamps', () => {
   it('splits the RFC3339Nano stamp that timestamps=true puts before each line', () => {

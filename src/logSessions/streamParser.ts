@@ -5,7 +5,7 @@
 // multi-line record (a `lastError` block, a stack trace) must not take in lines that another pod wrote between
 // its lines.
 import { GatewayLogParser, type GatewayLogEntry, type LogTimestamp } from '../gatewayLogs/parser.ts';
-import type { KubeletTime } from './kubeletLines.ts';
+import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
 
 /** A TaggedEntry before the session gives it its sequence number. */
 export type UnsequencedEntry = GatewayLogEntry & { seq: number; pod?: string; kubeletTime?: LogTimestamp };

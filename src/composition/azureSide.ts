@@ -3,17 +3,17 @@
 // Gateways tree, and the services the Azure commands get. Nothing here calls Azure: the SDKs load on the first
 // expansion of the Azure root.
 import type * as vscode from 'vscode';
-import { createAzureServices, type AzureServices } from '../commands/azure/services.ts';
+import { createAzureServices, type AzureServices } from './azureServices.ts';
 import { Settings } from '../constants.ts';
 import type { KubernetesClients } from '../kubernetes/client.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
-import type { Logger } from '../logging.ts';
+import type { Logger } from '../extensionLog.ts';
 import { AzureRootNode } from '../tree/azureNodes.ts';
 import type { GatewaysTreeProvider } from '../tree/gatewaysTreeProvider.ts';
 import type { TreeNode } from '../tree/items.ts';
 import { PrompterHolder, VscodePrompter, type Prompter } from '../wizards/prompter.ts';
-import { VscodeAzureAccount } from './account.ts';
-import { AzureRecords } from './records.ts';
+import { VscodeAzureAccount } from '../azure/account.ts';
+import { AzureRecords } from '../azure/records.ts';
 
 export interface AzureSide {
   readonly root: AzureRootNode;

@@ -2,8 +2,8 @@
 // the log views show files and live follows the same way. Pure: no `vscode`, no Node APIs.
 import { Emitter } from '../util/event.ts';
 import { EntryBuffer } from './buffer.ts';
-import { splitKubectlPrefix, splitKubeletStamp, type KubeletTime } from './kubeletLines.ts';
-import type { LogSession, PodStatus, SessionNotice, TaggedEntry } from './model.ts';
+import { splitKubectlPrefix, splitKubeletStamp, type KubeletTime } from '../kubernetes/kubeletLines.ts';
+import type { LogSession, PodStatus, SessionNotice, TaggedEntry } from './session.ts';
 import { StreamParser, type UnsequencedEntry } from './streamParser.ts';
 
 export interface FileLogSessionOptions {

@@ -1,15 +1,15 @@
 // What the Azure commands share: the account, what is remembered about resources, the wizards' prompter and the
 // Azure side of the tree (to refresh what a command changed, and reveal what it made).
 import type * as vscode from 'vscode';
-import type { AzureAccount } from '../../azure/account.ts';
-import type { AzureData } from '../../azure/armService.ts';
-import { GatewayFactsCache } from '../../azure/gatewayFacts.ts';
-import type { AzureRecords } from '../../azure/records.ts';
-import type { Logger } from '../../logging.ts';
-import type { AzureRootNode } from '../../tree/azureNodes.ts';
-import type { GatewaysTreeProvider } from '../../tree/gatewaysTreeProvider.ts';
-import type { TreeNode } from '../../tree/items.ts';
-import type { PrompterHolder } from '../../wizards/prompter.ts';
+import type { AzureAccount } from '../azure/account.ts';
+import type { AzureData } from '../azure/armService.ts';
+import { GatewayFactsCache } from '../azure/gatewayFacts.ts';
+import type { AzureRecords } from '../azure/records.ts';
+import type { Logger } from '../extensionLog.ts';
+import type { AzureRootNode } from '../tree/azureNodes.ts';
+import type { GatewaysTreeProvider } from '../tree/gatewaysTreeProvider.ts';
+import type { TreeNode } from '../tree/items.ts';
+import type { PrompterHolder } from '../wizards/prompter.ts';
 
 export interface AzureServices {
   readonly account: AzureAccount;

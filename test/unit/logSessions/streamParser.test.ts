@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseKubeletTime, type KubeletTime } from '../../../src/logs/kubeletLines.ts';
-import { StreamParser } from '../../../src/logs/streamParser.ts';
+import { parseKubeletTime, type KubeletTime } from '../../../src/kubernetes/kubeletLines.ts';
+import { StreamParser } from '../../../src/logSessions/streamParser.ts';
 
 const t = (n: number): KubeletTime => parseKubeletTime(`2026-11-27T15:00:00.${String(n).padStart(9, '0')}Z`) as KubeletTime;
 

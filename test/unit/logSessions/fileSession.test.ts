@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
-import { createFileLogSession } from '../../../src/logs/fileSession.ts';
-import type { TaggedEntry } from '../../../src/logs/model.ts';
+import { createFileLogSession } from '../../../src/logSessions/fileSession.ts';
+import type { TaggedEntry } from '../../../src/logSessions/session.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/gateway-logs/${name}`, import.meta.url), 'utf8');
 

@@ -1,7 +1,7 @@
 // Realistic gateway 2.x text logs of any length, deterministic for a seed: request records (with lastError on
 // failures), component events and the odd plain-text line, as several pods write them. For benchmarks and tests.
-import { parseGatewayLog } from '../src/gatewayLogs/parser.ts';
-import type { TaggedEntry } from '../src/logs/model.ts';
+import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
+import type { TaggedEntry } from '../../../src/logSessions/session.ts';
 
 const APIS = [
   ['echo-api', ['retrieve-resource', 'create-resource', 'modify-resource', 'remove-resource', 'retrieve-header-only']],

@@ -1,6 +1,6 @@
 // The diagnosis input read into one typed, validated model. Every rule works on this model only, so a missing or
 // mistyped field anywhere in the input means "not known" and never an exception.
-import type { GatewayLogEntry, GatewayRequest } from '../gatewayLogs/model.ts';
+import type { GatewayLogEntry, GatewayRequest } from '../gatewayLogs/entry.ts';
 import { bool, instant, list, num, obj, safeDecode, str, text } from './read.ts';
 import type { ConfigurationChange, DiagnosisInput, ServicePort, SubscriptionKeySent, TransportErrorKind } from './types.ts';
 

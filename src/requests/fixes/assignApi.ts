@@ -1,0 +1,23 @@
+// Assign the API (every revision) to the gateway in ARM.
+import { recordConfigurationChange } from '../configurationChanges.ts';
+import { defineFix, needArm } from './types.ts';
+
+export const assignApi = defineFix({
+  id: 'assign-api',
+  label: 'Assign the API to the gateway',
+  resends: true,
+  prepare: (fix, _form, scope) => ({ binding: needArm(scope, 'assign the API'), apiName: fix.apiId.split(';')[0] ?? fix.apiId }),
+  confirm: (_fix, _form, { binding, apiName }) => ({
+    id: 'assignApi',
+    message: `Assign API ${apiName} to gateway ${binding.gatewayName}?`,
+    detail: 'Every revision of the API is then served by this gateway (and reachable by whoever can reach it).',
+    action: 'Assign',
+  }),
+  apply: async (_fix, _form, { binding, apiName }, scope, signal) => {
+    await scope.data().assignApi(binding.gatewayId, apiName, { signal });
+    recordConfigurationChange({ what: `Assign ${apiName} to ${binding.gatewayName}`, apiId: apiName, gatewayId: binding.gatewayName });
+    scope.refreshResources(binding.gatewayId);
+    scope.notify(`${apiName} assigned to ${binding.gatewayName}. The gateway picks it up at its next configuration poll (seconds).`);
+    return { context: await scope.refreshArm() };
+  },
+});
