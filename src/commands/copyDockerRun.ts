@@ -4,7 +4,7 @@ import { Commands } from '../constants.ts';
 import { dockerEnvFile, dockerRunCommand, ENV_FILE } from '../manifests/docker.ts';
 import { checkImageTag } from '../manifests/validation.ts';
 import { existingGatewayPrompts, type ExistingGatewayChoice } from '../wizards/pickers.ts';
-import { DEFAULT_IMAGE_TAG } from '../wizards/deployToKubernetes.ts';
+import { DEFAULT_IMAGE_TAG } from '../wizards/deployToKubernetesWizard.ts';
 import { runWizard, type WizardDefinition } from '../wizards/wizard.ts';
 import { gatewayTarget, serviceTarget } from './targets.ts';
 import { defineCommand } from './types.ts';

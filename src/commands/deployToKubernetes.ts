@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
 import { GatewayNamespaceNode } from '../tree/gatewayNodes.ts';
 import { KubeContextNode } from '../tree/kubernetesNodes.ts';
-import { deployToKubernetesWizard, type KubeDeployContext } from '../wizards/deployToKubernetes.ts';
+import { deployToKubernetesWizard, type KubeDeployContext } from '../wizards/deployToKubernetesWizard.ts';
 import { reviewAndApply } from '../wizards/reviewAndApply.ts';
 import { runWizard } from '../wizards/wizard.ts';
 import { gatewayTarget } from './targets.ts';

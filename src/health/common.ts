@@ -1,6 +1,6 @@
 // What the checks share: evidence wording, the fixes they offer, and how a check's outcome is built.
 import { dateText } from '../diagnosis/text.ts';
-import type { HealthModel, LineModel } from './model.ts';
+import type { HealthModel, LineModel } from './input.ts';
 import type { Evidence, HealthCheck, HealthCheckId, HealthFinding, HealthFix, OpenLogsFix } from './types.ts';
 
 export const HOUR_MS = 60 * 60 * 1000;

@@ -1,7 +1,7 @@
 // checkGatewayHealth(): what is wrong with a deployed self-hosted gateway, from its pods, events, start-up and recent
 // log, running token, the APIM gateway resource, its settings and its Service. Pure: no vscode, no Node APIs, never
 // throws; anything not known leaves its check `unknown`, never failed. See README.md for the input and the checks.
-import { readHealthInput, type HealthModel } from './model.ts';
+import { readHealthInput, type HealthModel } from './input.ts';
 import { checkPods, checkRestarts } from './pods.ts';
 import { checkApis, checkEndpoint, checkImage, checkLocalDiagnostics, checkReplicas, checkServicePorts } from './setup.ts';
 import { checkConfiguration, checkConnection, checkToken, expiredTokenFinding, syncState } from './sync.ts';

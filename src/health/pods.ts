@@ -2,7 +2,7 @@
 // termination, the scheduler's message, the events); and did any container restart in the last hour.
 import { listText } from '../diagnosis/text.ts';
 import { dateText, ev, excerpt, HOUR_MS, lineEvidence, openLogsFix, outcome, plural } from './common.ts';
-import type { ContainerModel, EventModel, HealthModel, LineModel, PodModel } from './model.ts';
+import type { ContainerModel, EventModel, HealthModel, LineModel, PodModel } from './input.ts';
 import type { Evidence, HealthCheck, HealthFinding, HealthFindingCode } from './types.ts';
 
 const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable']);

@@ -2,7 +2,7 @@
 // Service's ports against the assigned APIs' protocols, its replicas and its APIs.
 import { capped, listText } from '../diagnosis/text.ts';
 import { ev, excerpt, gatewayName, lineEvidence, outcome, plural } from './common.ts';
-import type { HealthModel, PortModel } from './model.ts';
+import type { HealthModel, PortModel } from './input.ts';
 import type { HealthCheck, HealthFinding, HealthFix } from './types.ts';
 
 /** The release that fixed CVE-2025-55248 and CVE-2025-55315. */

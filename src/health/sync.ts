@@ -3,7 +3,7 @@
 // failed); is its token valid, for this gateway, and for how long. Read from the start-up and recent log (the lines
 // the gateway writes, see README.md) and the token's non-secret parts.
 import { dateText, ev, excerpt, gatewayName, lineEvidence, openLogsFix, outcome, TOKEN_WARNING_MS, tokenFix, DAY_MS, HOUR_MS } from './common.ts';
-import type { HealthModel, LineModel } from './model.ts';
+import type { HealthModel, LineModel } from './input.ts';
 import type { HealthCheck, HealthFinding } from './types.ts';
 
 const NO_AUTH = /No valid authentication was configured/i;

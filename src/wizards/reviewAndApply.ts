@@ -12,8 +12,8 @@ import type { PodSummary } from '../kubernetes/gateways.ts';
 import type { Logger } from '../extensionLog.ts';
 import { gatewayManifests, manifestsYaml, type Manifest } from '../manifests/gatewayManifests.ts';
 import { objectsFromReviewedYaml, withToken } from '../manifests/review.ts';
-import type { KubeDeployContext } from './deployToKubernetes.ts';
-import { DEPLOY_K8S_TITLE, manifestOptions } from './deployToKubernetes.ts';
+import type { KubeDeployContext } from './deployToKubernetesWizard.ts';
+import { DEPLOY_K8S_TITLE, manifestOptions } from './deployToKubernetesWizard.ts';
 import { expiryAfterDays } from './generateTokenWizard.ts';
 import { InvalidInputError } from './wizard.ts';
 
