@@ -22,6 +22,7 @@ export const Commands = {
   removeApis: 'arcApimGateway.removeApis',
   uninstallGatewayExtension: 'arcApimGateway.uninstallGatewayExtension',
   deleteGateway: 'arcApimGateway.deleteGateway',
+  rotateGatewayToken: 'arcApimGateway.rotateGatewayToken',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -3,6 +3,7 @@ import { safeErrorMessage } from '../util/errors.ts';
 import { openLogFile } from './openLogFile.ts';
 import { openLogsInEditor } from './openLogsInEditor.ts';
 import { refresh } from './refresh.ts';
+import { rotateGatewayToken } from './rotateGatewayToken.ts';
 import { sendTestRequest } from './sendTestRequest.ts';
 import { showLog } from './showLog.ts';
 import { tailGatewayLogs } from './tailGatewayLogs.ts';
@@ -28,6 +29,7 @@ export const commandTable: readonly CommandDefinition[] = [
   azureSignIn, azureSelectSubscriptions, azureLoadMore, azureChooseKubeContext, azureTailArcGatewayLogs,
   createGateway, generateGatewayToken, copyConfigurationEndpoint, deployGatewayToArc, assignApis, removeApis,
   uninstallGatewayExtension, deleteGateway,
+  rotateGatewayToken,
 ];
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {

@@ -258,7 +258,8 @@ async function applyFix(scope: FixScope, fix: Fix, form: TestRequestForm, signal
       return { resend: true, form: { ...form, port, directUrl } };
     }
     case 'open-token-wizard': {
-      await vscode.commands.executeCommand(Commands.generateGatewayToken, binding?.gatewayId ?? fix.gatewayId);
+      // Renew = rotate in place: a new token written where this Deployment reads it, the pods rolled without an outage.
+      await vscode.commands.executeCommand(Commands.rotateGatewayToken, { gatewayId: binding?.gatewayId ?? fix.gatewayId, ...scope.context().gateway });
       return { resend: false };
     }
     case 'add-version':

@@ -122,6 +122,7 @@ export type FindingCode =
   | 'subscription-key-invalid'
   | 'backend-unreachable'
   | 'token-expired'
+  | 'token-expiring'
   | 'request-logging-off'
   | 'unknown';
 

@@ -27,8 +27,9 @@ function extensionArgs(extensionId: string): string {
   return `--cluster-type connectedClusters --cluster-name ${shellQuote(c.name)} --resource-group ${shellQuote(c.resourceGroup)} --name ${shellQuote(ref.value.name)}`;
 }
 
+/** `<token>` stands for the whole value the chart copies verbatim: `GatewayKey <token as ARM returned it>`. */
 export function updateTokenCommand(extensionId: string, tokenSetting: string): string {
-  return `az k8s-extension update ${extensionArgs(extensionId)} --config-protected-settings ${shellQuote(`${tokenSetting}=GatewayKey <token>`)}`;
+  return `az k8s-extension update ${extensionArgs(extensionId)} --config-protected-settings ${shellQuote(`${tokenSetting}=<token>`)}`;
 }
 
 /** `az k8s-extension update` for changed settings (a removed one as `key=` is not supported by az: listed as such). */

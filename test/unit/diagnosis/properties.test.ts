@@ -20,6 +20,7 @@ const CODES: readonly FindingCode[] = [
   'subscription-key-invalid',
   'backend-unreachable',
   'token-expired',
+  'token-expiring',
   'request-logging-off',
   'unknown',
 ];

@@ -1,0 +1,111 @@
+// @world blog-deployed
+// Rotate Gateway Token inside real VS Code against the sandbox's blog-deployed world: the blog's Arc extension was
+// installed elsewhere (2021 settings, nothing recorded by this VS Code), so starting from the APIM gateway proves the
+// join read from the extension's settings; the token goes through an ARM PATCH of the write-only protected setting,
+// the pods roll, and the result is read back from the cluster. The log carries the equivalent commands, never a token.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/constants.ts';
+import type { ExtensionApi } from '../../src/extension.ts';
+import type { RotationOutcome } from '../../src/rotation/rotate.ts';
+import type { TreeNode } from '../../src/tree/items.ts';
+import { DEFAULT, kubeGet, sandboxAzure, ScriptedPrompter, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
+import { activatedExtension } from './sandboxEnv.ts';
+
+const SUBSCRIPTION = 'Visual Studio Enterprise';
+const SERVICE = 'rb-azure-apim';
+const GATEWAY = 'rb-arc-gateway';
+const EXTENSION = 'rb-arc-aks-apimgw';
+const NAMESPACE = 'apim';
+const SECRET = 'rb-arc-aks-apimgw-azure-api-management-gateway';
+const DAY = 86_400_000;
+
+interface PodList {
+  items: Array<{ metadata: { name: string; deletionTimestamp?: string } }>;
+}
+
+describe('rotate gateway token (blog-deployed)', function () {
+  this.timeout(180_000);
+  let api: ExtensionApi;
+  let sandbox: SandboxAzure;
+
+  before(async () => {
+    api = await activatedExtension();
+    sandbox = sandboxAzure();
+  });
+
+  function label(node: TreeNode): string {
+    const l = api.tree.getTreeItem(node).label;
+    return typeof l === 'string' ? l : (l?.label ?? '');
+  }
+
+  async function child(parent: TreeNode | undefined, name: string): Promise<TreeNode> {
+    const children = await api.tree.getChildren(parent);
+    const found = children.find((c) => label(c) === name);
+    assert.ok(found, `${name} not among: ${children.map(label).join(', ')}`);
+    return found;
+  }
+
+  async function withAnswers<T>(answers: Record<string, Answer>, run: () => Thenable<T>): Promise<{ result: T; prompter: ScriptedPrompter }> {
+    const prompter = new ScriptedPrompter(answers);
+    const scope = api.azure.usePrompter(prompter);
+    try {
+      return { result: await run(), prompter };
+    } finally {
+      scope.dispose();
+    }
+  }
+
+  const podNames = async (): Promise<string[]> =>
+    (await kubeGet<PodList>(sandbox, `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(`app.kubernetes.io/instance=${EXTENSION}`)}`)).items
+      .filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name).sort();
+
+  const runningToken = async (): Promise<string> => {
+    const secret = await kubeGet<{ data: Record<string, string> }>(sandbox, `/api/v1/namespaces/${NAMESPACE}/secrets/${SECRET}`);
+    return Buffer.from(secret.data['gateway-key'] ?? '', 'base64').toString('utf8');
+  };
+
+  it('from the APIM gateway, finds the blog\'s extension by its settings and rotates its token without asking where', async () => {
+    const gateway = await child(await child(await child(await child(undefined, 'Azure'), SUBSCRIPTION), 'API Management'), SERVICE);
+    const gatewayNode = await child(gateway, GATEWAY);
+    const before = await podNames();
+    const oldToken = await runningToken();
+    const started = Date.now();
+    const { result, prompter } = await withAnswers({ keyType: 'secondary', tokenDays: DEFAULT }, () => vscode.commands.executeCommand<RotationOutcome | undefined>(Commands.rotateGatewayToken, gatewayNode));
+    assert.ok(result, `the rotation finished: ${readOutputLog().split('\n').filter((l) => /rotate|\[error\] \[core/i.test(l)).slice(-8).join('\n')}`);
+    assert.deepEqual(prompter.asked, ['keyType', 'tokenDays'], 'the deployment was found from the extension\'s gateway.endpoint: no question about where');
+    assert.deepEqual(result.problems, []);
+    assert.equal(result.restarted, true);
+    assert.equal(result.sync?.state, 'synced', result.sync?.detail);
+    // 30 days, the longest allowed, to the minute.
+    assert.ok(Math.abs(result.expiry.getTime() - (started + 30 * DAY)) < 2 * 60_000, result.expiry.toISOString());
+    assert.equal(result.runningExpiry?.toISOString(), result.expiry.toISOString(), 'the pods run the new token (read back from the cluster)');
+
+    const newToken = await runningToken();
+    assert.notEqual(newToken, oldToken);
+    assert.match(newToken, /^GatewayKey rb-arc-gateway&\d{12}&/, 'the chart got the token in the form the container expects');
+    const after = await podNames();
+    assert.ok(after.length === before.length && after.every((p) => !before.includes(p)), `every pod was replaced: ${before.join(',')} → ${after.join(',')}`);
+
+    // The tree shows the new expiry (the deployment is now known to this VS Code).
+    const refreshed = await child(gateway, GATEWAY);
+    assert.match(String(api.tree.getTreeItem(refreshed).description), /token expires in 30 days/);
+
+    // The log has the equivalent commands; no token (old or new, or its signature) anywhere in it.
+    const log = readOutputLog();
+    assert.match(log, /az k8s-extension update --cluster-type connectedClusters --cluster-name rb-arc-aks --resource-group rb-arc-rg --name rb-arc-aks-apimgw --config-protected-settings 'gateway\.authKey=<token>'/);
+    assert.match(log, /kubectl rollout restart deployment\/rb-arc-aks-apimgw -n apim/);
+    for (const token of [oldToken, newToken]) {
+      const signature = token.split('&').pop() ?? '';
+      assert.ok(signature.length > 10 && !log.includes(signature), 'no token signature in the log');
+    }
+  });
+
+  function readOutputLog(): string {
+    let dir = api.azure.paths.logs;
+    while (path.basename(dir) !== 'logs' && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    return walk(dir).filter((f) => f.endsWith('.log')).map((f) => readFileSync(f, 'utf8')).join('\n');
+  }
+});
