@@ -23,6 +23,7 @@ export const Commands = {
   uninstallGatewayExtension: 'arcApimGateway.uninstallGatewayExtension',
   deleteGateway: 'arcApimGateway.deleteGateway',
   rotateGatewayToken: 'arcApimGateway.rotateGatewayToken',
+  updateGatewayExtension: 'arcApimGateway.updateGatewayExtension',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -4,6 +4,7 @@ import { openLogFile } from './openLogFile.ts';
 import { openLogsInEditor } from './openLogsInEditor.ts';
 import { refresh } from './refresh.ts';
 import { rotateGatewayToken } from './rotateGatewayToken.ts';
+import { updateGatewayExtension } from './updateGatewayExtension.ts';
 import { sendTestRequest } from './sendTestRequest.ts';
 import { showLog } from './showLog.ts';
 import { tailGatewayLogs } from './tailGatewayLogs.ts';
@@ -29,7 +30,7 @@ export const commandTable: readonly CommandDefinition[] = [
   azureSignIn, azureSelectSubscriptions, azureLoadMore, azureChooseKubeContext, azureTailArcGatewayLogs,
   createGateway, generateGatewayToken, copyConfigurationEndpoint, deployGatewayToArc, assignApis, removeApis,
   uninstallGatewayExtension, deleteGateway,
-  rotateGatewayToken,
+  rotateGatewayToken, updateGatewayExtension,
 ];
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {

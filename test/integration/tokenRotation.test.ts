@@ -26,7 +26,7 @@ interface PodList {
   items: Array<{ metadata: { name: string; deletionTimestamp?: string } }>;
 }
 
-describe('rotate gateway token (blog-deployed)', function () {
+describe('live gateway: rotate and update (blog-deployed)', function () {
   this.timeout(180_000);
   let api: ExtensionApi;
   let sandbox: SandboxAzure;
@@ -101,6 +101,27 @@ describe('rotate gateway token (blog-deployed)', function () {
       const signature = token.split('&').pop() ?? '';
       assert.ok(signature.length > 10 && !log.includes(signature), 'no token signature in the log');
     }
+  });
+
+  it('Update Gateway Extension raises the replicas in place: the diff first, then the ARM PATCH, then the pods', async () => {
+    const extensionNode = await child(await child(await child(await child(await child(undefined, 'Azure'), SUBSCRIPTION), 'Arc-enabled Kubernetes'), 'rb-arc-aks'), EXTENSION);
+    const { result, prompter } = await withAnswers({ fields: ['Replicas'], replicas: '2', applyUpdate: true },
+      () => vscode.commands.executeCommand<{ diff: string[]; provisioningState: string; rollout?: string } | undefined>(Commands.updateGatewayExtension, extensionNode));
+    assert.deepEqual(prompter.asked, ['fields', 'replicas', 'applyUpdate']);
+    assert.deepEqual(result?.diff, ['+ replicaCount: 2'], 'the 2021 install had no replicaCount (the chart\'s default)');
+    assert.equal(result?.provisioningState, 'Succeeded');
+    assert.equal(result?.rollout, '2 of 2 new pods ready');
+    assert.equal((await podNames()).length, 2);
+    const deployment = await kubeGet<{ status: { readyReplicas?: number } }>(sandbox, `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${EXTENSION}`);
+    assert.equal(deployment.status.readyReplicas, 2);
+    assert.match(readOutputLog(), /az k8s-extension update --cluster-type connectedClusters --cluster-name rb-arc-aks --resource-group rb-arc-rg --name rb-arc-aks-apimgw --configuration-settings replicaCount=2  → Succeeded/);
+  });
+
+  it('Update Gateway Extension refuses a value that breaks its rule before any call', async () => {
+    const extensionNode = await child(await child(await child(await child(await child(undefined, 'Azure'), SUBSCRIPTION), 'Arc-enabled Kubernetes'), 'rb-arc-aks'), EXTENSION);
+    const { prompter } = await withAnswers({ fields: ['Replicas'], replicas: '0', applyUpdate: true },
+      () => vscode.commands.executeCommand(Commands.updateGatewayExtension, extensionNode));
+    assert.match(prompter.refusals.map((r) => r.message).join('\n'), /Replicas must be a whole number from 1 to 100/);
   });
 
   function readOutputLog(): string {
