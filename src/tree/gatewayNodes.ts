@@ -19,6 +19,7 @@ import type { Logger } from '../logging.ts';
 import type { FollowTarget } from '../logs/followSession.ts';
 import { Disposable } from '../util/disposable.ts';
 import { safeErrorMessage } from '../util/errors.ts';
+import type { TokenExpiryWatch } from '../rotation/expiryWatch.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 
 /** What Kubernetes nodes need from the tree: cluster access and a way to redraw themselves when a watch reports. */
@@ -26,6 +27,8 @@ export interface KubernetesTreeContext {
   readonly kube: KubernetesClients;
   redraw(node: TreeNode): void;
   readonly log: Logger;
+  /** The running tokens' expiries (src/rotation/expiryWatch.ts); absent in tests that do not need it. */
+  readonly expiry?: TokenExpiryWatch;
 }
 
 /** Children of a kubeconfig context: its gateways, grouped by namespace. */
@@ -141,7 +144,11 @@ export class GatewayDeploymentNode implements TreeNode {
       'server-process',
       g.desired === 0 ? new vscode.ThemeColor('disabledForeground') : healthy ? new vscode.ThemeColor('testing.iconPassed') : new vscode.ThemeColor('testing.iconQueued'),
     );
-    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}`;
+    // The running token's expiry, read from the cluster in the background; the node redraws when it arrives.
+    const key = { context: this.context, namespace: this.namespace, deployment: this.name };
+    this.tree.expiry?.refresh(this.client, key, () => this.tree.redraw(this));
+    const expiry = this.tree.expiry?.label(key);
+    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}${expiry ? ` · ${expiry}` : ''}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${g.name}** — Deployment in \`${g.namespace}\` (${this.context})\n\n`);
     tooltip.appendMarkdown(`Image: \`${g.image ?? 'unknown'}\`\n\n`);
@@ -175,6 +182,8 @@ export class GatewayDeploymentNode implements TreeNode {
 
   invalidate(): void {
     this.stop();
+    // A refresh (after a rotation, or the title-bar Refresh) reads the running token again.
+    this.tree.expiry?.forget({ context: this.context, namespace: this.namespace, deployment: this.name });
   }
 
   collapsed(): void {

@@ -11,7 +11,7 @@ import { Commands } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { RotationOutcome } from '../../src/rotation/rotate.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { DEFAULT, kubeGet, sandboxAzure, ScriptedPrompter, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
+import { DEFAULT, kubeGet, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
 import { activatedExtension } from './sandboxEnv.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
@@ -66,6 +66,31 @@ describe('live gateway: rotate and update (blog-deployed)', function () {
     const secret = await kubeGet<{ data: Record<string, string> }>(sandbox, `/api/v1/namespaces/${NAMESPACE}/secrets/${SECRET}`);
     return Buffer.from(secret.data['gateway-key'] ?? '', 'base64').toString('utf8');
   };
+
+  it('shows the running token\'s expiry on the Deployment, and warns in the status bar and once in a notification', async () => {
+    const config = vscode.workspace.getConfiguration('arcApimGateway');
+    // The blog's token was minted for 30 days: a 30-day window makes it due.
+    await config.update('tokenExpiryWarningDays', 30, vscode.ConfigurationTarget.Global);
+    try {
+      const find = async (parent: TreeNode | undefined, name: string, contextValue?: string): Promise<TreeNode> => {
+        const children = await api.tree.getChildren(parent);
+        const found = children.find((c) => label(c) === name && (contextValue === undefined || api.tree.getTreeItem(c).contextValue === contextValue));
+        assert.ok(found, `${name} not among: ${children.map(label).join(', ')}`);
+        return found;
+      };
+      const deployment = await find(await find(await find(await find(undefined, 'Kubernetes'), 'rb-arc-aks'), NAMESPACE, 'gatewayNamespace'), EXTENSION);
+      const description = await waitFor('the running token\'s expiry on the Deployment node', () => {
+        const d = String(api.tree.getTreeItem(deployment).description);
+        return /token expires in 30 days/.test(d) && d;
+      });
+      assert.match(description, /^1\/1 ready · v2 · token expires in 30 days$/);
+      assert.equal(await waitFor('the status-bar warning', () => api.expiry.statusText()), '$(warning) Gateway token expires in 30 days');
+      assert.match(api.azure.stateSnapshot(), /arcApimGateway\.tokenExpiryNotified.*apim\/rb-arc-aks-apimgw/, 'the notification was shown once and remembered for a day');
+    } finally {
+      await config.update('tokenExpiryWarningDays', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(await waitFor('the warning to go with a 7-day window', () => api.expiry.statusText() === undefined), true);
+  });
 
   it('from the APIM gateway, finds the blog\'s extension by its settings and rotates its token without asking where', async () => {
     const gateway = await child(await child(await child(await child(undefined, 'Azure'), SUBSCRIPTION), 'API Management'), SERVICE);
