@@ -219,6 +219,8 @@ async function applyFix(scope: FixScope, fix: Fix, form: TestRequestForm, signal
       const ok = await prompter.confirm({ id: 'allowHttp', message: `Allow HTTP on API ${fix.apiId}?`, detail: `Adds http to the API's protocols in ${b.serviceId.split('/').pop() ?? ''}. Every gateway serving the API then accepts unencrypted calls.`, action: 'Allow HTTP' });
       if (!ok) return { resend: false };
       await services.azure.data().allowHttp(b.serviceId, fix.apiId, { signal });
+      services.log.info(`$ az apim api update --resource-group ${b.serviceId.split('/')[4] ?? ''} --service-name ${b.serviceId.split('/').pop() ?? ''} --api-id ${fix.apiId} --protocols http https  → done`);
+      services.tree.refresh();
       void vscode.window.showInformationMessage(`HTTP allowed on ${fix.apiId}. The gateway picks it up at its next configuration poll (seconds).`);
       return { resend: true, context: await scope.refreshArm() };
     }
