@@ -11,7 +11,7 @@ import { Commands } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { RotationOutcome } from '../../src/rotation/rotate.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { DEFAULT, kubeGet, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
+import { armRequests, DEFAULT, kubeGet, lastArmSeq, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
 import { activatedExtension } from './sandboxEnv.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
@@ -147,6 +147,27 @@ describe('live gateway: rotate and update (blog-deployed)', function () {
     const { prompter } = await withAnswers({ fields: ['Replicas'], replicas: '0', applyUpdate: true },
       () => vscode.commands.executeCommand(Commands.updateGatewayExtension, extensionNode));
     assert.match(prompter.refusals.map((r) => r.message).join('\n'), /Replicas must be a whole number from 1 to 100/);
+  });
+
+  it('Deploy from the cluster: never defaults to creating a gateway, and a clashing extension name is caught at its step with Update offered', async () => {
+    const cluster = await child(await child(await child(await child(undefined, 'Azure'), SUBSCRIPTION), 'Arc-enabled Kubernetes'), 'rb-arc-aks');
+    const firstOffered: string[] = [];
+    const mark = await lastArmSeq(sandbox);
+    const { prompter } = await withAnswers({
+      apimService: SERVICE,
+      // The picker tries items in order: the first one seen is the one Enter would take.
+      gateway: (item) => {
+        if (firstOffered.length === 0) firstOffered.push(item.label);
+        return item.label === GATEWAY;
+      },
+      extensionName: EXTENSION,
+      extensionClash: (item) => /^Update /.test(item.label),
+    }, () => vscode.commands.executeCommand(Commands.deployGatewayToArc, cluster));
+    assert.deepEqual(firstOffered, [GATEWAY], 'an existing gateway is first; "Create a new self-hosted gateway…" comes last');
+    // The Update wizard took over (its first question unanswered here: cancelled) and nothing was written.
+    assert.deepEqual(prompter.asked, ['apimService', 'gateway', 'extensionName', 'extensionClash', 'fields']);
+    const writes = (await armRequests(sandbox, mark)).requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    assert.deepEqual(writes, [], 'no ARM write');
   });
 
   function readOutputLog(): string {

@@ -5,7 +5,7 @@ import { matchKubeContext } from '../../azure/kubeContexts.ts';
 import { watchReleasePods } from '../../azure/podProgress.ts';
 import { describeExpiry } from '../../azure/tokens.ts';
 import { Commands } from '../../constants.ts';
-import { deployGatewayWizard, type DeployContext } from '../../wizards/deployGateway.ts';
+import { deployGatewayWizard, UpdateInsteadError, type DeployContext } from '../../wizards/deployGateway.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandDefinition, CommandServices } from '../types.ts';
 
@@ -55,6 +55,7 @@ export const deployGatewayToArc: CommandDefinition = {
     try {
       await runWizard(wizard, context, azure.prompter.get());
     } catch (error) {
+      if (error instanceof UpdateInsteadError) return vscode.commands.executeCommand(Commands.updateGatewayExtension, error.extensionId);
       if (error instanceof vscode.CancellationError && context.tokenExpiry) {
         // Cancelling stops our waiting, not ARM: the extension may still be installing.
         void vscode.window.showInformationMessage(`Stopped waiting. ARM goes on with ${context.extensionName ?? 'the extension'} on ${context.clusterName ?? 'the cluster'}; its state shows in the Gateways view.`);
