@@ -7,11 +7,9 @@
 import type { GatewayToken } from '../azure/tokens.ts';
 import type { KubeContextClient } from './client.ts';
 import { KubeApiError } from './client.ts';
-import { AUTH_SETTING } from './gatewayToken.ts';
+import { AUTH_KEY_SETTING, AUTH_SETTING } from './gatewayToken.ts';
 import { gatewayContainerSpec } from './gateways.ts';
 import type { KubeDeployment } from './types.ts';
-
-export const AUTH_KEY_SETTING = 'config.service.auth.key';
 
 export interface TokenLocation {
   readonly kind: 'secrets' | 'configmaps';
