@@ -52,3 +52,11 @@ export function uninstallCommand(extensionId: string): string {
 export function deleteGatewayCommand(gatewayId: string): string {
   return `az rest --method delete --url ${shellQuote(`${gatewayId}?api-version=${API_VERSION}`)} --headers If-Match='*'`;
 }
+
+/** `az k8s-extension create` for an install (docs: how-to-deploy-self-hosted-gateway-azure-arc); the token as `<token>`. */
+export function createExtensionCommand(extensionId: string, body: { extensionType: string; releaseTrain: string; scope: { namespace: { targetNamespace: string } }; configurationSettings: Readonly<Record<string, string>> }, tokenSetting: string): string {
+  const parts = [`az k8s-extension create ${extensionArgs(extensionId)} --extension-type ${shellQuote(body.extensionType)} --scope namespace --target-namespace ${shellQuote(body.scope.namespace.targetNamespace)} --release-train ${shellQuote(body.releaseTrain)}`];
+  for (const [k, v] of Object.entries(body.configurationSettings)) parts.push(`--configuration-settings ${shellQuote(`${k}=${v}`)}`);
+  parts.push(`--config-protected-settings ${shellQuote(`${tokenSetting}=<token>`)}`);
+  return parts.join(' ');
+}

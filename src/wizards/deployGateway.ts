@@ -6,6 +6,7 @@
 import type { AzureAccount } from '../azure/account.ts';
 import { apimGatewayId, arcExtensionId } from '../azure/armIds.ts';
 import type { AzureData } from '../azure/armService.ts';
+import { createExtensionCommand } from '../rotation/equivalents.ts';
 import { buildGatewayExtension, defaultExtensionName, LOG_FORMATS, SERVICE_TYPES, SETTING_NAMES, type LogFormat, type ServiceType, type SettingStyle } from '../azure/gatewayExtension.ts';
 import type { ClusterExtensionInfo } from '../azure/models.ts';
 import { configurationEndpoint } from '../azure/tokens.ts';
@@ -48,6 +49,8 @@ export interface DeployContext {
   /** Results. */
   extension?: ClusterExtensionInfo;
   tokenExpiry?: Date;
+  /** The `az k8s-extension create` this install is equivalent to (token as `<token>`), for the log. */
+  equivalentCommand?: string;
 }
 
 export interface DeployDependencies {
@@ -240,6 +243,7 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
             logFormat: c.logFormat ?? 'text',
             configurationEndpoint: configurationEndpoint({ name: c.serviceName ?? '', managementApiUrl: c.managementApiUrl }),
           });
+          c.equivalentCommand = createExtensionCommand(arcExtensionId({ id: c.clusterId ?? '' }, c.extensionName ?? ''), body, protectedSettingName);
           await deps.recorded?.(c);
           let arm = 'submitted';
           let pods = '';

@@ -62,8 +62,12 @@ export const deployGatewayToArc: CommandDefinition = {
       }
       throw error;
     } finally {
+      if (context.equivalentCommand) services.log.info(`$ ${context.equivalentCommand}  → ${context.extension?.provisioningState ?? 'not finished'}`);
       // Success or failure, the cluster's extensions and the gateway's deployments changed (or may have).
-      if (context.tokenExpiry && context.clusterId) azure.refreshResources(context.clusterId, context.gatewayId ?? '', context.serviceId ?? '');
+      if (context.tokenExpiry && context.clusterId) {
+        azure.refreshResources(context.clusterId, context.gatewayId ?? '', context.serviceId ?? '');
+        services.tree.refresh();
+      }
     }
     const extension = context.extension;
     if (!extension || !context.clusterId) return undefined;

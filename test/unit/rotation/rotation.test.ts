@@ -7,7 +7,7 @@ import { GatewayToken } from '../../../src/azure/tokens.ts';
 import { describeTokenExpiry, expiresWithin, expiryDistance } from '../../../src/diagnosis/expiry.ts';
 import { RESTARTED_AT, restartPatch, restartedAtValue } from '../../../src/kubernetes/rollout.ts';
 import { tokenPatch } from '../../../src/kubernetes/tokenWriter.ts';
-import { restartCommand, shellQuote, tokenCommand, updateSettingsCommand, updateTokenCommand } from '../../../src/rotation/equivalents.ts';
+import { createExtensionCommand, restartCommand, shellQuote, tokenCommand, updateSettingsCommand, updateTokenCommand } from '../../../src/rotation/equivalents.ts';
 import { syncStateOfLog } from '../../../src/rotation/syncCheck.ts';
 import { apimServiceNameOfEndpoint } from '../../../src/azure/gatewayJoin.ts';
 
@@ -77,6 +77,11 @@ describe('equivalent commands', () => {
     assert.equal(restartCommand('apim', 'rb-arc-aks-apimgw'), 'kubectl rollout restart deployment/rb-arc-aks-apimgw -n apim');
     assert.equal(updateSettingsCommand(EXT, { settings: { replicaCount: '3', 'telemetry.logs.std': 'json' } }),
       'az k8s-extension update --cluster-type connectedClusters --cluster-name rb-arc-aks --resource-group rb-arc-rg --name rb-arc-aks-apimgw --configuration-settings replicaCount=3 --configuration-settings telemetry.logs.std=json');
+  });
+
+  it('an install reads as the documented az k8s-extension create, the token as <token>', () => {
+    const cmd = createExtensionCommand(EXT, { extensionType: 'Microsoft.ApiManagement.Gateway', releaseTrain: 'stable', scope: { namespace: { targetNamespace: 'apim' } }, configurationSettings: { 'gateway.configuration.uri': 'https://rb-azure-apim.configuration.azure-api.net', 'service.type': 'ClusterIP' } }, 'gateway.auth.token');
+    assert.equal(cmd, "az k8s-extension create --cluster-type connectedClusters --cluster-name rb-arc-aks --resource-group rb-arc-rg --name rb-arc-aks-apimgw --extension-type Microsoft.ApiManagement.Gateway --scope namespace --target-namespace apim --release-train stable --configuration-settings gateway.configuration.uri=https://rb-azure-apim.configuration.azure-api.net --configuration-settings service.type=ClusterIP --config-protected-settings 'gateway.auth.token=<token>'");
   });
 
   it('quote anything a shell would split or expand', () => {
