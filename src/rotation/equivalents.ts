@@ -60,3 +60,8 @@ export function createExtensionCommand(extensionId: string, body: { extensionTyp
   parts.push(`--config-protected-settings ${shellQuote(`${tokenSetting}=<token>`)}`);
   return parts.join(' ');
 }
+
+/** Assigning an API to a gateway (or removing it) has no az verb: the REST call through `az rest`. */
+export function gatewayApiCommand(gatewayId: string, apiId: string, mode: 'assign' | 'remove'): string {
+  return `az rest --method ${mode === 'assign' ? 'put' : 'delete'} --url ${shellQuote(`${gatewayId}/apis/${apiId}?api-version=${API_VERSION}`)}`;
+}
