@@ -170,6 +170,30 @@ describe('live gateway: rotate and update (blog-deployed)', function () {
     assert.deepEqual(writes, [], 'no ARM write');
   });
 
+  it('Uninstall updates both halves without Refresh: the APIM gateway\'s deployment and the Kubernetes Deployment go', async () => {
+    const subscription = await child(await child(undefined, 'Azure'), SUBSCRIPTION);
+    const gateway = await child(await child(await child(subscription, 'API Management'), SERVICE), GATEWAY);
+    // Both halves are on screen (loaded) before the change.
+    assert.ok((await api.tree.getChildren(gateway)).some((c) => api.tree.getTreeItem(c).contextValue === 'azureGatewayDeployment'), 'the rotation recorded the deployment under the gateway');
+    const kubeNamespace = async (): Promise<TreeNode[]> => api.tree.getChildren(await child(await child(undefined, 'Kubernetes'), 'rb-arc-aks'));
+    assert.ok((await kubeNamespace()).some((c) => label(c) === NAMESPACE));
+    const extensionNode = await child(await child(await child(subscription, 'Arc-enabled Kubernetes'), 'rb-arc-aks'), EXTENSION);
+    let changed = 0;
+    const listener = api.tree.onDidChangeTreeData(() => void changed++);
+    try {
+      const { result } = await withAnswers({ confirmUninstall: true }, () => vscode.commands.executeCommand<boolean>(Commands.uninstallGatewayExtension, extensionNode));
+      assert.equal(result, true);
+    } finally {
+      listener.dispose();
+    }
+    assert.ok(changed > 0, 'the view was told to reload');
+    // What the view asks for next (no Refresh pressed): the gateway without its deployment, no gateway namespace.
+    const refreshedGateway = await child(await child(await child(subscription, 'API Management'), SERVICE), GATEWAY);
+    assert.ok(!(await api.tree.getChildren(refreshedGateway)).some((c) => api.tree.getTreeItem(c).contextValue === 'azureGatewayDeployment'));
+    assert.ok(!(await kubeNamespace()).some((c) => label(c) === NAMESPACE), 'the Kubernetes half no longer shows the gateway namespace');
+    assert.match(readOutputLog(), /az k8s-extension delete --cluster-type connectedClusters --cluster-name rb-arc-aks --resource-group rb-arc-rg --name rb-arc-aks-apimgw --yes {2}→ uninstalled/);
+  });
+
   function readOutputLog(): string {
     let dir = api.azure.paths.logs;
     while (path.basename(dir) !== 'logs' && path.dirname(dir) !== dir) dir = path.dirname(dir);
