@@ -27,6 +27,8 @@ export const Commands = {
   deployGatewayToKubernetes: 'arcApimGateway.deployGatewayToKubernetes',
   uninstallGatewayFromKubernetes: 'arcApimGateway.uninstallGatewayFromKubernetes',
   copyDockerRunCommand: 'arcApimGateway.copyDockerRunCommand',
+  rotateGatewayToken: 'arcApimGateway.rotateGatewayToken',
+  updateGatewayExtension: 'arcApimGateway.updateGatewayExtension',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

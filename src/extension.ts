@@ -20,6 +20,7 @@ import { HealthPanels } from './panels/healthPanel.ts';
 import { RequestHistory } from './requests/history.ts';
 import { GatewaysTreeProvider } from './tree/gatewaysTreeProvider.ts';
 import type { TreeNode } from './tree/items.ts';
+import { TokenExpiryWatch } from './rotation/expiryWatch.ts';
 import { KubernetesRootNode } from './tree/kubernetesNodes.ts';
 import { safeErrorMessage } from './util/errors.ts';
 
@@ -39,6 +40,8 @@ export interface ExtensionApi {
   readonly health: HealthPanels;
   /** The Azure side: its tree root, remembered records, and scripted answers for the wizards (tests). */
   readonly azure: Pick<AzureSide, 'root' | 'records' | 'usePrompter' | 'paths' | 'stateSnapshot'>;
+  /** Running tokens' expiries and the status-bar warning. */
+  readonly expiry: TokenExpiryWatch;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -54,13 +57,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     // Creating the clients loads nothing: the Kubernetes SDK is imported on the first cluster call.
     const kubernetes = createKubernetesClients(() => kubeconfig.paths());
     const treeLog = log.child('tree');
+    const expiry = new TokenExpiryWatch(context.globalState, log.child('expiry'));
+    context.subscriptions.push(expiry);
     // The Azure side reveals nodes in the view, which exists only once the tree it shows does.
     const viewRef: { current?: vscode.TreeView<TreeNode> } = {};
     const azure = createAzureSide({ context, log: log.child('azure'), kube: kubernetes, kubeconfig, tree: () => tree, view: () => viewRef.current });
     const health = new HealthPanels();
     context.subscriptions.push(health);
     const tree: GatewaysTreeProvider = new GatewaysTreeProvider(
-      () => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog, health })] : [])],
+      () => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog, health, expiry })] : [])],
       treeLog,
     );
     const treeView = vscode.window.createTreeView(Views.gateways, { treeDataProvider: tree, showCollapseAll: true });
@@ -99,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
 
     const activatedInMs = performance.now() - started;
     log.info(`activated in ${activatedInMs.toFixed(1)} ms (bundle load ${loadedInMs.toFixed(1)} ms; VS Code ${vscode.version}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
-    return { activatedInMs, loadedInMs, tree, kubernetes, logEditor, testRequests, health, azure };
+    return { activatedInMs, loadedInMs, tree, kubernetes, logEditor, testRequests, health, azure, expiry };
   } catch (error) {
     // VS Code only logs activation failures to its own console; the user would see a silently dead view.
     log.error('activation failed', error);

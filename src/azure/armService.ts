@@ -33,6 +33,11 @@ export interface AzureData {
   /** PUT as a long-running operation; the token goes only into the protected settings, as `GatewayKey <token>`. */
   installGatewayExtension(clusterId: string, name: string, body: GatewayExtensionBody, protectedSettingName: string, token: GatewayToken, options?: LroOptions): Promise<ClusterExtensionInfo>;
   uninstallClusterExtension(extensionId: string, options?: LroOptions): Promise<void>;
+  /**
+   * ARM PATCH of an extension (PatchExtension): settings are merged (a null value removes one); a token goes into the
+   * write-only protected settings under `protectedSetting.name`. Long-running; resolves with the updated extension.
+   */
+  updateClusterExtension(extensionId: string, patch: ExtensionPatch, protectedSetting: { name: string; token: GatewayToken } | undefined, options?: LroOptions): Promise<ClusterExtensionInfo>;
   listApimServices(subscriptionId: string, next?: string, options?: CallOptions): Promise<Page<ApimServiceInfo>>;
   getApimService(serviceId: string, options?: CallOptions): Promise<ApimServiceInfo>;
   listGateways(serviceId: string, next?: string, options?: CallOptions): Promise<Page<GatewayInfo>>;
@@ -46,6 +51,8 @@ export interface AzureData {
   assignApi(gatewayId: string, apiName: string, options?: CallOptions): Promise<void>;
   unassignApi(gatewayId: string, apiName: string, options?: CallOptions): Promise<void>;
   generateGatewayToken(gatewayId: string, keyType: GatewayKeyType, expiry: Date, options?: CallOptions): Promise<GatewayToken>;
+  /** Regenerates one of a gateway's keys: every token signed with it stops working. */
+  regenerateGatewayKey(gatewayId: string, keyType: GatewayKeyType, options?: CallOptions): Promise<void>;
   /** Every API of the service, one entry per revision (non-current ones as `name;rev=N`), each with its operations. */
   listApisWithOperations(serviceId: string, options?: CallOptions): Promise<{ api: ApiContract; operations: OperationContract[] }[]>;
   /** The operations of one API (revision included in the name for a non-current one). */
@@ -63,6 +70,14 @@ export interface AzureData {
 }
 
 /** An ARM call that failed, with ARM's code and HTTP status; its message is safe to show (secrets masked). */
+/** What an extension PATCH may change besides its protected settings. */
+export interface ExtensionPatch {
+  readonly configurationSettings?: Readonly<Record<string, string | null>>;
+  readonly releaseTrain?: string;
+  readonly version?: string | null;
+  readonly autoUpgradeMinorVersion?: boolean;
+}
+
 export interface ApimSubscriptionInfo {
   readonly name: string;
   readonly displayName: string;
@@ -170,6 +185,25 @@ export class ArmAzureData implements AzureData {
       const poller = await client.extensions.beginDelete(ref.cluster.resourceGroup, ARC_RP, ARC_RESOURCE, ref.cluster.name, ref.name, { abortSignal: options?.signal, updateIntervalInMs: 1000 });
       poller.onProgress((state) => options?.onStatus?.(state.status));
       await poller.pollUntilDone({ abortSignal: options?.signal });
+    });
+  }
+
+  updateClusterExtension(extensionId: string, patch: ExtensionPatch, protectedSetting: { name: string; token: GatewayToken } | undefined, options?: LroOptions): Promise<ClusterExtensionInfo> {
+    const ref = must(parseArcExtensionId(extensionId));
+    return arm(`updating extension ${ref.name} on ${ref.cluster.name}`, async () => {
+      const client = await this.clients.extensions(ref.cluster.subscriptionId);
+      // As in install: the token leaves its wrapper only inside the request body; ARM never returns it.
+      const body = {
+        ...(patch.configurationSettings ? { configurationSettings: patch.configurationSettings as Record<string, string> } : {}),
+        ...(patch.releaseTrain !== undefined ? { releaseTrain: patch.releaseTrain } : {}),
+        ...(patch.version !== undefined ? { version: patch.version as string } : {}),
+        ...(patch.autoUpgradeMinorVersion !== undefined ? { autoUpgradeMinorVersion: patch.autoUpgradeMinorVersion } : {}),
+        ...(protectedSetting ? { configurationProtectedSettings: { [protectedSetting.name]: protectedSetting.token.revealForGatewayConfig() } } : {}),
+      };
+      const poller = await client.extensions.beginUpdate(ref.cluster.resourceGroup, ARC_RP, ARC_RESOURCE, ref.cluster.name, ref.name, body, { abortSignal: options?.signal, updateIntervalInMs: 1000 });
+      poller.onProgress((state) => options?.onStatus?.(state.status));
+      const result = await poller.pollUntilDone({ abortSignal: options?.signal });
+      return extensionInfo(ref.cluster, result);
     });
   }
 
@@ -366,6 +400,14 @@ export class ArmAzureData implements AzureData {
       const response = await client.gateway.generateToken(ref.service.resourceGroup, ref.service.name, ref.name, { keyType, expiry }, { abortSignal: options?.signal });
       if (!response.value) throw new ArmCallError(`ARM returned no token for gateway ${ref.name}`);
       return new GatewayToken(response.value, ref.name, keyType, expiry);
+    });
+  }
+
+  regenerateGatewayKey(gatewayId: string, keyType: GatewayKeyType, options?: CallOptions): Promise<void> {
+    const ref = must(parseApimGatewayId(gatewayId));
+    return arm(`regenerating the ${keyType} key of gateway ${ref.name}`, async () => {
+      const client = await this.clients.apim(ref.service.subscriptionId);
+      await client.gateway.regenerateKey(ref.service.resourceGroup, ref.service.name, ref.name, { keyType }, { abortSignal: options?.signal });
     });
   }
 }

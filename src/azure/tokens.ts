@@ -2,6 +2,7 @@
 // forms are a placeholder, so a token that slips into a log line, an error or a message shows as `[gateway token]`.
 // The only way to the value is `reveal()`, called where the value must go (clipboard, protected setting).
 // No `vscode` import.
+import { describeTokenExpiry } from '../diagnosis/expiry.ts';
 
 export type GatewayKeyType = 'primary' | 'secondary';
 
@@ -44,13 +45,9 @@ export class GatewayToken {
 
 export { tokenExpiry } from '../gatewayToken/parse.ts';
 
-/** "in 29 days", "in 5 hours", "expired 2 days ago". */
+/** "expires in 30 days", "expires in 24 hours", "expired 2 days ago": the one label (src/diagnosis/expiry.ts). */
 export function describeExpiry(expiry: Date, now: Date): string {
-  const ms = expiry.getTime() - now.getTime();
-  const abs = Math.abs(ms);
-  const hours = abs / 3_600_000;
-  const amount = hours >= 48 ? `${Math.floor(hours / 24)} days` : hours >= 1 ? `${Math.floor(hours)} hour${Math.floor(hours) === 1 ? '' : 's'}` : `${Math.max(1, Math.floor(abs / 60_000))} min`;
-  return ms >= 0 ? `expires in ${amount}` : `expired ${amount} ago`;
+  return describeTokenExpiry(expiry, now);
 }
 
 /**

@@ -4,6 +4,8 @@ import { checkGatewayHealth } from './checkGatewayHealth.ts';
 import { openLogFile } from './openLogFile.ts';
 import { openLogsInEditor } from './openLogsInEditor.ts';
 import { refresh } from './refresh.ts';
+import { rotateGatewayToken } from './rotateGatewayToken.ts';
+import { updateGatewayExtension } from './updateGatewayExtension.ts';
 import { sendTestRequest } from './sendTestRequest.ts';
 import { showLog } from './showLog.ts';
 import { tailGatewayLogs } from './tailGatewayLogs.ts';
@@ -35,6 +37,7 @@ export const commandTable: readonly RegisteredCommand[] = [
   checkGatewayHealth,
   // Plain Kubernetes and Docker
   deployGatewayToKubernetes, uninstallGatewayFromKubernetes, copyDockerRunCommand,
+  rotateGatewayToken, updateGatewayExtension,
 ];
 
 export function registerCommands(services: CommandServices): vscode.Disposable[] {

@@ -33,8 +33,8 @@ export function createTestRequestDeps(kubernetes: KubernetesClients, azure: Azur
     ui: {
       notify: (message) => void vscode.window.showInformationMessage(message),
       copyToClipboard: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
-      openTokenWizard: async (gateway) => {
-        await vscode.commands.executeCommand(Commands.generateGatewayToken, gateway);
+      rotateToken: async (gateway, deployment) => {
+        await vscode.commands.executeCommand(Commands.rotateGatewayToken, { gatewayId: gateway, ...deployment });
       },
       isCancellation: (error) => error instanceof vscode.CancellationError,
       cancellation: () => new vscode.CancellationError(),

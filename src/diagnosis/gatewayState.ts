@@ -4,6 +4,7 @@
 // static and serves it, so an expired token is the cause only when a request shows that signature.
 import type { Analysis } from './analysis.ts';
 import { ev, logEvidence, requestEvidence, responseEvidence } from './evidence.ts';
+import { expiryDistance } from './expiry.ts';
 import type { Model } from './input.ts';
 import { dateText, gatewayName, methodAndPath } from './text.ts';
 import type { Evidence, Finding, Fix } from './types.ts';
@@ -88,13 +89,13 @@ export function tokenNotice(model: Model): Finding | undefined {
     title = 'Gateway token has expired';
     explanation = `The token of ${gw} expired on ${dateText(expires)}; a running gateway keeps serving the configuration it already has, but ${restart}.`;
   } else {
-    const hours = Math.ceil(left / (60 * 60 * 1000));
-    const inText = hours < 48 ? `in ${hours} hour${hours === 1 ? '' : 's'}` : `in ${Math.floor(left / DAY_MS)} days`;
+    const inText = expiryDistance(expires, model.now).text;
     title = `Gateway token expires ${inText}`;
     explanation = `The token of ${gw} expires on ${dateText(expires)} (${inText}), after which ${restart}.`;
   }
   return {
-    code: 'token-expired',
+    // A token that has not expired yet is an expiring notice, never `token-expired`.
+    code: left <= 0 ? 'token-expired' : 'token-expiring',
     severity: 'info',
     title,
     explanation,

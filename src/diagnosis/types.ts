@@ -148,6 +148,7 @@ export type FindingCode =
   | 'subscription-key-invalid'
   | 'backend-unreachable'
   | 'token-expired'
+  | 'token-expiring'
   | 'request-logging-off'
   | 'gateway-not-configured'
   | 'configuration-changed'

@@ -40,10 +40,9 @@ export async function applyHealthFix(scope: HealthScope, fix: HealthFix): Promis
   const binding = scope.binding();
   switch (fix.id) {
     case 'open-token-wizard':
-      // Generates a new token (to the clipboard) for the gateway; putting it into the cluster is the user's step
-      // until Rotate Gateway Token exists.
-      await vscode.commands.executeCommand(Commands.generateGatewayToken, binding?.gatewayId);
-      return { recheck: false };
+      // Rotate in place: a new token written where this Deployment reads it, the pods rolled, then checked again.
+      await vscode.commands.executeCommand(Commands.rotateGatewayToken, { ...(binding ? { gatewayId: binding.gatewayId } : {}), ...target });
+      return { recheck: true };
     case 'assign-api':
     case 'assign-apis':
       if (!binding) throw new Error('Link this Deployment to its API Management gateway first (Send Test Request or Tail Gateway Logs asks which one)');

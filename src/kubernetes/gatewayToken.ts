@@ -10,6 +10,7 @@ import { gatewayContainerSpec } from './gateways.ts';
 import type { KubeDeployment } from './types.ts';
 
 export const AUTH_SETTING = 'config.service.auth';
+export const AUTH_KEY_SETTING = 'config.service.auth.key';
 
 export interface TokenFacts {
   /** The gateway's name in APIM, as the token names it. */
@@ -43,13 +44,19 @@ export async function readTokenFacts(client: KubeContextClient, deployment: Kube
     if (env?.value !== undefined) return tokenFacts(env.value, `env ${AUTH_SETTING} of Deployment ${deployment.metadata?.name ?? ''}`);
     if (env?.valueFrom?.secretKeyRef) return await read('secrets', env.valueFrom.secretKeyRef.name, env.valueFrom.secretKeyRef.key);
     if (env?.valueFrom?.configMapKeyRef) return await read('configmaps', env.valueFrom.configMapKeyRef.name, env.valueFrom.configMapKeyRef.key);
+    // `config.service.auth: key` with the token in `config.service.auth.key` (the documented Kubernetes layout).
+    const keyEnv = (container?.env ?? []).find((e) => e.name === AUTH_KEY_SETTING);
+    if (keyEnv?.value !== undefined) return tokenFacts(keyEnv.value, `env ${AUTH_KEY_SETTING} of Deployment ${deployment.metadata?.name ?? ''}`);
+    if (keyEnv?.valueFrom?.secretKeyRef) return await read('secrets', keyEnv.valueFrom.secretKeyRef.name, keyEnv.valueFrom.secretKeyRef.key);
     // envFrom: later sources win, as the kubelet applies them; an explicit env entry would have won over all of them.
-    for (const from of [...(container?.envFrom ?? [])].reverse()) {
-      const prefix = from.prefix ?? '';
-      if (!AUTH_SETTING.startsWith(prefix)) continue;
-      const key = AUTH_SETTING.slice(prefix.length);
-      const found = from.secretRef ? await read('secrets', from.secretRef.name, key) : from.configMapRef ? await read('configmaps', from.configMapRef.name, key) : undefined;
-      if (found) return found;
+    for (const setting of [AUTH_SETTING, AUTH_KEY_SETTING]) {
+      for (const from of [...(container?.envFrom ?? [])].reverse()) {
+        const prefix = from.prefix ?? '';
+        if (!setting.startsWith(prefix)) continue;
+        const key = setting.slice(prefix.length);
+        const found = from.secretRef ? await read('secrets', from.secretRef.name, key) : from.configMapRef ? await read('configmaps', from.configMapRef.name, key) : undefined;
+        if (found) return found;
+      }
     }
     return undefined;
   } catch (error) {

@@ -76,7 +76,8 @@ export interface TestRequestDeps {
   readonly ui: {
     notify(message: string): void;
     copyToClipboard(text: string): Promise<void>;
-    openTokenWizard(gateway: string): Promise<void>;
+    /** Rotate Gateway Token… for an APIM gateway, run by this Deployment. */
+    rotateToken(gateway: string, deployment: DeploymentRef): Promise<void>;
     /** The editor's cancellation (a dismissed question is one). */
     isCancellation(error: unknown): boolean;
     cancellation(): Error;
@@ -202,7 +203,8 @@ class Controller implements TestRequestController {
       context: () => this.current,
       refreshArm: () => this.refreshArm(),
       notify: (message) => this.deps.ui.notify(message),
-      openTokenWizard: (gateway) => this.deps.ui.openTokenWizard(gateway),
+      rotateToken: (gateway) => this.deps.ui.rotateToken(gateway, this.current.gateway),
+      audit: (line) => this.log.info(line),
     };
     return applyFix(fix, form, scope, signal);
   }

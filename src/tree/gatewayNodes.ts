@@ -19,6 +19,7 @@ import type { Logger } from '../extensionLog.ts';
 import type { FollowTarget } from '../logSessions/followSession.ts';
 import { Disposable } from '../util/disposable.ts';
 import { safeErrorMessage } from '../util/errors.ts';
+import type { TokenExpiryWatch } from '../rotation/expiryWatch.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 import { deploymentTooltip } from './tooltips.ts';
 import { collectionPaths, listDeployments, listServices } from '../kubernetes/resources.ts';
@@ -30,6 +31,8 @@ export interface KubernetesTreeContext {
   readonly log: Logger;
   /** Gateway health, when checked (key `context/namespace/deployment`): the badge, and re-checks when pods change. */
   readonly health?: HealthBadges;
+  /** The running tokens' expiries (src/rotation/expiryWatch.ts); absent in tests that do not need it. */
+  readonly expiry?: TokenExpiryWatch;
 }
 
 export interface HealthBadges {
@@ -156,7 +159,11 @@ export class GatewayDeploymentNode implements TreeNode {
     );
     const health = this.tree.health?.badge(this.healthKey, () => this.tree.redraw(this));
     const badge = health ? ` · ${health.overall === 'healthy' ? '✓ healthy' : health.overall === 'unknown' ? 'health not known' : `✗ ${health.overall}${health.problems > 0 ? ` (${health.problems})` : ''}`}` : '';
-    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}${badge}`;
+    // The running token's expiry, read from the cluster in the background; the node redraws when it arrives.
+    const key = { context: this.context, namespace: this.namespace, deployment: this.name };
+    this.tree.expiry?.refresh(this.client, key, () => this.tree.redraw(this));
+    const expiry = this.tree.expiry?.label(key);
+    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}${expiry ? ` · ${expiry}` : ''}${badge}`;
     // Names, image and release come from the cluster: escaped by deploymentTooltip, no theme icons.
     item.tooltip = new vscode.MarkdownString(deploymentTooltip(g, this.context));
     return item;
@@ -188,6 +195,8 @@ export class GatewayDeploymentNode implements TreeNode {
 
   invalidate(): void {
     this.stop();
+    // A refresh (after a rotation, or the title-bar Refresh) reads the running token again.
+    this.tree.expiry?.forget({ context: this.context, namespace: this.namespace, deployment: this.name });
   }
 
   collapsed(): void {

@@ -6,6 +6,7 @@
 import type { AzureAccount } from '../azure/account.ts';
 import { apimGatewayId, arcExtensionId } from '../azure/armIds.ts';
 import type { AzureData } from '../azure/armService.ts';
+import { createExtensionCommand } from '../rotation/equivalents.ts';
 import { buildGatewayExtension, defaultExtensionName, LOG_FORMATS, SERVICE_TYPES, SETTING_NAMES, type LogFormat, type ServiceType, type SettingStyle } from '../azure/gatewayExtension.ts';
 import type { ClusterExtensionInfo } from '../azure/models.ts';
 import { configurationEndpoint } from '../azure/tokens.ts';
@@ -16,6 +17,16 @@ import { expiryAfterDays, promptTokenDays } from './generateTokenWizard.ts';
 import { NEW_GATEWAY, pickApimService, pickArcCluster, pickGateway } from './pickers.ts';
 import type { PickItem } from './prompter.ts';
 import { InvalidInputError, type WizardDefinition } from './wizard.ts';
+
+/** The user chose to update the extension that already has the typed name: nothing was changed; the command hands over. */
+export class UpdateInsteadError extends Error {
+  readonly extensionId: string;
+  constructor(extensionId: string) {
+    super('Update the existing extension instead');
+    this.name = 'UpdateInsteadError';
+    this.extensionId = extensionId;
+  }
+}
 
 export interface DeployContext {
   clusterId?: string;
@@ -38,6 +49,8 @@ export interface DeployContext {
   /** Results. */
   extension?: ClusterExtensionInfo;
   tokenExpiry?: Date;
+  /** The `az k8s-extension create` this install is equivalent to (token as `<token>`), for the log. */
+  equivalentCommand?: string;
 }
 
 export interface DeployDependencies {
@@ -80,7 +93,7 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
       {
         shouldPrompt: (c) => c.gatewayId === undefined && !c.createGateway,
         prompt: async (c, p, position) => {
-          const gateway = await pickGateway(p, data, c.serviceId ?? '', title, position, { allowNew: true });
+          const gateway = await pickGateway(p, data, c.serviceId ?? '', title, position, { allowNew: true, prefer: c.clusterName });
           if (gateway === NEW_GATEWAY) c.createGateway = true;
           else {
             c.gatewayId = gateway.id;
@@ -103,7 +116,25 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
       },
       {
         prompt: async (c, p, position) => {
-          c.extensionName = await p.input({ id: 'extensionName', title, prompt: 'Extension name (the Helm release: lower-case, at most 53 characters)', value: c.extensionName ?? defaultExtensionName(c.clusterName ?? 'gateway'), validate: checkExtensionName, ...position });
+          // A name already taken on the cluster is caught here, where it is typed, with Update offered instead.
+          for (;;) {
+            const name = await p.input({ id: 'extensionName', title, prompt: 'Extension name (the Helm release: lower-case, at most 53 characters)', value: c.extensionName ?? defaultExtensionName(c.clusterName ?? 'gateway'), validate: checkExtensionName, ...position });
+            const existing = await data.getClusterExtension(arcExtensionId({ id: c.clusterId ?? '' }, name));
+            if (!existing) {
+              c.extensionName = name;
+              break;
+            }
+            const choice = await p.pick<'update' | 'rename'>({
+              id: 'extensionClash', title, ...position, emptyMessage: '',
+              placeholder: `${c.clusterName ?? 'The cluster'} already has an extension named ${existing.name} (${existing.provisioningState ?? 'unknown state'})`,
+              items: [
+                { label: `Update ${existing.name} instead…`, description: 'Change its settings in place (Update Gateway Extension)', value: 'update' },
+                { label: 'Choose another name', value: 'rename' },
+              ],
+            });
+            if (choice === 'update') throw new UpdateInsteadError(existing.id);
+            c.extensionName = undefined;
+          }
         },
       },
       {
@@ -212,6 +243,7 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
             logFormat: c.logFormat ?? 'text',
             configurationEndpoint: configurationEndpoint({ name: c.serviceName ?? '', managementApiUrl: c.managementApiUrl }),
           });
+          c.equivalentCommand = createExtensionCommand(arcExtensionId({ id: c.clusterId ?? '' }, c.extensionName ?? ''), body, protectedSettingName);
           await deps.recorded?.(c);
           let arm = 'submitted';
           let pods = '';

@@ -68,12 +68,16 @@ export function pickApimService(prompter: Prompter, data: AzureData, account: Az
 
 export const NEW_GATEWAY = Symbol('new gateway');
 
-export function pickGateway(prompter: Prompter, data: AzureData, serviceId: string, title: string, position: Position, options: { allowNew: boolean }): Promise<GatewayInfo | typeof NEW_GATEWAY> {
+export function pickGateway(prompter: Prompter, data: AzureData, serviceId: string, title: string, position: Position, options: { allowNew: boolean; prefer?: string | undefined }): Promise<GatewayInfo | typeof NEW_GATEWAY> {
+  const prefer = options.prefer?.toLowerCase();
+  // A gateway named after the cluster (`rb-arc-aks` → `rb-arc-aks-gateway`, `rb-arc-aks-apimgw`) comes first.
+  const matches = (g: GatewayInfo): boolean => prefer !== undefined && (g.name.toLowerCase().startsWith(prefer) || prefer.startsWith(g.name.toLowerCase()));
   const items = listAll((next) => data.listGateways(serviceId, next)).then((gateways) => {
     const picks: PickItem<GatewayInfo | typeof NEW_GATEWAY>[] = gateways
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((g) => ({ label: g.name, description: g.locationData?.name, detail: g.description, value: g }));
-    if (options.allowNew) picks.unshift({ label: '$(add) Create a new self-hosted gateway…', value: NEW_GATEWAY });
+      .sort((a, b) => Number(matches(b)) - Number(matches(a)) || a.name.localeCompare(b.name))
+      .map((g) => ({ label: g.name, description: [g.locationData?.name, matches(g) ? 'named after this cluster' : undefined].filter(Boolean).join(' · '), detail: g.description, value: g, picked: matches(g) }));
+    // Last, never the default: pressing Enter through the wizard must not create a second gateway.
+    if (options.allowNew) picks.push({ label: '$(add) Create a new self-hosted gateway…', value: NEW_GATEWAY });
     return picks;
   });
   return prompter.pick({ id: 'gateway', title, placeholder: 'Self-hosted gateway', items, emptyMessage: 'This API Management service has no self-hosted gateway yet: create one first.', ...position });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants.ts';
 import { deleteGatewayWizard, type DeleteGatewayContext } from '../../wizards/removeResources.ts';
+import { deleteGatewayCommand } from '../../rotation/equivalents.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import { defineCommand } from '../types.ts';
 import { armTarget } from '../targets.ts';
@@ -17,7 +18,11 @@ export const deleteGateway = defineCommand({
     try {
       await runWizard(deleteGatewayWizard(azure.data(), azure.account, azure.records), context, azure.prompter.get());
     } finally {
-      if (context.confirmed && context.serviceId) azure.refreshResources(context.serviceId);
+      if (context.confirmed && context.serviceId) {
+        azure.refreshResources(context.serviceId);
+        if (context.gateway) services.log.info(`$ ${deleteGatewayCommand(context.gateway.id)}  → ${context.done ? 'deleted' : 'not finished'}`);
+        services.tree.refresh();
+      }
     }
     if (context.done) void vscode.window.showInformationMessage(`Deleted self-hosted gateway ${context.gateway?.name ?? ''}.`);
     return context.done === true;

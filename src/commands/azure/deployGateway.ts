@@ -4,7 +4,7 @@ import { matchKubeContext } from '../../azure/kubeContexts.ts';
 import { watchReleasePods } from '../../azure/podProgress.ts';
 import { describeExpiry } from '../../azure/tokens.ts';
 import { Commands } from '../../constants.ts';
-import { deployGatewayWizard, type DeployContext } from '../../wizards/deployGatewayWizard.ts';
+import { deployGatewayWizard, UpdateInsteadError, type DeployContext } from '../../wizards/deployGatewayWizard.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import { armTarget } from '../targets.ts';
 import { defineCommand, type CommandServices } from '../types.ts';
@@ -57,14 +57,19 @@ export const deployGatewayToArc = defineCommand({
     try {
       await runWizard(wizard, context, azure.prompter.get());
     } catch (error) {
+      if (error instanceof UpdateInsteadError) return vscode.commands.executeCommand(Commands.updateGatewayExtension, error.extensionId);
       if (error instanceof vscode.CancellationError && context.tokenExpiry) {
         // Cancelling stops our waiting, not ARM: the extension may still be installing.
         void vscode.window.showInformationMessage(`Stopped waiting. ARM goes on with ${context.extensionName ?? 'the extension'} on ${context.clusterName ?? 'the cluster'}; its state shows in the Gateways view.`);
       }
       throw error;
     } finally {
+      if (context.equivalentCommand) services.log.info(`$ ${context.equivalentCommand}  → ${context.extension?.provisioningState ?? 'not finished'}`);
       // Success or failure, the cluster's extensions and the gateway's deployments changed (or may have).
-      if (context.tokenExpiry && context.clusterId) azure.refreshResources(context.clusterId, context.gatewayId ?? '', context.serviceId ?? '');
+      if (context.tokenExpiry && context.clusterId) {
+        azure.refreshResources(context.clusterId, context.gatewayId ?? '', context.serviceId ?? '');
+        services.tree.refresh();
+      }
     }
     const extension = context.extension;
     if (!extension || !context.clusterId) return undefined;

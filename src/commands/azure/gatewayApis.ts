@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { gatewayApisWizard, type GatewayApisContext } from '../../wizards/gatewayApisWizard.ts';
+import { gatewayApiCommand } from '../../rotation/equivalents.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandServices } from '../types.ts';
 import type { ArmTarget } from '../targets.ts';
@@ -17,7 +18,10 @@ export async function runGatewayApis(services: CommandServices, item: ArmTarget,
   try {
     await runWizard(gatewayApisWizard(azure.data(), azure.account, mode), context, azure.prompter.get());
   } finally {
-    if (context.done && context.done.length > 0 && context.gatewayId) azure.refreshResources(context.gatewayId);
+    if (context.done && context.done.length > 0 && context.gatewayId) {
+      azure.refreshResources(context.gatewayId);
+      for (const api of context.done) services.log.info(`$ ${gatewayApiCommand(context.gatewayId, api, mode)}  → ${mode === 'assign' ? 'assigned' : 'removed'}`);
+    }
   }
   const done = context.done ?? [];
   void vscode.window.showInformationMessage(

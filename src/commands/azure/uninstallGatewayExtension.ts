@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { namesExtension } from '../../azure/armIds.ts';
 import { Commands } from '../../constants.ts';
 import { uninstallExtensionWizard, type UninstallContext } from '../../wizards/removeResources.ts';
+import { uninstallCommand } from '../../rotation/equivalents.ts';
 import { runWizard } from '../../wizards/wizard.ts';
 import { defineCommand } from '../types.ts';
 import { armTarget } from '../targets.ts';
@@ -19,7 +20,12 @@ export const uninstallGatewayExtension = defineCommand({
     try {
       await runWizard(uninstallExtensionWizard(azure.data(), azure.account, azure.records), context, azure.prompter.get());
     } finally {
-      if (context.confirmed && context.clusterId) azure.refreshResources(context.clusterId);
+      if (context.confirmed && context.clusterId) {
+        azure.refreshResources(context.clusterId);
+        if (context.extension) services.log.info(`$ ${uninstallCommand(context.extension.id)}  → ${context.done ? 'uninstalled' : 'not finished'}`);
+        // Both halves: the APIM gateway's deployment and the Kubernetes Deployment go with the extension.
+        services.tree.refresh();
+      }
     }
     if (context.done) void vscode.window.showInformationMessage(`Uninstalled ${context.extension?.name ?? 'the extension'} from ${context.clusterName ?? 'the cluster'}.`);
     return context.done === true;

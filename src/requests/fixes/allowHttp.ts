@@ -1,4 +1,6 @@
 // Allow HTTP: adds `http` to the API's protocols in ARM (the blog's 404 for an HTTP call to an HTTPS-only API).
+import { parseApimServiceId } from '../../azure/armIds.ts';
+import { shellQuote } from '../../rotation/equivalents.ts';
 import { recordConfigurationChange } from '../configurationChanges.ts';
 import { defineFix, needArm, serviceName } from './types.ts';
 
@@ -16,7 +18,14 @@ export const allowHttp = defineFix({
   apply: async (fix, _form, binding, scope, signal) => {
     await scope.data().allowHttp(binding.serviceId, fix.apiId, { signal });
     recordConfigurationChange({ what: `Allow HTTP on ${fix.apiId}`, apiId: fix.apiId });
+    scope.audit(`$ az apim api update --resource-group ${shellQuote(resourceGroupOf(binding.serviceId))} --service-name ${shellQuote(serviceName(binding))} --api-id ${shellQuote(fix.apiId)} --protocols http https → done`);
+    scope.refreshResources(binding.serviceId, binding.gatewayId);
     scope.notify(`HTTP allowed on ${fix.apiId}. The gateway picks it up at its next configuration poll (seconds).`);
     return { context: await scope.refreshArm() };
   },
 });
+
+function resourceGroupOf(serviceId: string): string {
+  const parsed = parseApimServiceId(serviceId);
+  return parsed.ok ? parsed.value.resourceGroup : '<resource-group>';
+}

@@ -1,12 +1,12 @@
-// Open the Generate Gateway Token wizard (an expired token is renewed there, not here: it needs its own questions).
+// Renew the token = Rotate Gateway Token… for this Deployment (it asks its own questions: key, expiry).
 import { defineFix } from './types.ts';
 
 export const openTokenWizard = defineFix({
   id: 'open-token-wizard',
-  label: 'Generate a new gateway token',
+  label: 'Rotate the gateway token',
   resends: false,
   apply: async (fix, _form, _prepared, scope) => {
-    await scope.openTokenWizard(scope.binding?.gatewayId ?? fix.gatewayId);
+    await scope.rotateToken(scope.binding?.gatewayId ?? fix.gatewayId);
     return {};
   },
 });

@@ -26,8 +26,13 @@ export interface FixScope {
   refreshArm(): Promise<TestRequestFormContext>;
   /** A short notice for the user (not modal). */
   notify(message: string): void;
-  /** Opens the Generate Gateway Token wizard for a gateway (an ARM id, or the name the token carries). */
-  openTokenWizard(gateway: string): Promise<void>;
+  /**
+   * Rotate Gateway Token… for a gateway (an ARM id, or the name the token carries) and the view's Deployment: a new
+   * token written where the Deployment reads it, the pods rolled without an outage.
+   */
+  rotateToken(gateway: string): Promise<void>;
+  /** The extension's own log (what was changed, and the equivalent command); never a secret. */
+  audit(line: string): void;
 }
 
 /** What applying a fix changed, for the view. */

@@ -42,7 +42,10 @@ describe('gateway tokens', () => {
   it('describe their expiry relative to now', () => {
     const now = new Date('2026-11-27T12:00:00Z');
     assert.equal(describeExpiry(new Date('2026-12-27T12:00:00Z'), now), 'expires in 30 days');
-    assert.equal(describeExpiry(new Date('2026-11-27T17:30:00Z'), now), 'expires in 5 hours');
+    assert.equal(describeExpiry(new Date('2026-11-27T17:20:00Z'), now), 'expires in 5 hours');
+    // Right after minting (expiry cut to the minute): a 30-day token reads 30 days, a 1-day token 24 hours.
+    assert.equal(describeExpiry(new Date('2026-12-27T11:59:00Z'), new Date('2026-11-27T11:59:42Z')), 'expires in 30 days');
+    assert.equal(describeExpiry(new Date('2026-11-28T11:59:00Z'), new Date('2026-11-27T11:59:42Z')), 'expires in 24 hours');
     assert.equal(describeExpiry(new Date('2026-11-25T12:00:00Z'), now), 'expired 2 days ago');
   });
 });

@@ -112,9 +112,11 @@ describe('token', () => {
         gateway: gateway({ tokenExpiresAt: expiry }),
       });
     const soon = diagnose(worked('2024-05-05T10:00:00Z'));
-    assert.deepEqual(codes(soon), ['token-expired']);
+    // Not expired: an expiring notice, never `token-expired` on a request that worked.
+    assert.deepEqual(codes(soon), ['token-expiring']);
     assert.equal(soon[0]?.severity, 'info');
-    assert.equal(soon[0]?.title, 'Gateway token expires in 2 days');
+    // 3 days less 5 s: the same label as the tree's (src/diagnosis/expiry.ts).
+    assert.equal(soon[0]?.title, 'Gateway token expires in 3 days');
     assert.deepEqual(diagnose(worked('2024-05-12T10:00:00Z')), []);
     assert.equal(diagnose(worked('2024-05-02T20:00:00Z'))[0]?.title, 'Gateway token expires in 10 hours');
   });

@@ -22,6 +22,7 @@ const CODES: readonly FindingCode[] = [
   'subscription-key-invalid',
   'backend-unreachable',
   'token-expired',
+  'token-expiring',
   'request-logging-off',
   'gateway-not-configured',
   'configuration-changed',

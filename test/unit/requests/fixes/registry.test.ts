@@ -49,7 +49,7 @@ describe('fix registry', () => {
     const { scope, asked, done } = recordingScope(true);
     assert.deepEqual(await applyFix({ id: 'open-token-wizard', label: 'New token', gatewayId: 'rb-arc-gateway' }, form, scope, signal), { resend: false });
     assert.deepEqual(asked, []);
-    assert.deepEqual(done, ['wizard rb-arc-gateway']);
+    assert.deepEqual(done, ['rotate rb-arc-gateway']);
   });
 
   it('add-version (header): resends as a typed path with the version header', async () => {

@@ -34,10 +34,11 @@ export function recordingScope(answer: boolean, overrides: Partial<FixScope> = {
     context: () => context,
     refreshArm: () => Promise.resolve(context),
     notify: (message) => done.push(`notify ${message}`),
-    openTokenWizard: (gateway) => {
-      done.push(`wizard ${gateway}`);
+    rotateToken: (gateway) => {
+      done.push(`rotate ${gateway}`);
       return Promise.resolve();
     },
+    audit: (line) => done.push(`audit ${line}`),
     ...overrides,
   };
   return { scope, asked, done };
