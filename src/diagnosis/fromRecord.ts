@@ -2,6 +2,7 @@
 // sent: the record is all there is, so the request, the response and the log lookup are all read from it. Pure.
 import { isFailedRequest } from '../gatewayLogs/request.ts';
 import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
+import { STALE_CONFIGURATION_MS } from './configuration.ts';
 import { diagnose } from './index.ts';
 import { dateText } from './text.ts';
 import type { ConfigurationChange, DiagnosisInput, Finding, GatewayFacts, SentRequest, SubscriptionKeySent } from './types.ts';
@@ -68,7 +69,10 @@ export interface RecordExplanation {
   readonly findings: readonly Finding[];
   /** Present when the gateway's configuration from Azure was not used: why (one sentence). */
   readonly withoutAzure?: string;
-  /** Present when it was: that the record is judged against the configuration as it is now (one sentence). */
+  /**
+   * Present when it was, and the record is older than the configuration read by a minute or more (or its time is not
+   * known): that the record is judged against the configuration as it is now (one sentence).
+   */
   readonly asOf?: string;
 }
 
@@ -88,6 +92,8 @@ export function explainRecordNow(
   const findings = diagnose({ ...input, changes, ...(events && input.log ? { log: { ...input.log, events } } : {}) });
   const readAt = gateway.readAt !== undefined ? Date.parse(String(gateway.readAt)) : NaN;
   const sentAt = input.request.sentAt !== undefined ? Date.parse(String(input.request.sentAt)) : NaN;
+  // A record made moments before the read is judged by the configuration it met: saying otherwise would be noise.
+  if (Number.isFinite(readAt) && Number.isFinite(sentAt) && readAt - sentAt < STALE_CONFIGURATION_MS) return { findings };
   const read = Number.isFinite(readAt) ? ` (read ${dateText(readAt)})` : '';
   const then = Number.isFinite(sentAt) ? `when the request was made (${dateText(sentAt)})` : 'when the request was made';
   return { findings, asOf: `Judged against the gateway’s configuration as it is now${read}, not as it was ${then}.` };

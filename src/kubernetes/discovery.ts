@@ -26,13 +26,16 @@ export async function discoverGateways(client: KubeContextClient, fallbackNamesp
   }
 }
 
-/** A user-facing sentence for a failed cluster call (the tree shows it as an error item). */
+/**
+ * A user-facing sentence for a failed cluster call (the tree shows it as an error item). The context is followed by a
+ * dash, not a colon: `<name>: <value>` is how secrets are written, and a context called `…-token` must not read as one.
+ */
 export function describeClusterError(context: string, error: unknown): string {
   const status = apiStatus(error);
   if (status !== undefined) {
-    if (status === 401) return `${context}: the cluster rejected the credentials (401 Unauthorized). Sign in again or refresh the kubeconfig's token.`;
-    if (status === 403) return `${context}: not allowed (403 Forbidden): ${(error as Error).message}`;
-    return `${context}: ${(error as Error).message}`;
+    if (status === 401) return `${context} — the cluster rejected the credentials (401 Unauthorized). Sign in again or refresh the kubeconfig's token.`;
+    if (status === 403) return `${context} — not allowed (403 Forbidden): ${(error as Error).message}`;
+    return `${context} — ${(error as Error).message}`;
   }
-  return `${context}: ${error instanceof Error ? error.message : String(error)}`;
+  return `${context} — ${error instanceof Error ? error.message : String(error)}`;
 }

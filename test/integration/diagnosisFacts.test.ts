@@ -68,8 +68,8 @@ describe('one source of diagnosis facts', function () {
       const sent = view.result;
       assert.ok(sent?.record, 'the test request has its record');
       const sentCodes = sent.findings.map((f) => f.code).sort();
-      assert.ok(sentCodes.includes('token-expired'), `Send Test Request sees the running token's expiry: ${sentCodes.join(', ')}`);
-      assert.match(sent.findings.find((f) => f.code === 'token-expired')?.title ?? '', /expires in/);
+      assert.ok(sentCodes.includes('token-expiring'), `Send Test Request sees the running token's expiry: ${sentCodes.join(', ')}`);
+      assert.match(sent.findings.find((f) => f.code === 'token-expiring')?.title ?? '', /expires in/);
 
       // 2. "Why did this fail?" on that request's record in the Gateway Logs view.
       logs = await vscode.commands.executeCommand<GatewayLogsPanelHandle | undefined>(Commands.tailGatewayLogs, TARGET);
