@@ -11,7 +11,7 @@ import type { HealthDeployment, HealthInput, HealthLog, HealthPod, HealthSetting
 import type { KubeContextClient } from '../kubernetes/client.ts';
 import { readTokenFacts } from '../kubernetes/gatewayToken.ts';
 import { gatewayContainerSpec } from '../kubernetes/gateways.ts';
-import { getConfigMap, getDeployment, listEvents, listPods, listServices, readPodLog } from '../kubernetes/health.ts';
+import { listEvents, listPods, listServices, readConfigMap, readDeployment, readPodLogText } from '../kubernetes/resources.ts';
 import { deploymentSelector, serviceSelects } from '../kubernetes/selectors.ts';
 import type { KubeDeployment, KubePod } from '../kubernetes/types.ts';
 
@@ -62,13 +62,13 @@ async function readLog(kube: KubeContextClient, namespace: string, deployment: K
   const container = gatewayContainerSpec(deployment)?.name;
   const base = { ...(container !== undefined ? { container } : {}) };
   const [startup, previous] = await Promise.all([
-    optional(readPodLog(kube, namespace, name, { ...base, limitBytes: STARTUP_BYTES }, signal), signal),
+    optional(readPodLogText(kube, namespace, name, { ...base, limitBytes: STARTUP_BYTES }, signal), signal),
     chosen.crashed || (chosen.pod.status?.containerStatuses ?? []).some((c) => (c.restartCount ?? 0) > 0)
-      ? optional(readPodLog(kube, namespace, name, { ...base, previous: true, tailLines: PREVIOUS_LINES }, signal), signal)
+      ? optional(readPodLogText(kube, namespace, name, { ...base, previous: true, tailLines: PREVIOUS_LINES }, signal), signal)
       : Promise.resolve(undefined),
   ]);
   // A log longer than the start-up read also has a tail worth reading; a shorter one is all in `startup` already.
-  const recent = startup?.truncated ? await optional(readPodLog(kube, namespace, name, { ...base, tailLines: RECENT_LINES }, signal), signal) : undefined;
+  const recent = startup?.truncated ? await optional(readPodLogText(kube, namespace, name, { ...base, tailLines: RECENT_LINES }, signal), signal) : undefined;
   const log: HealthLog = { pod: name, ...base };
   if (startup) log.startup = parseGatewayLog(startup.text);
   if (recent) log.recent = parseGatewayLog(recent.text);
@@ -83,7 +83,7 @@ async function containerSettings(kube: KubeContextClient, namespace: string, dep
   const origins = [`Deployment ${namespace}/${deployment.metadata?.name ?? ''} env`];
   for (const from of container?.envFrom ?? []) {
     if (!from.configMapRef) continue;
-    const map = await optional(getConfigMap(kube, namespace, from.configMapRef.name, signal), signal);
+    const map = await optional(readConfigMap(kube, namespace, from.configMapRef.name, signal), signal);
     if (!map) continue;
     origins.push(`ConfigMap ${from.configMapRef.name}`);
     for (const [key, value] of Object.entries(map.data ?? {})) values[`${from.prefix ?? ''}${key}`] = value;
@@ -92,7 +92,7 @@ async function containerSettings(kube: KubeContextClient, namespace: string, dep
     if (env.value !== undefined) values[env.name] = env.value;
     else if (env.valueFrom?.configMapKeyRef) {
       const ref = env.valueFrom.configMapKeyRef;
-      const map = await optional(getConfigMap(kube, namespace, ref.name, signal), signal);
+      const map = await optional(readConfigMap(kube, namespace, ref.name, signal), signal);
       const value = map?.data?.[ref.key];
       if (value !== undefined) values[env.name] = value;
     } else if (env.valueFrom?.secretKeyRef) delete values[env.name];
@@ -140,7 +140,7 @@ export async function gatherHealthInput(sources: HealthSources, target: HealthTa
   const { kube } = sources;
   const signal = sources.signal ?? new AbortController().signal;
   const { namespace } = target;
-  const deployment = await getDeployment(kube, namespace, target.deployment, signal);
+  const deployment = await readDeployment(kube, namespace, target.deployment, signal);
   const name = deployment.metadata?.name ?? target.deployment;
   const armOptions: CallOptions = { signal };
   const binding = sources.azure?.binding;

@@ -2,7 +2,7 @@
 // src/kubernetes builds a path: a caller says what it wants (a Deployment, the pods of a selector, a pod's log since a
 // time) and gets typed objects back. Names and namespaces are always percent-encoded here, never by the caller.
 import type { KubeContextClient, Query, RawResponse } from './client.ts';
-import type { KubeDeployment, KubeList, KubePod, KubeService } from './types.ts';
+import type { KubeConfigMap, KubeDeployment, KubeEvent, KubeList, KubePod, KubeService } from './types.ts';
 
 const e = encodeURIComponent;
 const core = (namespace: string): string => `/api/v1/namespaces/${e(namespace)}`;
@@ -59,8 +59,30 @@ export interface PodLogQuery {
 }
 
 /** A pod's log read once; any status resolves (a pod whose container has not started answers 400). */
-export function readPodLog(client: KubeContextClient, namespace: string, pod: string, query: PodLogQuery, signal: AbortSignal): Promise<RawResponse> {
-  return client.send({ method: 'GET', path: `${podPath(namespace, pod)}/log`, query: logQuery(query) }, signal);
+export function readPodLog(client: KubeContextClient, namespace: string, pod: string, query: PodLogQuery, signal: AbortSignal, options: { maxBody?: number } = {}): Promise<RawResponse> {
+  return client.send({ method: 'GET', path: `${podPath(namespace, pod)}/log`, query: logQuery(query), ...(options.maxBody !== undefined ? { maxBody: options.maxBody } : {}) }, signal);
+}
+
+export interface PodLogText {
+  text: string;
+  /** The read stopped at `limitBytes`: more lines follow. */
+  truncated: boolean;
+}
+
+/** A pod's log read once as text; undefined when the kubelet has none (400: not started yet, no previous run). */
+export async function readPodLogText(client: KubeContextClient, namespace: string, pod: string, query: PodLogQuery, signal: AbortSignal): Promise<PodLogText | undefined> {
+  const response = await readPodLog(client, namespace, pod, query, signal, { maxBody: (query.limitBytes ?? 4 * 1024 * 1024) + 1 });
+  if (response.status !== 200) return undefined;
+  return { text: response.body.toString('utf8'), truncated: query.limitBytes !== undefined && response.size >= query.limitBytes };
+}
+
+/** The namespace's events (the health check picks those about the gateway's Deployment, ReplicaSets and pods). */
+export async function listEvents(client: KubeContextClient, namespace: string, signal?: AbortSignal): Promise<KubeEvent[]> {
+  return (await client.getJson<KubeList<KubeEvent>>(`${core(namespace)}/events`, {}, signal)).items ?? [];
+}
+
+export function readConfigMap(client: KubeContextClient, namespace: string, name: string, signal?: AbortSignal): Promise<KubeConfigMap> {
+  return client.getJson<KubeConfigMap>(`${core(namespace)}/configmaps/${e(name)}`, {}, signal);
 }
 
 /** A pod's log as a stream (`follow`), for log follow. */

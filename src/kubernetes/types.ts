@@ -116,3 +116,20 @@ export interface WatchEvent<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: T;
 }
+
+/** A core/v1 Event, as much of it as the health check reads. */
+export interface KubeEvent {
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string;
+  involvedObject?: { kind?: string; name?: string; namespace?: string };
+}
+
+export interface KubeConfigMap {
+  metadata?: { name?: string; namespace?: string };
+  data?: Record<string, string>;
+}

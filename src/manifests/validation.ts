@@ -1,10 +1,10 @@
 // The rules the API server would enforce on the gateway's objects, checked before any call: each check returns
 // undefined when the value is fine, else a sentence naming the rule. Pure: no `vscode`, no Node built-ins.
+import { checkNamespace } from '../azure/validation.ts';
 import type { GatewayManifestOptions, LogFormat, ServiceType } from './gatewayManifests.ts';
 
 export type Check = (value: string) => string | undefined;
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** What the Docker registry allows in a tag. */
 const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
@@ -12,14 +12,8 @@ const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
 export const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json', 'none'];
 
-export const checkNamespaceName: Check = (value) => {
-  if (value === '') return 'A namespace is required (DNS-1123 label: lower-case letters, digits and "-", at most 63 characters).';
-  if (value.length > 63) return `"${value}" has ${value.length} characters: a namespace is a DNS-1123 label, at most 63 characters.`;
-  if (!DNS1123_LABEL.test(value)) {
-    return `"${value}" is not a DNS-1123 label: a namespace may hold only lower-case letters, digits and "-", and must start and end with a letter or digit.`;
-  }
-  return undefined;
-};
+/** Namespaces are DNS-1123 labels: the same rule, and the same words, as the Arc extension's target namespace. */
+export const checkNamespaceName: Check = checkNamespace;
 
 /** The base name also names the Service, whose names are DNS-1035 labels; `-token` is appended for the Secret. */
 export const DEPLOYMENT_NAME_MAX = 57;
