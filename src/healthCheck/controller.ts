@@ -1,5 +1,5 @@
 // The Gateway Health view's driver: gathers the input (gather.ts), runs the engine (src/health), and acts on fixes
-// through the commands that already exist — the token wizard until a rotation command exists, Assign APIs, Tail
+// through the commands that already exist — Rotate Gateway Token for the view's Deployment, Assign APIs, Tail
 // Gateway Logs. Fixes that would change the cluster or the extension without such a command say how instead.
 import * as vscode from 'vscode';
 import type { ClusterExtensionInfo } from '../azure/models.ts';

@@ -2,15 +2,16 @@
 // (signed in, an APIM service with the auto-created Echo API, an Arc cluster, no gateway yet): Create Self-Hosted
 // Gateway → Deploy to the Arc cluster → pods Running → assign the Echo API → Send Test Request over http → 404
 // explained as HTTPS-only → Allow HTTP → 401 → a subscription's key → 200 → Tail Gateway Logs shows the three request
-// records → Uninstall the extension → Delete the gateway. A screenshot per step goes to test-results/journey-*.png.
+// records → Rotate Gateway Token → still 200 → Uninstall the extension → Delete the gateway. A screenshot per step
+// goes to test-results/journey-*.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { echo404To200, palette, testRequestView, toast } from './journeySteps.ts';
-import { answer, confirm, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
+import { answer, confirm, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench, until } from './workbench.ts';
 
 const SERVICE = 'rb-arc-aks-apimgw-azure-api-management-gateway';
 
-describe('e2e: the whole journey — empty world → 200 → logs → uninstall → delete', () => {
+describe('e2e: the whole journey — empty world → 200 → logs → rotate → 200 → uninstall → delete', () => {
   let sandbox: RunningSandbox;
   let workbench: Workbench;
 
@@ -125,23 +126,53 @@ describe('e2e: the whole journey — empty world → 200 → logs → uninstall 
       await page.waitForTimeout(500);
     }
     // Three, or more when the gateway needed a Retry to pick Allow HTTP up (each attempt is a record of its own).
-    const matching = Number(/^([\d,]+) of /.exec((await logs.locator('.count').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? '0');
-    assert.ok(matching >= 3, `${matching} matching records`);
+    // The count is rendered after the rows: wait for it to show the filter's matches.
+    let countText = '';
+    const matching = async (): Promise<number> => {
+      countText = (await logs.locator('.count').textContent()) ?? '';
+      return Number(/^([\d,]+) of /.exec(countText)?.[1]?.replace(/,/g, '') ?? '0');
+    };
+    await until('at least three matching records in the count', async () => (await matching()) >= 3, 30_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the count says "${countText}"`);
+    });
     await shot('09-logs');
 
-    // 10. Uninstall the extension, then delete the gateway.
+    // 10. Rotate Gateway Token from the palette: the gateway, its deployment (the Arc extension, with its running
+    // token's expiry), the key and the lifetime; the token is written, the pods roll, the sync is verified. The same
+    // request is still 200.
+    await palette(page, 'Rotate Gateway Token');
+    await pick(page, 'API Management service', 'rb-azure-apim');
+    await pick(page, 'Self-hosted gateway', 'rb-arc-gateway');
+    await pick(page, 'The deployment whose token to replace', 'rb-arc-aks-apimgw');
+    await pick(page, 'Key that signs the token', 'secondary');
+    await answer(page, 'Token lifetime in days');
+    await toast(page, /rb-arc-aks-apimgw now runs a secondary-key token that expires/).waitFor({ timeout: 180_000 });
+    assert.equal(await toast(page, /was replaced, but:/).count(), 0, 'the rotation reported no problem');
+    await shot('10-token-rotated');
+    await palette(page, 'Send Test Request');
+    await pick(page, 'The kubeconfig context', 'rb-arc-aks');
+    await pick(page, 'Gateway Deployments in rb-arc-aks', 'rb-arc-aks-apimgw');
+    const request = testRequestView(page);
+    const history = request.locator('.history-item');
+    const sent = await history.count();
+    await request.locator('button.send').click();
+    await until('the request sent after the rotation to come back', async () => (await history.count()) > sent, 90_000);
+    assert.equal(await request.locator('h2.status').textContent(), '200', 'still 200 with the rotated token, first time');
+    await shot('10-still-200');
+
+    // 11. Uninstall the extension, then delete the gateway.
     await palette(page, 'Uninstall Gateway Extension');
     await pick(page, 'Azure Arc-enabled Kubernetes cluster', 'rb-arc-aks');
     await pick(page, 'Gateway extension to uninstall', 'rb-arc-aks-apimgw');
     await confirm(page, /Uninstall rb-arc-aks-apimgw from rb-arc-aks\?/, 'Uninstall');
     await toast(page, 'Uninstalled rb-arc-aks-apimgw from rb-arc-aks').waitFor({ timeout: 180_000 });
-    await shot('10-uninstalled');
+    await shot('11-uninstalled');
     await palette(page, 'Delete Gateway');
     await pick(page, 'API Management service', 'rb-azure-apim');
     await pick(page, 'Self-hosted gateway', 'rb-arc-gateway');
     await confirm(page, /Delete self-hosted gateway rb-arc-gateway/, 'Delete');
     await toast(page, 'Deleted self-hosted gateway rb-arc-gateway').waitFor({ timeout: 60_000 });
-    await shot('11-gateway-deleted');
+    await shot('12-gateway-deleted');
 
     assert.equal(await page.locator('.notifications-toasts .codicon-error').count(), 0, 'no error notification');
     assert.ok(!workbench.console.some((l) => l.includes(sandbox.info.armToken)), 'the ARM token never reached the browser console');

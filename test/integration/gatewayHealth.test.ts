@@ -1,15 +1,15 @@
 // @world blog-deployed
 // "Check Gateway Health" inside real VS Code against the sandbox: the seed blog's gateway checked from its node (the
 // blog's HTTP-only Service in front of the HTTPS-only Echo API), then its token expired with the sandbox's break
-// mode: the view names it first with the renew-token fix; the fix runs the token wizard (scripted), the new token
-// goes where the chart keeps it and the rollout restarts — the user's step until Rotate Gateway Token exists — and
-// the check comes back without the finding.
+// mode: the view names it first with the renew-token fix; the fix runs Rotate Gateway Token for the view's Deployment
+// (key and lifetime scripted): the new token goes where the gateway reads it, the pods roll, and the check comes back
+// without the finding.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { HealthHandle } from '../../src/panels/healthPanel.ts';
-import { request, sandboxAzure, ScriptedPrompter, waitFor } from './azureHelpers.ts';
+import { kubeGet, request, sandboxAzure, ScriptedPrompter, waitFor } from './azureHelpers.ts';
 import { activatedExtension } from './sandboxEnv.ts';
 
 const NODE = { context: 'rb-arc-aks', namespace: 'apim', name: 'rb-arc-aks-apimgw' };
@@ -26,6 +26,11 @@ describe('gateway health', function () {
     // The Deployment runs the blog's APIM gateway (what Send Test Request asks once and remembers).
     await api.azure.records.setGatewayFor({ context: NODE.context, namespace: NODE.namespace, deployment: NODE.name }, { serviceId, gatewayId: `${serviceId}/gateways/rb-arc-gateway`, gatewayName: 'rb-arc-gateway' });
   });
+
+  const runningToken = async (): Promise<string> => {
+    const secret = await kubeGet<{ data: Record<string, string> }>(sandboxAzure(), `/api/v1/namespaces/${NODE.namespace}/secrets/${SECRET}`);
+    return Buffer.from(secret.data['gateway-key'] ?? '', 'base64').toString('utf8');
+  };
 
   it('checks the blog\'s gateway, then an expired token, then the renewed one', async () => {
     const handle = await vscode.commands.executeCommand<HealthHandle>(Commands.checkGatewayHealth, NODE);
@@ -49,6 +54,9 @@ describe('gateway health', function () {
     const fix = expired.fixes.findIndex((f) => f.id === 'open-token-wizard');
     assert.ok(fix >= 0, 'the renew-token fix is offered');
 
+    // The fix is Rotate Gateway Token for this Deployment: only the key and the lifetime are asked (the Deployment and
+    // its gateway are known), then the new token is written where the gateway reads it and the pods roll.
+    const oldToken = await runningToken();
     const prompter = new ScriptedPrompter({ keyType: 'primary', tokenDays: '30' });
     const scope = api.azure.usePrompter(prompter);
     try {
@@ -56,14 +64,10 @@ describe('gateway health', function () {
     } finally {
       scope.dispose();
     }
-    const copied = await vscode.env.clipboard.readText();
-    assert.match(copied, /^GatewayKey rb-arc-gateway&\d{12}&/);
-    await vscode.env.clipboard.writeText('');
-    // The user's step: the new token where the chart keeps it, and a rollout restart.
-    const patched = await request(s.kubeApi, s.kubeToken, s.ca, 'PATCH', `/api/v1/namespaces/${NODE.namespace}/secrets/${SECRET}`, { data: { 'gateway-key': Buffer.from(copied).toString('base64') } }, { 'Content-Type': 'application/merge-patch+json' });
-    assert.equal(patched.status, 200, patched.text);
-    const restarted = await request(s.kubeApi, s.kubeToken, s.ca, 'PATCH', `/apis/apps/v1/namespaces/${NODE.namespace}/deployments/${NODE.name}`, { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
-    assert.equal(restarted.status, 200, restarted.text);
+    assert.deepEqual(prompter.asked, ['keyType', 'tokenDays'], 'no question about where: the view\'s Deployment');
+    const newToken = await runningToken();
+    assert.notEqual(newToken, oldToken, 'the rotation replaced the running token');
+    assert.match(newToken, /^GatewayKey rb-arc-gateway&\d{12}&/);
 
     await waitFor('the check without token or configuration findings', async () => {
       await handle.recheck();
