@@ -1,5 +1,5 @@
-// Living with a running gateway, in the real workbench (Chromium) against the sandbox's blog-deployed world: the
-// blog's Arc extension is raised to 2 replicas behind a LoadBalancer (Update Gateway Extension…), a client in this
+// Living with a running gateway, in the real workbench (Chromium) against the sandbox's blog-start world: a new gateway
+// is deployed from the Arc cluster with 2 replicas behind a LoadBalancer (set on the deploy summary), a client in this
 // process streams requests at the Service's external address while Rotate Gateway Token… (tree context menu →
 // QuickPicks) replaces the token and rolls the pods — 0 failed requests, every pod replaced, the tree showing the new
 // expiry —, Update raises the replicas 2 → 3, and Uninstall updates both halves of the tree without Refresh.
@@ -11,6 +11,7 @@ import { toast } from './journeySteps.ts';
 import { answer, confirm, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, until, type RunningSandbox, type Workbench } from './workbench.ts';
 
 const EXTENSION = 'rb-arc-aks-apimgw';
+const GATEWAY = 'rb-arc-gateway';
 const NAMESPACE = 'apim';
 const SERVICE = 'rb-arc-aks-apimgw-azure-api-management-gateway';
 
@@ -23,6 +24,7 @@ interface SandboxInside {
   readonly world: {
     api(service: string, api: string): { operations: Map<string, unknown> } & Record<string, unknown>;
     putApi(service: string, input: Record<string, unknown>): unknown;
+    assignApi(service: string, gateway: string, api: string): void;
   };
 }
 
@@ -74,7 +76,7 @@ describe('e2e: rotate without an outage, update in place, uninstall — through 
   let workbench: Workbench;
 
   before(async () => {
-    sandbox = await startSandbox('blog-deployed');
+    sandbox = await startSandbox('blog-start');
     inside = sandbox as unknown as SandboxInside;
     // The client calls the Echo API over http without a key, as the blog's curl did once HTTP was allowed.
     const echo = inside.world.api('rb-azure-apim', 'echo-api');
@@ -87,7 +89,7 @@ describe('e2e: rotate without an outage, update in place, uninstall — through 
     await sandbox?.close();
   });
 
-  it('2 replicas → a request stream → Rotate (0 failed, pods replaced, new expiry) → 3 replicas → Uninstall', { timeout: 420_000 }, async () => {
+  it('deploy with 2 replicas → a request stream → Rotate (0 failed, pods replaced, new expiry) → 3 replicas → Uninstall', { timeout: 420_000 }, async () => {
     try {
       await journey();
     } catch (error) {
@@ -113,25 +115,35 @@ describe('e2e: rotate without an outage, update in place, uninstall — through 
     await row(page, /^Azure/).waitFor({ timeout: 60_000 });
     await expand(page, 'Visual Studio Enterprise');
     await expand(page, 'Arc-enabled Kubernetes');
-    await expand(page, /^rb-arc-aksConnected/);
+    // 1. Deploy from the Arc cluster's context menu, with 2 replicas behind a LoadBalancer (changed on the summary).
+    const cluster = row(page, /^rb-arc-aksConnected/);
+    await contextMenu(page, cluster, /Deploy APIM Gateway to Arc Cluster/);
+    await pick(page, 'API Management service', 'rb-azure-apim');
+    await pick(page, 'Self-hosted gateway', 'Create a new self-hosted gateway…');
+    await answer(page, 'Name of the new gateway', GATEWAY);
+    await answer(page, 'Extension name');
+    await answer(page, 'Kubernetes namespace for the gateway');
+    const summary = `Deploy ${GATEWAY} to rb-arc-aks`;
+    await pick(page, summary, 'Service type: ClusterIP');
+    await pick(page, 'Kubernetes Service type in front of the gateway', 'LoadBalancer');
+    await pick(page, summary, 'Replicas: 1');
+    await answer(page, 'Replicas: how many gateway pods run', '2');
+    await quickInput(page).locator(`input[placeholder^="${summary}"]`).waitFor({ timeout: 30_000 });
+    const command = (await quickInput(page).textContent()) ?? '';
+    assert.match(command, /--configuration-settings service\.type=LoadBalancer .*--configuration-settings replicaCount=2 --config-protected-settings 'gateway\.auth\.token=<token>'/);
+    await pick(page, summary, 'Deploy');
+    await toast(page, `deployed to rb-arc-aks as ${EXTENSION}`).waitFor({ timeout: 180_000 });
+    await until('2 ready replicas', settled(2), 120_000);
     const extension = row(page, new RegExp(`^${EXTENSION}Succeeded`));
     await extension.waitFor({ timeout: 60_000 });
-    // The Kubernetes half: the gateway's Deployment with its running token's expiry (the blog's: 30 days).
+    // The Kubernetes half: the gateway's Deployment with its running token's expiry (the default: 30 days).
     await expand(page, /^Kubernetes/);
     await expand(page, /^rb-arc-aks(?![-C])/);
     await expand(page, new RegExp(`^${NAMESPACE}namespace`));
     const kubeDeployment = row(page, new RegExp(`^${EXTENSION}\\d+/\\d+ ready`));
-    await kubeDeployment.filter({ hasText: 'token expires in 30 days' }).waitFor({ timeout: 60_000 });
-
-    // 1. Update Gateway Extension…: 2 replicas behind a LoadBalancer, so a client reaches the Service from outside.
-    await contextMenu(page, extension, /Update Gateway Extension/);
-    await pickMany(page, `What to change on ${EXTENSION}`, ['Replicas', 'Service type']);
-    await answer(page, 'Replicas: replicaCount', '2');
-    await pick(page, 'Service type (now', 'LoadBalancer');
-    await confirm(page, new RegExp(`Update ${EXTENSION} on its cluster\\?`), 'Update');
-    await toast(page, new RegExp(`${EXTENSION} updated \\(Succeeded\\)`)).waitFor({ timeout: 120_000 });
-    await until('2 ready replicas', settled(2), 120_000);
-    await kubeDeployment.filter({ hasText: '2/2 ready' }).waitFor({ timeout: 30_000 });
+    await kubeDeployment.filter({ hasText: '2/2 ready' }).filter({ hasText: 'token expires in 30 days' }).waitFor({ timeout: 60_000 });
+    // What the client calls: the Echo API on the new gateway (assigned in the world; Assign APIs is tested elsewhere).
+    inside.world.assignApi('rb-azure-apim', GATEWAY, 'echo-api');
     const ip = await (async () => {
       let found: string | undefined;
       await until('the LoadBalancer address', () => {
@@ -144,12 +156,15 @@ describe('e2e: rotate without an outage, update in place, uninstall — through 
     shots.push(await workbench.screenshot('live-gateway-2-replicas'));
 
     // 2. A steady stream of client requests through the Service's external address.
-    const url = `http://${ip}:5000/echo/resource?param1=sample`;
+    const ports = (inside.kube.get('services', NAMESPACE, SERVICE) as { spec?: { ports?: { name?: string; port?: number }[] } }).spec?.ports ?? [];
+    const httpPort = ports.find((p) => p.name === 'http')?.port;
+    assert.ok(httpPort, `the Service has an http port: ${JSON.stringify(ports)}`);
+    const url = `http://${ip}:${httpPort}/echo/resource?param1=sample`;
     const failures: string[] = [];
     let answered = 0;
     let stop = false;
-    const probe = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    assert.equal(probe.status, 200, `the gateway answers before the rotation: ${probe.status} ${await probe.text()}`);
+    // The gateway picks the assignment up at its next configuration poll.
+    await until('the gateway answers 200 before the rotation', async () => (await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined))?.status === 200, 90_000);
     const stream = (async () => {
       const inFlight: Promise<void>[] = [];
       while (!stop) {
