@@ -7,15 +7,16 @@ import type { AzureAccount } from '../azure/account.ts';
 import { apimGatewayId, arcExtensionId } from '../azure/armIds.ts';
 import type { AzureData } from '../azure/armService.ts';
 import { createExtensionCommand } from '../rotation/equivalents.ts';
-import { buildGatewayExtension, defaultExtensionName, LOG_FORMATS, SERVICE_TYPES, SETTING_NAMES, type LogFormat, type ServiceType, type SettingStyle } from '../azure/gatewayExtension.ts';
+import { buildGatewayExtension, defaultExtensionName, describeSettingStyle, LOG_FORMAT_SETTING, LOG_FORMATS, SERVICE_TYPES, SETTING_NAMES, type GatewayExtensionBody, type LogFormat, type ServiceType, type SettingStyle } from '../azure/gatewayExtension.ts';
+import { UPDATE_FIELDS } from '../azure/extensionUpdate.ts';
 import type { ClusterExtensionInfo } from '../azure/models.ts';
 import { configurationEndpoint } from '../azure/tokens.ts';
-import { checkExtensionName, checkGatewayId, checkLocationName, checkNamespace, checkReleaseTrain, checkTokenDays, firstProblem } from '../azure/validation.ts';
+import { checkExtensionName, checkGatewayId, checkLocationName, checkNamespace, checkReleaseTrain, checkTokenDays, firstProblem, TOKEN_MAX_DAYS } from '../azure/validation.ts';
 import type { DisposableLike } from '../util/disposable.ts';
 import { redact } from '../util/redact.ts';
 import { expiryAfterDays, promptTokenDays } from './generateTokenWizard.ts';
 import { NEW_GATEWAY, pickApimService, pickArcCluster, pickGateway } from './pickers.ts';
-import type { PickItem } from './prompter.ts';
+import type { PickItem, Prompter } from './prompter.ts';
 import { InvalidInputError, type WizardDefinition } from './wizard.ts';
 
 /** The user chose to update the extension that already has the typed name: nothing was changed; the command hands over. */
@@ -46,6 +47,8 @@ export interface DeployContext {
   logFormat?: LogFormat;
   style?: SettingStyle;
   tokenDays?: number;
+  /** The chart's replicaCount (1, its default, is not written). */
+  replicas?: number;
   /** Results. */
   extension?: ClusterExtensionInfo;
   tokenExpiry?: Date;
@@ -59,6 +62,8 @@ export interface DeployDependencies {
   now(): Date;
   /** Watches the release's pods while ARM works (undefined when no kubeconfig context plays the cluster). */
   watchPods?(clusterId: string, clusterName: string, namespace: string, release: string, report: (text: string) => void): Promise<DisposableLike | undefined>;
+  /** "Copy equivalent command" on the summary (the command has `<token>`, never a token). */
+  copy?(text: string): Promise<void>;
   /** Called once the token is in the extension's request: what is remembered about it (expiry, never the value). */
   recorded?(context: DeployContext): Promise<void>;
 }
@@ -109,12 +114,6 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
         },
       },
       {
-        shouldPrompt: (c) => c.createGateway === true,
-        prompt: async (c, p, position) => {
-          c.gatewayLocation = await p.input({ id: 'locationName', title, prompt: 'Location name of the new gateway (its logs report it as the region)', value: c.clusterName ?? '', validate: checkLocationName, ...position });
-        },
-      },
-      {
         prompt: async (c, p, position) => {
           // A name already taken on the cluster is caught here, where it is typed, with Update offered instead.
           for (;;) {
@@ -143,39 +142,20 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
         },
       },
       {
+        // The summary, before any ARM call: what will be created, the equivalent command, every setting with its
+        // default (each one changed from here, then back to the summary), and Deploy first.
         prompt: async (c, p, position) => {
-          const items: PickItem<ServiceType>[] = SERVICE_TYPES.map((t) => ({
-            label: t,
-            description: t === 'ClusterIP' ? 'Inside the cluster only (the chart\'s default)' : t === 'LoadBalancer' ? 'An external address from the cluster\'s load balancer' : 'A port on every node',
-            value: t,
-          }));
-          c.serviceType = await p.pick({ id: 'serviceType', title, placeholder: 'Kubernetes Service type in front of the gateway', items, emptyMessage: '', ...position });
-        },
-      },
-      {
-        prompt: async (c, p, position) => {
-          const items: PickItem<string>[] = RELEASE_TRAINS.map((t) => ({ label: t, description: t === 'stable' ? 'Generally available versions' : 'Preview versions (the 2021 blog used this)', value: t }));
-          c.releaseTrain = await p.pick({ id: 'releaseTrain', title, placeholder: 'Release train', items, emptyMessage: '', ...position });
-        },
-      },
-      {
-        prompt: async (c, p, position) => {
-          const items: PickItem<LogFormat>[] = LOG_FORMATS.map((f) => ({ label: f, description: f === 'text' ? 'Plain text (the default)' : f === 'json' ? 'One JSON object per line' : 'No logs to stdout', value: f }));
-          c.logFormat = await p.pick({ id: 'logFormat', title, placeholder: 'Gateway log format (telemetry.logs.std)', items, emptyMessage: '', ...position });
-        },
-      },
-      {
-        prompt: async (c, p, position) => {
-          const items: PickItem<SettingStyle>[] = [
-            { label: 'Current setting names', description: `${SETTING_NAMES.current.endpoint}, ${SETTING_NAMES.current.token}, ${SETTING_NAMES.current.serviceType}`, value: 'current' },
-            { label: '2021 setting names', description: `${SETTING_NAMES.legacy.endpoint}, ${SETTING_NAMES.legacy.token}, ${SETTING_NAMES.legacy.serviceType} (the seed blog's preview)`, value: 'legacy' },
-          ];
-          c.style = await p.pick({ id: 'settingNames', title, placeholder: 'Extension setting names', items, emptyMessage: '', ...position });
-        },
-      },
-      {
-        prompt: async (c, p, position) => {
-          c.tokenDays = await promptTokenDays(p, title, position);
+          applyDefaults(c);
+          for (;;) {
+            const plan = planOf(c);
+            const choice = await p.pick<SummaryChoice>({ id: 'deploySummary', title, ...position, emptyMessage: '', placeholder: `Deploy ${c.gatewayName ?? 'the gateway'} to ${c.clusterName ?? 'the cluster'}: Enter deploys; pick a line to change it`, items: summaryItems(c, plan) });
+            if (choice === 'deploy') return;
+            if (choice === 'copy') {
+              await deps.copy?.(plan.command);
+              continue;
+            }
+            await SETTING_PROMPTS[choice](c, p, position);
+          }
         },
       },
     ],
@@ -193,6 +173,7 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
         c.logFormat && LOG_FORMATS.includes(c.logFormat) ? undefined : 'The log format must be text, json or none.',
         c.style === 'current' || c.style === 'legacy' ? undefined : 'The setting names must be current or 2021.',
         checkTokenDays(String(c.tokenDays ?? '')),
+        checkReplicas(String(c.replicas ?? 1)),
       );
     },
     execute: [
@@ -235,15 +216,8 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
           progress.report('minting a gateway token');
           const token = await data.generateGatewayToken(c.gatewayId ?? '', 'primary', expiry, { signal });
           c.tokenExpiry = expiry;
-          const { body, protectedSettingName } = buildGatewayExtension({
-            namespace: c.namespace ?? DEFAULT_NAMESPACE,
-            releaseTrain: c.releaseTrain ?? 'stable',
-            style: c.style ?? 'current',
-            serviceType: c.serviceType ?? 'ClusterIP',
-            logFormat: c.logFormat ?? 'text',
-            configurationEndpoint: configurationEndpoint({ name: c.serviceName ?? '', managementApiUrl: c.managementApiUrl }),
-          });
-          c.equivalentCommand = createExtensionCommand(arcExtensionId({ id: c.clusterId ?? '' }, c.extensionName ?? ''), body, protectedSettingName);
+          const { body, protectedSettingName, command } = planOf(c);
+          c.equivalentCommand = command;
           await deps.recorded?.(c);
           let arm = 'submitted';
           let pods = '';
@@ -293,3 +267,97 @@ async function describeFailure(data: AzureData, c: DeployContext, error: unknown
   failure.name = 'DeploymentFailedError';
   return failure;
 }
+
+const REPLICAS_SETTING = 'replicaCount';
+/** The same rule as Update Gateway Extension's Replicas. */
+const checkReplicas = (value: string): string | undefined => UPDATE_FIELDS.find((f) => f.field === 'replicas')?.check(value);
+
+type SettingKey = 'serviceType' | 'replicas' | 'releaseTrain' | 'logFormat' | 'settingNames' | 'tokenDays' | 'locationName';
+type SummaryChoice = 'deploy' | 'copy' | SettingKey;
+type Position = { step: number; totalSteps: number };
+
+/** What the summary starts from: the chart's defaults and the longest token lifetime. */
+function applyDefaults(c: DeployContext): void {
+  c.serviceType ??= 'ClusterIP';
+  c.replicas ??= 1;
+  c.releaseTrain ??= 'stable';
+  c.logFormat ??= 'text';
+  c.style ??= 'current';
+  c.tokenDays ??= TOKEN_MAX_DAYS;
+  if (c.createGateway) c.gatewayLocation ??= c.clusterName ?? '';
+}
+
+/** The extension's request body and its `az k8s-extension create` equivalent (token as `<token>`). */
+export function planOf(c: DeployContext): { body: GatewayExtensionBody; protectedSettingName: string; command: string } {
+  const { body, protectedSettingName } = buildGatewayExtension({
+    namespace: c.namespace ?? DEFAULT_NAMESPACE,
+    releaseTrain: c.releaseTrain ?? 'stable',
+    style: c.style ?? 'current',
+    serviceType: c.serviceType ?? 'ClusterIP',
+    logFormat: c.logFormat ?? 'text',
+    configurationEndpoint: configurationEndpoint({ name: c.serviceName ?? '', managementApiUrl: c.managementApiUrl }),
+  });
+  if (c.replicas !== undefined && c.replicas !== 1) body.configurationSettings[REPLICAS_SETTING] = String(c.replicas);
+  return { body, protectedSettingName, command: createExtensionCommand(arcExtensionId({ id: c.clusterId ?? '' }, c.extensionName ?? ''), body, protectedSettingName) };
+}
+
+function summaryItems(c: DeployContext, plan: { command: string }): PickItem<SummaryChoice>[] {
+  const creates = [
+    ...(c.createGateway ? [`self-hosted gateway ${c.gatewayName ?? ''} in ${c.serviceName ?? 'the service'} (location ${c.gatewayLocation ?? ''})`] : []),
+    `a ${c.tokenDays ?? TOKEN_MAX_DAYS}-day token of ${c.gatewayName ?? 'the gateway'} (primary key, protected setting only)`,
+    `extension ${c.extensionName ?? ''} on ${c.clusterName ?? 'the cluster'}: Deployment, Service, ConfigMap and Secret in namespace ${c.namespace ?? DEFAULT_NAMESPACE}`,
+  ];
+  const setting = (value: SettingKey, label: string, description: string): PickItem<SummaryChoice> => ({ label, description, value });
+  return [
+    { label: 'Deploy', description: 'Create:', detail: creates.join('; '), value: 'deploy' },
+    setting('serviceType', `Service type: ${c.serviceType ?? ''}`, 'Kubernetes Service in front of the gateway'),
+    setting('replicas', `Replicas: ${c.replicas ?? 1}`, '2 or more keep the gateway serving while pods roll'),
+    setting('releaseTrain', `Release train: ${c.releaseTrain ?? ''}`, ''),
+    setting('logFormat', `Log format: ${c.logFormat ?? ''}`, LOG_FORMAT_SETTING),
+    setting('settingNames', `Setting names: ${c.style === 'legacy' ? '2021' : 'current'}`, describeSettingStyle(c.style)),
+    setting('tokenDays', `Token lifetime: ${c.tokenDays ?? TOKEN_MAX_DAYS} days`, `expires ${expiryAfterDaysLabel(c.tokenDays ?? TOKEN_MAX_DAYS)}`),
+    ...(c.createGateway ? [setting('locationName', `Gateway location: ${c.gatewayLocation ?? ''}`, 'its logs report it as the region')] : []),
+    { label: 'Copy equivalent command', description: 'az k8s-extension create … (token as <token>)', detail: plan.command, value: 'copy' },
+  ];
+}
+
+function expiryAfterDaysLabel(days: number): string {
+  return days === 1 ? 'in 1 day' : `in ${days} days`;
+}
+
+/** Each setting of the summary, asked the way it was when it was a step of its own (same ids, same rules). */
+const SETTING_PROMPTS: Record<SettingKey, (c: DeployContext, p: Prompter, position: Position) => Promise<void>> = {
+  serviceType: async (c, p, position) => {
+    const items: PickItem<ServiceType>[] = SERVICE_TYPES.map((t) => ({
+      label: t,
+      description: t === 'ClusterIP' ? 'Inside the cluster only (the chart\'s default)' : t === 'LoadBalancer' ? 'An external address from the cluster\'s load balancer' : 'A port on every node',
+      value: t,
+      picked: t === c.serviceType,
+    }));
+    c.serviceType = await p.pick({ id: 'serviceType', title: DEPLOY_TITLE, placeholder: 'Kubernetes Service type in front of the gateway', items, emptyMessage: '', ...position });
+  },
+  replicas: async (c, p, position) => {
+    c.replicas = Number((await p.input({ id: 'replicas', title: DEPLOY_TITLE, prompt: 'Replicas: how many gateway pods run (2 or more keep it serving while pods roll)', value: String(c.replicas ?? 1), validate: checkReplicas, ...position })).trim());
+  },
+  releaseTrain: async (c, p, position) => {
+    const items: PickItem<string>[] = RELEASE_TRAINS.map((t) => ({ label: t, description: t === 'stable' ? 'Generally available versions' : 'Preview versions (the 2021 blog used this)', value: t }));
+    c.releaseTrain = await p.pick({ id: 'releaseTrain', title: DEPLOY_TITLE, placeholder: 'Release train', items, emptyMessage: '', ...position });
+  },
+  logFormat: async (c, p, position) => {
+    const items: PickItem<LogFormat>[] = LOG_FORMATS.map((f) => ({ label: f, description: f === 'text' ? 'Plain text (the default)' : f === 'json' ? 'One JSON object per line' : 'No logs to stdout', value: f }));
+    c.logFormat = await p.pick({ id: 'logFormat', title: DEPLOY_TITLE, placeholder: 'Gateway log format (telemetry.logs.std)', items, emptyMessage: '', ...position });
+  },
+  settingNames: async (c, p, position) => {
+    const items: PickItem<SettingStyle>[] = [
+      { label: 'Current setting names', description: `${SETTING_NAMES.current.endpoint}, ${SETTING_NAMES.current.token}, ${SETTING_NAMES.current.serviceType}`, value: 'current' },
+      { label: '2021 setting names', description: `${SETTING_NAMES.legacy.endpoint}, ${SETTING_NAMES.legacy.token}, ${SETTING_NAMES.legacy.serviceType} (the seed blog's preview)`, value: 'legacy' },
+    ];
+    c.style = await p.pick({ id: 'settingNames', title: DEPLOY_TITLE, placeholder: 'Extension setting names', items, emptyMessage: '', ...position });
+  },
+  tokenDays: async (c, p, position) => {
+    c.tokenDays = await promptTokenDays(p, DEPLOY_TITLE, position);
+  },
+  locationName: async (c, p, position) => {
+    c.gatewayLocation = await p.input({ id: 'locationName', title: DEPLOY_TITLE, prompt: 'Location name of the new gateway (its logs report it as the region)', value: c.gatewayLocation ?? c.clusterName ?? '', validate: checkLocationName, ...position });
+  },
+};

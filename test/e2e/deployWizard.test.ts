@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import type { Page } from '../../scripts/lib/browser.ts';
-import { answer, openGatewaysView, openWorkbench, pick, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
+import { answer, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
 
 function row(page: Page, text: string | RegExp): Locator {
   return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
@@ -66,14 +66,19 @@ describe('e2e: Deploy APIM Gateway to Arc Cluster through the real QuickPicks', 
     await pick(page, 'API Management service', 'rb-azure-apim');
     await pick(page, 'Self-hosted gateway', 'Create a new self-hosted gateway…');
     await answer(page, 'Name of the new gateway', 'rb-arc-gateway');
-    await answer(page, 'Location name of the new gateway', 'rb-arc');
     await answer(page, 'Extension name');
     await answer(page, 'Kubernetes namespace for the gateway');
-    await pick(page, 'Kubernetes Service type in front of the gateway', 'ClusterIP');
-    await pick(page, 'Release train', 'stable');
-    await pick(page, 'Gateway log format (telemetry.logs.std)', 'text');
-    await pick(page, 'Extension setting names', 'Current setting names');
-    await answer(page, 'Token lifetime in days');
+    // The summary, the 6th and last step from the cluster (even with a new gateway): what will be created and the
+    // equivalent command, before any ARM call; its settings keep their defaults here (Enter deploys).
+    const summary = quickInput(page);
+    await summary.locator('input[placeholder^="Deploy rb-arc-gateway to rb-arc-aks"]').waitFor({ timeout: 30_000 });
+    const text = (await summary.textContent()) ?? '';
+    assert.match(text, /6\s*\/\s*6/, `the summary is step 6 of 6: ${text}`);
+    assert.match(text, /self-hosted gateway rb-arc-gateway in rb-azure-apim \(location rb-arc-aks\)/);
+    assert.match(text, /Copy equivalent command/);
+    assert.match(text, /az k8s-extension create --cluster-type connectedClusters --cluster-name rb-arc-aks .*--config-protected-settings 'gateway\.auth\.token=<token>'/);
+    await workbench.screenshot('deploy-wizard-summary');
+    await pick(page, 'Deploy rb-arc-gateway to rb-arc-aks', 'Deploy');
 
     // ARM installs the chart; when it is done the extension is revealed with its pod and Service.
     const extension = row(page, /^rb-arc-aks-apimgw(Succeeded|Creating|Failed)/);

@@ -15,6 +15,17 @@ export const DEFAULT = Symbol('default');
 export type PickAnswer = string | ((item: PickItem<unknown>) => boolean);
 export type Answer = string | typeof DEFAULT | boolean | PickAnswer | PickAnswer[];
 
+/** Answers a picker asked again and again (the deploy summary): each time the next label (by prefix), in order. */
+export function inOrder(...labels: string[]): (item: PickItem<unknown>) => boolean {
+  let next = 0;
+  return (item) => {
+    const wanted = labels[Math.min(next, labels.length - 1)] ?? '';
+    if (!item.label.startsWith(wanted)) return false;
+    next++;
+    return true;
+  };
+}
+
 /**
  * Answers questions by their id. A question without an answer is "dismissed" (vscode.CancellationError), as a user
  * pressing Escape. An input that fails its validation is recorded in `refusals` and then dismissed: a user cannot

@@ -16,7 +16,7 @@ import { resolveCloud } from '../../src/azure/clouds.ts';
 import { ApimServiceNode } from '../../src/tree/azureApimNodes.ts';
 import type { AzureTreeContext } from '../../src/tree/azureBase.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { armFault, armRequests, DEFAULT, kubeGet, lastArmSeq, request, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
+import { armFault, armRequests, DEFAULT, inOrder, kubeGet, lastArmSeq, request, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
 import { activatedExtension } from './sandboxEnv.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
@@ -140,22 +140,37 @@ describe('azure provisioning journey (blog-start)', function () {
   });
 
   it('deploys the gateway to rb-arc-aks in namespace apim: extension Succeeded, pods Running, Service with its real ports', async () => {
-    const { result } = await withAnswers(
+    // The summary comes before any ARM write: "Copy equivalent command" first (the summary comes back), then Deploy.
+    const shown: string[] = [];
+    const choose = inOrder('Copy equivalent command', 'Deploy');
+    const mark = await lastArmSeq(sandbox);
+    let writesBeforeSummary: string[] | undefined;
+    const { result, prompter } = await withAnswers(
       {
         apimService: SERVICE,
         gateway: GATEWAY,
         extensionName: DEFAULT,
         namespace: NAMESPACE,
-        serviceType: 'ClusterIP',
-        releaseTrain: 'stable',
-        logFormat: 'text',
-        settingNames: 'Current setting names',
-        tokenDays: DEFAULT,
+        deploySummary: (item) => {
+          shown.push(`${item.label} | ${item.detail ?? ''}`);
+          return choose(item);
+        },
       },
       async () => vscode.commands.executeCommand<{ name: string; provisioningState: string } | undefined>(Commands.deployGatewayToArc, await clusterNode()),
+      async (id) => {
+        if (id === 'deploySummary' && writesBeforeSummary === undefined) {
+          writesBeforeSummary = (await armRequests(sandbox, mark)).requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').map((r) => `${r.method} ${r.path}`);
+        }
+      },
     );
     assert.equal(result?.name, EXTENSION);
     assert.equal(result.provisioningState, 'Succeeded');
+    assert.deepEqual(prompter.asked, ['apimService', 'gateway', 'extensionName', 'namespace', 'deploySummary', 'deploySummary'], 'five steps from the cluster: the summary was asked again after Copy');
+    assert.deepEqual(writesBeforeSummary, [], 'nothing was written before the summary');
+    const command = `az k8s-extension create --cluster-type connectedClusters --cluster-name ${CLUSTER} --resource-group rb-arc-rg --name ${EXTENSION} --extension-type Microsoft.ApiManagement.Gateway --scope namespace --target-namespace ${NAMESPACE} --release-train stable --configuration-settings gateway.configuration.uri=https://${SERVICE}.configuration.azure-api.net --configuration-settings service.type=ClusterIP --configuration-settings telemetry.logs.std=text --config-protected-settings 'gateway.auth.token=<token>'`;
+    assert.ok(shown.includes(`Copy equivalent command | ${command}`), shown.join('\n'));
+    assert.match(shown.find((x) => x.startsWith('Deploy |')) ?? '', new RegExp(`a 30-day token of ${GATEWAY} .*extension ${EXTENSION} on ${CLUSTER}: Deployment, Service, ConfigMap and Secret in namespace ${NAMESPACE}`));
+    assert.equal(await vscode.env.clipboard.readText(), command, 'Copy put the command (token as <token>) on the clipboard');
 
     const extension = await child(await clusterNode(), EXTENSION);
     const item = api.tree.getTreeItem(extension);
@@ -227,7 +242,7 @@ describe('azure provisioning journey (blog-start)', function () {
       statuses: [{ code: 'InstallationFailed', level: 'Error', message: 'pod rb-bad-0 ImagePullBackOff' }],
     });
     const { result } = await withAnswers(
-      { apimService: SERVICE, gateway: GATEWAY, extensionName: 'rb-bad', namespace: 'apim-bad', serviceType: 'ClusterIP', releaseTrain: 'stable', logFormat: 'json', settingNames: '2021 setting names', tokenDays: '1' },
+      { apimService: SERVICE, gateway: GATEWAY, extensionName: 'rb-bad', namespace: 'apim-bad', deploySummary: inOrder('Log format', 'Setting names', 'Token lifetime', 'Deploy'), logFormat: 'json', settingNames: '2021 setting names', tokenDays: '1' },
       async () => vscode.commands.executeCommand(Commands.deployGatewayToArc, await clusterNode()),
     );
     assert.equal(result, undefined, 'the command failed (its error was shown)');

@@ -11,7 +11,7 @@ import { Commands } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { RotationOutcome } from '../../src/rotation/rotate.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { armRequests, DEFAULT, kubeGet, lastArmSeq, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
+import { armRequests, DEFAULT, inOrder, kubeGet, lastArmSeq, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
 import { activatedExtension } from './sandboxEnv.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
@@ -192,6 +192,37 @@ describe('live gateway: rotate and update (blog-deployed)', function () {
     assert.ok(!(await api.tree.getChildren(refreshedGateway)).some((c) => api.tree.getTreeItem(c).contextValue === 'azureGatewayDeployment'));
     assert.ok(!(await kubeNamespace()).some((c) => label(c) === NAMESPACE), 'the Kubernetes half no longer shows the gateway namespace');
     assert.match(readOutputLog(), /az k8s-extension delete --cluster-type connectedClusters --cluster-name rb-arc-aks --resource-group rb-arc-rg --name rb-arc-aks-apimgw --yes {2}→ uninstalled/);
+  });
+
+  it('Deploy started from the APIM gateway deploys that gateway: no service or gateway question, no gateway created, its token in the Secret', async () => {
+    const gatewayNode = await child(await child(await child(await child(await child(undefined, 'Azure'), SUBSCRIPTION), 'API Management'), SERVICE), GATEWAY);
+    const mark = await lastArmSeq(sandbox);
+    const { result, prompter } = await withAnswers({
+      cluster: 'rb-arc-aks',
+      extensionName: DEFAULT,
+      namespace: NAMESPACE,
+      deploySummary: inOrder('Token lifetime', 'Deploy'),
+      tokenDays: '5',
+    }, () => vscode.commands.executeCommand<{ name: string; provisioningState?: string; configurationSettings: Record<string, string> } | undefined>(Commands.deployGatewayToArc, gatewayNode));
+    assert.deepEqual(prompter.asked, ['cluster', 'extensionName', 'namespace', 'deploySummary', 'tokenDays', 'deploySummary'], 'the service and the gateway came from the item: four steps (the summary asked again after the lifetime changed)');
+    assert.equal(result?.name, EXTENSION, 'the default name is free again after the uninstall');
+    assert.equal(result.provisioningState, 'Succeeded');
+    assert.equal(result.configurationSettings['gateway.configuration.uri'], `https://${SERVICE}.configuration.azure-api.net`);
+    const writes = (await armRequests(sandbox, mark)).requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').map((r) => `${r.method} ${r.path.split('?')[0] ?? ''}`);
+    assert.ok(writes.some((w) => w.startsWith(`POST `) && w.endsWith(`/gateways/${GATEWAY}/generateToken`)), `a token of ${GATEWAY} was minted: ${writes.join(', ')}`);
+    assert.ok(!writes.some((w) => /^PUT .*\/gateways\/[^/]+$/.test(w)), `no gateway was created: ${writes.join(', ')}`);
+    // The pods run a token of that gateway (the chart's Secret), and the gateway lists the new deployment.
+    const token = await waitFor('the chart\'s Secret', async () => {
+      try {
+        const secret = await kubeGet<{ data: Record<string, string> }>(sandbox, `/api/v1/namespaces/${NAMESPACE}/secrets/${SECRET}`);
+        return Buffer.from(Object.values(secret.data)[0] ?? '', 'base64').toString('utf8') || undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    assert.match(token, new RegExp(`^GatewayKey ${GATEWAY}&\\d{12}&`));
+    const records = (await api.tree.getChildren(await child(await child(await child(await child(undefined, 'Azure'), SUBSCRIPTION), 'API Management'), SERVICE).then((s) => child(s, GATEWAY)))).map(label);
+    assert.ok(records.includes(`Deployed to rb-arc-aks · ${EXTENSION}`), records.join(', '));
   });
 
   function readOutputLog(): string {

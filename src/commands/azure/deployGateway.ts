@@ -42,6 +42,10 @@ export const deployGatewayToArc = defineCommand({
       data,
       account: azure.account,
       now: azure.now,
+      copy: async (text) => {
+        await vscode.env.clipboard.writeText(text);
+        void vscode.window.showInformationMessage('Copied the equivalent az k8s-extension create command (the token is written <token>).');
+      },
       watchPods: (clusterId, clusterName, namespace, release, report) => podWatch(services, clusterId, clusterName, namespace, release, report),
       recorded: async (c) => {
         if (!c.clusterId || !c.extensionName || !c.tokenExpiry) return;
