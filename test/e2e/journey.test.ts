@@ -68,11 +68,8 @@ describe('e2e: the whole journey — empty world → 200 → logs → rotate →
     await pick(page, 'Self-hosted gateway', 'rb-arc-gateway');
     await answer(page, 'Extension name');
     await answer(page, 'Kubernetes namespace for the gateway');
-    await pick(page, 'Kubernetes Service type in front of the gateway', 'ClusterIP');
-    await pick(page, 'Release train', 'stable');
-    await pick(page, 'Gateway log format (telemetry.logs.std)', 'text');
-    await pick(page, 'Extension setting names', 'Current setting names');
-    await answer(page, 'Token lifetime in days');
+    // The summary (what will be created, the equivalent az command) before any ARM call; its defaults are the blog's.
+    await pick(page, 'Deploy rb-arc-gateway to rb-arc-aks', 'Deploy');
     await toast(page, 'deployed to rb-arc-aks as rb-arc-aks-apimgw').waitFor({ timeout: 180_000 });
     // The Kubernetes side of the tree: context → namespace apim → the Deployment → its pod Running.
     const expand = async (text: RegExp) => {
