@@ -70,6 +70,8 @@ export interface GatewayDeploymentSeen {
 interface GatewayChildren {
   readonly apis: ApiInfo[] | Error;
   readonly deployments: GatewayDeploymentSeen[];
+  /** The gateway's hostname configurations (hostnames only); undefined when they could not be read. */
+  readonly hostnames: string[] | undefined;
 }
 
 /** A self-hosted gateway resource. Its children load together: assigned APIs and the deployments recorded here. */
@@ -81,6 +83,7 @@ export class ApimGatewayNode implements ArmNode {
   private readonly tree: AzureTreeContext;
   private loaded: Promise<GatewayChildren> | undefined;
   private seen: GatewayDeploymentSeen[] | undefined;
+  private hostnames: string[] | undefined;
 
   constructor(tree: AzureTreeContext, parent: ApimServiceNode, gateway: GatewayInfo) {
     this.tree = tree;
@@ -103,9 +106,11 @@ export class ApimGatewayNode implements ArmNode {
     const now = this.tree.now();
     const warn = soonest !== undefined && soonest.getTime() - now.getTime() < EXPIRY_WARNING_MS;
     item.iconPath = new vscode.ThemeIcon(warn ? 'warning' : 'server', warn ? new vscode.ThemeColor('list.warningForeground') : undefined);
-    item.description = [g.locationData?.name, soonest ? `token ${describeExpiry(soonest, now)}` : undefined].filter(Boolean).join(' · ');
+    const hosts = this.hostnames && this.hostnames.length > 0 ? this.hostnames.join(', ') : undefined;
+    item.description = [g.locationData?.name, hosts, soonest ? `token ${describeExpiry(soonest, now)}` : undefined].filter(Boolean).join(' · ');
     const location = g.locationData ? [g.locationData.name, g.locationData.city, g.locationData.district, g.locationData.countryOrRegion].filter(Boolean).join(', ') : 'no location data';
-    item.tooltip = `Self-hosted gateway ${g.name} of ${this.serviceName}\nLocation: ${location}${g.description ? `\n${g.description}` : ''}`;
+    const hostLine = this.hostnames === undefined ? '' : `\nHostnames: ${this.hostnames.length > 0 ? this.hostnames.join(', ') : 'none configured'}`;
+    item.tooltip = `Self-hosted gateway ${g.name} of ${this.serviceName}\nLocation: ${location}${hostLine}${g.description ? `\n${g.description}` : ''}`;
     return item;
   }
 
@@ -121,8 +126,9 @@ export class ApimGatewayNode implements ArmNode {
       const records = this.tree.records.deploymentsOf(this.gateway.id);
       const subscriptionId = parseApimGatewayId(this.gateway.id);
       // APIs, every recorded deployment's extension and the extensions whose settings name this service, all at once.
-      const [apis, scanned, ...extensions] = await Promise.all([
+      const [apis, hostnames, scanned, ...extensions] = await Promise.all([
         data.listGatewayApis(this.gateway.id).catch((error: unknown) => toError(error)),
+        data.listGatewayHostnames(this.gateway.id).catch(() => undefined),
         subscriptionId.ok ? extensionsServing(data, [subscriptionId.value.service.subscriptionId], this.serviceName).catch(() => [] as ClusterExtensionInfo[]) : Promise.resolve([] as ClusterExtensionInfo[]),
         ...records.map((r) => data.getClusterExtension(r.extensionId).catch((error: unknown) => toError(error))),
       ]);
@@ -142,7 +148,7 @@ export class ApimGatewayNode implements ArmNode {
         if (join?.gatewayName !== undefined && join.gatewayName.toLowerCase() !== this.gateway.name.toLowerCase()) return;
         deployments.push({ extensionId: extension.id, extension, tokenExpiry: join?.tokenExpiry, keyType: undefined, confirmed: join?.gatewayName !== undefined });
       });
-      return { apis: apis as ApiInfo[] | Error, deployments };
+      return { apis: apis as ApiInfo[] | Error, deployments, hostnames };
     })();
     return this.loaded;
   }
@@ -157,8 +163,9 @@ export class ApimGatewayNode implements ArmNode {
     }
     const first = this.seen === undefined;
     this.seen = loaded.deployments;
-    // Expiries read from the clusters change this node's own description.
-    if (first && loaded.deployments.some((d) => d.keyType === undefined && d.tokenExpiry)) setTimeout(() => this.tree.redraw(this), 0);
+    this.hostnames = loaded.hostnames;
+    // Hostnames and expiries read from the clusters change this node's own description.
+    if (first && ((loaded.hostnames?.length ?? 0) > 0 || loaded.deployments.some((d) => d.keyType === undefined && d.tokenExpiry))) setTimeout(() => this.tree.redraw(this), 0);
     const nodes: TreeNode[] = [];
     if (loaded.apis instanceof Error) nodes.push(errorNode(this.id, loaded.apis));
     else if (loaded.apis.length === 0) {
@@ -171,6 +178,7 @@ export class ApimGatewayNode implements ArmNode {
   invalidate(): void {
     this.loaded = undefined;
     this.seen = undefined;
+    this.hostnames = undefined;
     forgetJoins(this.tree);
   }
 }
