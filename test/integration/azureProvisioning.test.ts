@@ -232,7 +232,7 @@ describe('azure provisioning journey (blog-start)', function () {
     );
     assert.equal(result, undefined, 'the command failed (its error was shown)');
     const failed = await child(await clusterNode(), 'rb-bad');
-    assert.match(String(api.tree.getTreeItem(failed).description), /^Failed · .*2021 settings$/);
+    assert.match(String(api.tree.getTreeItem(failed).description), /^Failed · .*2021 settings(?: · → \S+ \/ \S+)?$/);
     const messages = (await api.tree.getChildren(failed)).map(label);
     assert.ok(messages.some((m) => m.includes('image pull back-off')), messages.join(' | '));
     assert.ok(messages.some((m) => m.includes('InstallationFailed')), messages.join(' | '));
