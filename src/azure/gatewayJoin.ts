@@ -67,3 +67,14 @@ export function clusterSubscription(clusterId: string): string | undefined {
   const ref = parseArcClusterId(clusterId);
   return ref.ok ? ref.value.subscriptionId : undefined;
 }
+
+/** The gateway a 2021-era endpoint names in its path (`…/service/<apim>/gateways/<gateway>…`); undefined otherwise. */
+export function apimGatewayNameOfEndpoint(endpoint: string | undefined): string | undefined {
+  const m = endpoint ? /\/providers\/Microsoft\.ApiManagement\/service\/[^/?#]+\/gateways\/([^/?#]+)/i.exec(endpoint.trim()) : null;
+  if (!m?.[1]) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,8 @@
 // it was deployed from here (with its token's expiry — ARM never returns tokens, so that is known only for tokens
 // this extension minted).
 import * as vscode from 'vscode';
-import { parseArcExtensionId } from '../azure/armIds.ts';
+import { parseApimGatewayId, parseArcExtensionId } from '../azure/armIds.ts';
+import { extensionsServing } from '../azure/gatewayJoin.ts';
 import type { OperationContract } from '@azure/arm-apimanagement';
 import type { ApiInfo, ApimServiceInfo, ClusterExtensionInfo, GatewayInfo, Page } from '../azure/models.ts';
 import type { DeploymentRecord } from '../azure/records.ts';
@@ -10,6 +11,7 @@ import { describeExpiry } from '../azure/tokens.ts';
 import { Commands, ContextValues } from '../constants.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import { actionNode, dataOrThrow, errorNode, PagedListNode, type ArmNode, type AzureTreeContext } from './azureBase.ts';
+import { forgetJoins, joinOfExtension } from './extensionJoin.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 
 /** Tokens this close to expiry are shown as a warning. */
@@ -55,9 +57,21 @@ export class ApimServiceNode extends PagedListNode<GatewayInfo, ApimGatewayNode>
   }
 }
 
+/** Where a gateway runs: an Arc extension, with its token's expiry and key when known. */
+export interface GatewayDeploymentSeen {
+  readonly extensionId: string;
+  readonly extension: ClusterExtensionInfo | Error;
+  readonly tokenExpiry: Date | undefined;
+  readonly keyType: DeploymentRecord['keyType'] | undefined;
+  /** False when the extension serves this gateway's service but which gateway its token names could not be read. */
+  readonly confirmed: boolean;
+}
+
 interface GatewayChildren {
   readonly apis: ApiInfo[] | Error;
-  readonly deployments: Array<{ record: DeploymentRecord; extension: ClusterExtensionInfo | Error }>;
+  readonly deployments: GatewayDeploymentSeen[];
+  /** The gateway's hostname configurations (hostnames only); undefined when they could not be read. */
+  readonly hostnames: string[] | undefined;
 }
 
 /** A self-hosted gateway resource. Its children load together: assigned APIs and the deployments recorded here. */
@@ -68,6 +82,8 @@ export class ApimGatewayNode implements ArmNode {
   readonly gateway: GatewayInfo;
   private readonly tree: AzureTreeContext;
   private loaded: Promise<GatewayChildren> | undefined;
+  private seen: GatewayDeploymentSeen[] | undefined;
+  private hostnames: string[] | undefined;
 
   constructor(tree: AzureTreeContext, parent: ApimServiceNode, gateway: GatewayInfo) {
     this.tree = tree;
@@ -86,33 +102,53 @@ export class ApimGatewayNode implements ArmNode {
     const item = new vscode.TreeItem(g.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.contextValue = ContextValues.azureApimGateway;
-    const records = this.tree.records.deploymentsOf(g.id);
-    const soonest = records.map((r) => new Date(r.tokenExpiry)).sort((a, b) => a.getTime() - b.getTime())[0];
+    const soonest = this.expiries().sort((a, b) => a.getTime() - b.getTime())[0];
     const now = this.tree.now();
     const warn = soonest !== undefined && soonest.getTime() - now.getTime() < EXPIRY_WARNING_MS;
     item.iconPath = new vscode.ThemeIcon(warn ? 'warning' : 'server', warn ? new vscode.ThemeColor('list.warningForeground') : undefined);
-    item.description = [g.locationData?.name, soonest ? `token ${describeExpiry(soonest, now)}` : undefined].filter(Boolean).join(' · ');
+    const hosts = this.hostnames && this.hostnames.length > 0 ? this.hostnames.join(', ') : undefined;
+    item.description = [g.locationData?.name, hosts, soonest ? `token ${describeExpiry(soonest, now)}` : undefined].filter(Boolean).join(' · ');
     const location = g.locationData ? [g.locationData.name, g.locationData.city, g.locationData.district, g.locationData.countryOrRegion].filter(Boolean).join(', ') : 'no location data';
-    item.tooltip = `Self-hosted gateway ${g.name} of ${this.serviceName}\nLocation: ${location}${g.description ? `\n${g.description}` : ''}`;
+    const hostLine = this.hostnames === undefined ? '' : `\nHostnames: ${this.hostnames.length > 0 ? this.hostnames.join(', ') : 'none configured'}`;
+    item.tooltip = `Self-hosted gateway ${g.name} of ${this.serviceName}\nLocation: ${location}${hostLine}${g.description ? `\n${g.description}` : ''}`;
     return item;
+  }
+
+  /** Token expiries known: recorded here, or read from the clusters once the children loaded. */
+  private expiries(): Date[] {
+    const recorded = this.tree.records.deploymentsOf(this.gateway.id).map((r) => new Date(r.tokenExpiry));
+    return [...recorded, ...(this.seen ?? []).filter((d) => d.keyType === undefined && d.tokenExpiry).map((d) => d.tokenExpiry as Date)];
   }
 
   private load(): Promise<GatewayChildren> {
     this.loaded ??= (async () => {
       const data = dataOrThrow(this.tree);
       const records = this.tree.records.deploymentsOf(this.gateway.id);
-      // APIs and every recorded deployment's extension, all at once.
-      const [apis, ...extensions] = await Promise.all([
+      const subscriptionId = parseApimGatewayId(this.gateway.id);
+      // APIs, every recorded deployment's extension and the extensions whose settings name this service, all at once.
+      const [apis, hostnames, scanned, ...extensions] = await Promise.all([
         data.listGatewayApis(this.gateway.id).catch((error: unknown) => toError(error)),
+        data.listGatewayHostnames(this.gateway.id).catch(() => undefined),
+        subscriptionId.ok ? extensionsServing(data, [subscriptionId.value.service.subscriptionId], this.serviceName).catch(() => [] as ClusterExtensionInfo[]) : Promise.resolve([] as ClusterExtensionInfo[]),
         ...records.map((r) => data.getClusterExtension(r.extensionId).catch((error: unknown) => toError(error))),
       ]);
-      const deployments = records.map((record, i) => ({ record, extension: extensions[i] as ClusterExtensionInfo | undefined | Error }));
-      // An extension that is gone (uninstalled elsewhere) is forgotten rather than shown as a deployment.
-      for (const d of deployments) if (d.extension === undefined) void this.tree.records.forgetExtension(d.record.extensionId);
-      return {
-        apis: apis as ApiInfo[] | Error,
-        deployments: deployments.filter((d): d is { record: DeploymentRecord; extension: ClusterExtensionInfo | Error } => d.extension !== undefined),
-      };
+      const deployments: GatewayDeploymentSeen[] = [];
+      records.forEach((record, i) => {
+        const extension = extensions[i] as ClusterExtensionInfo | undefined | Error;
+        // An extension that is gone (uninstalled elsewhere) is forgotten rather than shown as a deployment.
+        if (extension === undefined) void this.tree.records.forgetExtension(record.extensionId);
+        else deployments.push({ extensionId: record.extensionId, extension, tokenExpiry: new Date(record.tokenExpiry), keyType: record.keyType, confirmed: true });
+      });
+      const known = new Set(deployments.map((d) => d.extensionId.toLowerCase()));
+      const fresh = scanned.filter((e) => !known.has(e.id.toLowerCase()));
+      const joins = await Promise.all(fresh.map((e) => joinOfExtension(this.tree, e)));
+      fresh.forEach((extension, i) => {
+        const join = joins[i];
+        // An extension of this service whose token names another gateway runs that one, not this.
+        if (join?.gatewayName !== undefined && join.gatewayName.toLowerCase() !== this.gateway.name.toLowerCase()) return;
+        deployments.push({ extensionId: extension.id, extension, tokenExpiry: join?.tokenExpiry, keyType: undefined, confirmed: join?.gatewayName !== undefined });
+      });
+      return { apis: apis as ApiInfo[] | Error, deployments, hostnames };
     })();
     return this.loaded;
   }
@@ -125,17 +161,25 @@ export class ApimGatewayNode implements ArmNode {
       this.loaded = undefined;
       return [errorNode(this.id, error)];
     }
+    const first = this.seen === undefined;
+    this.seen = loaded.deployments;
+    this.hostnames = loaded.hostnames;
+    // Hostnames and expiries read from the clusters change this node's own description.
+    if (first && ((loaded.hostnames?.length ?? 0) > 0 || loaded.deployments.some((d) => d.keyType === undefined && d.tokenExpiry))) setTimeout(() => this.tree.redraw(this), 0);
     const nodes: TreeNode[] = [];
     if (loaded.apis instanceof Error) nodes.push(errorNode(this.id, loaded.apis));
     else if (loaded.apis.length === 0) {
       nodes.push(new MessageNode(this.id, 'No API assigned', 'empty'), actionNode(this.id, 'Assign APIs…', Commands.assignApis, this));
     } else nodes.push(...loaded.apis.map((api) => new GatewayApiNode(this, api, this.tree)));
-    for (const d of loaded.deployments) nodes.push(new GatewayDeploymentRecordNode(this, d.record, d.extension, this.tree.now()));
+    for (const d of loaded.deployments) nodes.push(new GatewayDeploymentRecordNode(this, d, this.tree.now()));
     return nodes;
   }
 
   invalidate(): void {
     this.loaded = undefined;
+    this.seen = undefined;
+    this.hostnames = undefined;
+    forgetJoins(this.tree);
   }
 }
 
@@ -209,41 +253,41 @@ export class GatewayOperationNode implements ArmNode {
   }
 }
 
+/** "Deployed to <cluster> · <extension>": recorded when deployed from here, or joined through the extension's settings. */
 export class GatewayDeploymentRecordNode implements TreeNode {
   readonly id: string;
   readonly parent: ApimGatewayNode;
-  readonly record: DeploymentRecord;
-  private readonly extension: ClusterExtensionInfo | Error;
+  readonly deployment: GatewayDeploymentSeen;
   private readonly now: Date;
 
-  constructor(parent: ApimGatewayNode, record: DeploymentRecord, extension: ClusterExtensionInfo | Error, now: Date) {
+  constructor(parent: ApimGatewayNode, deployment: GatewayDeploymentSeen, now: Date) {
     this.parent = parent;
-    this.record = record;
-    this.extension = extension;
+    this.deployment = deployment;
     this.now = now;
-    this.id = `${parent.id}/deployed:${record.extensionId.toLowerCase()}`;
+    this.id = `${parent.id}/deployed:${deployment.extensionId.toLowerCase()}`;
   }
 
   /** Commands run on this item act on the extension it names. */
   get armId(): string {
-    return this.record.extensionId;
+    return this.deployment.extensionId;
   }
 
   getTreeItem(): vscode.TreeItem {
-    const ref = parseArcExtensionId(this.record.extensionId);
-    const where = ref.ok ? `${ref.value.cluster.name} · ${ref.value.name}` : this.record.extensionId;
+    const d = this.deployment;
+    const ref = parseArcExtensionId(d.extensionId);
+    const where = ref.ok ? `${ref.value.cluster.name} · ${ref.value.name}` : d.extensionId;
     const item = new vscode.TreeItem(`Deployed to ${where}`, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.contextValue = ContextValues.azureGatewayDeployment;
-    const expiry = new Date(this.record.tokenExpiry);
-    const left = expiry.getTime() - this.now.getTime();
+    const left = d.tokenExpiry ? d.tokenExpiry.getTime() - this.now.getTime() : Number.POSITIVE_INFINITY;
     item.iconPath = new vscode.ThemeIcon(left < EXPIRY_WARNING_MS ? 'warning' : 'rocket', left < EXPIRY_WARNING_MS ? new vscode.ThemeColor('list.warningForeground') : undefined);
-    const state = this.extension instanceof Error ? 'state unknown' : (this.extension.provisioningState ?? 'unknown');
-    item.description = `${state} · token ${describeExpiry(expiry, this.now)}`;
+    const state = d.extension instanceof Error ? 'state unknown' : (d.extension.provisioningState ?? 'unknown');
+    item.description = [state, d.tokenExpiry ? `token ${describeExpiry(d.tokenExpiry, this.now)}` : undefined, d.confirmed ? undefined : 'gateway not confirmed (token not readable)'].filter(Boolean).join(' · ');
+    const token = d.tokenExpiry ? `\nToken${d.keyType ? ` from the ${d.keyType} key` : ' (read from the cluster)'}, ${describeExpiry(d.tokenExpiry, this.now)} (${d.tokenExpiry.toISOString()})` : '';
     item.tooltip =
-      this.extension instanceof Error
-        ? `Could not read the extension: ${safeErrorMessage(this.extension)}`
-        : `Extension ${this.extension.name} in namespace ${this.extension.namespace ?? '?'}: ${state}\nToken from the ${this.record.keyType} key, ${describeExpiry(expiry, this.now)} (${expiry.toISOString()})`;
+      d.extension instanceof Error
+        ? `Could not read the extension: ${safeErrorMessage(d.extension)}`
+        : `Extension ${d.extension.name} in namespace ${d.extension.namespace ?? '?'}: ${state}${token}${d.confirmed ? '' : `\nIts settings name service ${this.parent.serviceName}; which gateway its token is for could not be read`}`;
     return item;
   }
 }

@@ -16,6 +16,7 @@ import { GatewayDeploymentNode } from './gatewayNodes.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 import { matchKubeContext } from '../azure/kubeContexts.ts';
 import { arcClusterTooltip, extensionTooltip } from './tooltips.ts';
+import { forgetJoins, joinOfExtension, type ExtensionJoin } from './extensionJoin.ts';
 import { readDeployment } from '../kubernetes/resources.ts';
 
 export class ArcClusterNode implements ArmNode {
@@ -120,6 +121,9 @@ export class GatewayExtensionNode implements ArmNode {
   private readonly tree: AzureTreeContext;
   private deployment: GatewayDeploymentNode | undefined;
   private context: string | undefined;
+  /** The APIM gateway this extension runs, once read (its settings, a record, or its running token). */
+  private join: ExtensionJoin | undefined;
+  private joining = false;
 
   constructor(tree: AzureTreeContext, parent: ArcClusterNode, info: ClusterExtensionInfo) {
     this.tree = tree;
@@ -146,6 +150,24 @@ export class GatewayExtensionNode implements ArmNode {
     this.info = info;
   }
 
+  /** "rb-azure-apim / rb-arc-gateway", or the service alone when the token could not be read. */
+  get apimGateway(): string | undefined {
+    const j = this.join;
+    if (!j?.serviceName) return undefined;
+    return j.gatewayName ? `${j.serviceName} / ${j.gatewayName}` : `${j.serviceName} / gateway not known`;
+  }
+
+  /** Reads the join in the background and redraws this node when it arrives. */
+  private readJoin(): void {
+    if (this.join || this.joining) return;
+    this.joining = true;
+    void joinOfExtension(this.tree, this.info).then((join) => {
+      this.joining = false;
+      this.join = join;
+      if (join.serviceName) this.tree.redraw(this);
+    });
+  }
+
   getTreeItem(): vscode.TreeItem {
     const e = this.info;
     const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.Collapsed);
@@ -159,7 +181,9 @@ export class GatewayExtensionNode implements ArmNode {
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
           : new vscode.ThemeIcon('loading~spin');
     const style = settingStyleOf(e.configurationSettings);
-    item.description = [state, e.version ? `v${e.version}` : undefined, serviceTypeOf(e.configurationSettings), style === 'legacy' ? '2021 settings' : style === 'current' ? 'current settings' : 'no endpoint setting']
+    this.readJoin();
+    const apim = this.apimGateway;
+    item.description = [state, e.version ? `v${e.version}` : undefined, serviceTypeOf(e.configurationSettings), style === 'legacy' ? '2021 settings' : style === 'current' ? 'current settings' : 'no endpoint setting', apim ? `→ ${apim}` : undefined]
       .filter(Boolean)
       .join(' · ');
     const record = this.tree.records.deploymentOfExtension(e.id);
@@ -175,6 +199,7 @@ export class GatewayExtensionNode implements ArmNode {
         ...(e.namespace ? { namespace: e.namespace } : {}),
         serviceType: serviceTypeOf(e.configurationSettings),
         settings: describeSettingStyle(style),
+        ...(apim ? { apimGateway: apim } : {}),
         ...(record ? { token: `Token (${record.keyType} key) ${describeExpiry(new Date(record.tokenExpiry), this.tree.now())}` } : {}),
       }),
     );
@@ -230,6 +255,8 @@ export class GatewayExtensionNode implements ArmNode {
 
   invalidate(): void {
     this.stop();
+    this.join = undefined;
+    forgetJoins(this.tree, this.info.id);
   }
 
   collapsed(): void {

@@ -99,6 +99,11 @@ export class GatewayNamespaceNode implements TreeNode {
     this.gateways = undefined;
   }
 
+  /** `namespace/name` of the gateways this node was made with. */
+  gatewayKeys(): string[] {
+    return (this.gateways ?? []).map((g) => `${this.namespace}/${g.name}`);
+  }
+
   async getChildren(): Promise<TreeNode[]> {
     if (!this.gateways) {
       try {

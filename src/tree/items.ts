@@ -22,7 +22,7 @@ export type MessageKind = 'info' | 'error' | 'empty';
 export class MessageNode implements TreeNode {
   readonly id: string;
   private readonly text: string;
-  private readonly kind: MessageKind;
+  readonly kind: MessageKind;
   private readonly command: vscode.Command | undefined;
   private readonly tooltip: string | undefined;
 

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { ContextValues } from '../constants.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
-import { gatewayNamespaces, type KubernetesTreeContext } from './gatewayNodes.ts';
+import { watchGatewayDeployments } from '../kubernetes/discovery.ts';
+import { safeErrorMessage } from '../util/errors.ts';
+import { GatewayNamespaceNode, gatewayNamespaces, type KubernetesTreeContext } from './gatewayNodes.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 
 /** "Kubernetes": the clusters of the user's kubeconfig, where gateways run with or without Arc. */
@@ -54,6 +56,9 @@ export class KubeContextNode implements TreeNode {
   private readonly namespace: string | undefined;
   private readonly current: boolean;
   private readonly tree: KubernetesTreeContext;
+  /** While the context is expanded: gateway Deployments appearing or going in any namespace redraw it. */
+  private watch: { dispose(): void } | undefined;
+  private shown: string | undefined;
 
   constructor(tree: KubernetesTreeContext, contextName: string, cluster: string, namespace: string | undefined, current: boolean) {
     this.tree = tree;
@@ -74,7 +79,40 @@ export class KubeContextNode implements TreeNode {
     return item;
   }
 
-  getChildren(): Promise<TreeNode[]> {
-    return gatewayNamespaces(this.tree, this.id, this.contextName, this.namespace);
+  async getChildren(): Promise<TreeNode[]> {
+    const nodes = await gatewayNamespaces(this.tree, this.id, this.contextName, this.namespace);
+    this.shown = nodes.flatMap((n) => (n instanceof GatewayNamespaceNode ? n.gatewayKeys() : [])).sort().join(',');
+    if (!this.watch && !nodes.some((n) => n instanceof MessageNode && n.kind === 'error')) void this.startWatch(nodes);
+    return nodes;
+  }
+
+  private async startWatch(nodes: TreeNode[]): Promise<void> {
+    const only = nodes.find((n) => n instanceof MessageNode && n.kind === 'info') ? (this.namespace || 'default') : undefined;
+    try {
+      const client = await this.tree.kube.forContext(this.contextName);
+      if (this.watch) return;
+      this.watch = watchGatewayDeployments(client, only, (signature) => {
+        if (this.shown !== undefined && signature !== this.shown) this.tree.redraw(this);
+      }, (error, retry) => this.tree.log.debug(`gateway watch ${this.contextName}: ${safeErrorMessage(error)} (retry in ${retry} ms)`));
+    } catch (error) {
+      this.tree.log.debug(`gateway watch ${this.contextName}: ${safeErrorMessage(error)}`);
+    }
+  }
+
+  invalidate(): void {
+    this.stop();
+  }
+
+  collapsed(): void {
+    this.stop();
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    this.watch?.dispose();
+    this.watch = undefined;
   }
 }

@@ -60,14 +60,17 @@ export interface ExtensionTooltipFacts {
   readonly settings: string;
   /** Our own text (key type and expiry), already safe. */
   readonly token?: string;
+  /** The APIM service / gateway its settings (and running token) name. */
+  readonly apimGateway?: string;
 }
 
 export function extensionTooltip(e: ExtensionTooltipFacts): string {
   return [
     `**${markdownText(e.name)}** — ${markdownText(e.extensionType ?? 'extension')} on ${markdownText(e.clusterName)}\n\n`,
-    `Provisioning state: ${markdownText(e.state)}${e.version ? ` · version ${markdownText(e.version)}` : ''}${e.releaseTrain ? ` · release train ${markdownText(e.releaseTrain)}` : ''}\n\n`,
+    `Provisioning state: ${markdownText(e.state)}${e.version ? ` · extension (chart) version ${markdownText(e.version)}` : ''}${e.releaseTrain ? ` · release train ${markdownText(e.releaseTrain)}` : ''}\n\n`,
     `Namespace ${markdownCode(e.namespace ?? '?')} · Service type ${markdownText(e.serviceType)}\n\n`,
     `Settings: ${markdownText(e.settings)}\n\n`,
+    e.apimGateway ? `Runs API Management gateway ${markdownText(e.apimGateway)}\n\n` : '',
     e.token ? `${markdownText(e.token)}\n\n` : '',
   ].join('');
 }

@@ -1,6 +1,6 @@
 // "Assign APIs to Gateway" and "Remove APIs from Gateway": a gateway, then several APIs (multi-select). Assigning
 // offers the service's current APIs not yet on the gateway; removing offers the assigned ones. Both are undone by
-// the other, so neither asks for confirmation.
+// the other; removing still asks for confirmation, since requests to a removed API fail (404) at once.
 import type { AzureAccount } from '../azure/account.ts';
 import type { AzureData } from '../azure/armService.ts';
 import type { ApiInfo } from '../azure/models.ts';
@@ -15,6 +15,8 @@ export interface GatewayApisContext {
   apis?: string[];
   /** Preselected in the picker (the API item the command was run on). */
   preselected?: string;
+  /** Remove only: the user confirmed. */
+  confirmed?: boolean;
   /** What was done, for the message. */
   done?: string[];
 }
@@ -49,8 +51,24 @@ export function gatewayApisWizard(data: AzureData, account: AzureAccount, mode: 
           c.apis = picked.map((a) => a.name);
         },
       },
+      ...(mode === 'remove'
+        ? [
+            {
+              prompt: async (c: GatewayApisContext, p: Parameters<WizardDefinition<GatewayApisContext>['prompts'][number]['prompt']>[1]) => {
+                const apis = c.apis ?? [];
+                c.confirmed = await p.confirm({
+                  id: 'confirmRemoveApis',
+                  message: `Remove ${apis.length === 1 ? `API ${apis[0] ?? ''}` : `${apis.length} APIs`} from gateway ${c.gatewayName ?? ''}?`,
+                  detail: `Requests to ${apis.join(', ')} through this gateway fail with 404 once it syncs (about 10 s). The APIs stay in the service; Assign APIs puts them back.`,
+                  action: 'Remove',
+                });
+              },
+            },
+          ]
+        : []),
     ],
-    check: (c) => (!c.gatewayId ? 'No gateway was chosen.' : !c.apis || c.apis.length === 0 ? 'No API was chosen.' : undefined),
+    check: (c) =>
+      !c.gatewayId ? 'No gateway was chosen.' : !c.apis || c.apis.length === 0 ? 'No API was chosen.' : mode === 'remove' && !c.confirmed ? 'The removal was not confirmed.' : undefined,
     execute: [
       {
         title: mode === 'assign' ? 'Assigning APIs' : 'Removing APIs',

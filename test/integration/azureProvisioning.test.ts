@@ -175,7 +175,7 @@ describe('azure provisioning journey (blog-start)', function () {
     const extension = await child(await clusterNode(), EXTENSION);
     const item = api.tree.getTreeItem(extension);
     assert.equal(item.contextValue, 'azureGatewayExtension');
-    assert.match(String(item.description), /^Succeeded · v[\d.]+ · ClusterIP · current settings$/);
+    assert.match(String(item.description), /^Succeeded · v[\d.]+ · ClusterIP · current settings(?: · → \S+ \/ \S+)?$/);
     const children = await waitFor('a Running pod under the extension', async () => {
       const list = await api.tree.getChildren(extension);
       return list.some((c) => api.tree.getTreeItem(c).contextValue === 'gatewayPod' && /^Running · 1\/1 ready/.test(String(api.tree.getTreeItem(c).description))) ? list : undefined;
@@ -247,7 +247,7 @@ describe('azure provisioning journey (blog-start)', function () {
     );
     assert.equal(result, undefined, 'the command failed (its error was shown)');
     const failed = await child(await clusterNode(), 'rb-bad');
-    assert.match(String(api.tree.getTreeItem(failed).description), /^Failed · .*2021 settings$/);
+    assert.match(String(api.tree.getTreeItem(failed).description), /^Failed · .*2021 settings(?: · → \S+ \/ \S+)?$/);
     const messages = (await api.tree.getChildren(failed)).map(label);
     assert.ok(messages.some((m) => m.includes('image pull back-off')), messages.join(' | '));
     assert.ok(messages.some((m) => m.includes('InstallationFailed')), messages.join(' | '));
