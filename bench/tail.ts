@@ -145,6 +145,8 @@ try {
       minuteCpu = process.cpuUsage();
       const webview = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
       minutes.push({ hostHeap, cpu: (used.user + used.system) / 1e6, seconds: (performance.now() - minuteStart) / 1000, webviewHeap: webview.usedSize });
+      const r = minutes.at(-1);
+      if (r) console.log(`tail: interval ${minutes.length} (${r.seconds.toFixed(0)} s): host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core, webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB, skipped so far ${provider.delivery().skippedRows}`);
       minuteStart = performance.now();
       hostHeap = 0;
     }
