@@ -1,7 +1,11 @@
 // A gateway writing ~20k lines a second, followed live (createDeploymentLogSession against the sandbox's Kubernetes
 // API) into the Gateway Logs webview (the built bundle in Chromium, fed by the real data provider). Prints lines lost
-// (goal 0), the p95 line-to-screen latency (goal < 250 ms) and the webview's heap. Needs `npm run build` first.
-//   node bench/tail.ts [--seconds 60] [--rate 20000]
+// (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the webview's
+// heap and the extension-host side's heap and CPU (per minute). Needs `npm run build` first.
+//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1]
+// `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
+// the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
+// 600 s).
 //
 // Line-to-screen latency of a line: from the kubelet's timestamp of the line (when the container wrote it) to the
 // first frame whose newest rendered row is that line or a later one. With Follow on at 20k lines a second most rows
@@ -22,6 +26,7 @@ const option = (name: string, fallback: number): number => {
 };
 const seconds = option('seconds', 60);
 const rate = option('rate', 20_000);
+const pods = option('pods', 1);
 const maxEntries = 50_000;
 
 const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url));
@@ -46,6 +51,13 @@ const writtenLines = async (): Promise<number> => {
   const reply = await ask({ type: 'count' });
   return reply.type === 'count' ? reply.lines : Number.NaN;
 };
+
+if (pods > 1) {
+  worker.postMessage({ type: 'scale', replicas: pods } satisfies ToSandbox);
+  const scaled = await ask(undefined);
+  if (scaled.type !== 'scaled' || scaled.running < pods) throw new Error(`tail: only ${scaled.type === 'scaled' ? scaled.running : '?'} of ${pods} pods running`);
+  console.log(`tail: ${pods} gateway pods running`);
+}
 
 const clients = createKubernetesClients(() => [ready.kubeconfig]);
 const session = await createDeploymentLogSession(
@@ -108,14 +120,35 @@ try {
 
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  worker.postMessage({ type: 'rate', linesPerSecond: rate } satisfies ToSandbox);
+  const startedAt = Date.now();
+  // The sandbox's rate is per gateway instance.
+  worker.postMessage({ type: 'rate', linesPerSecond: rate / pods } satisfies ToSandbox);
   let reported = 0;
+  /** Per minute of load: host heap (max), host CPU, webview heap (no forced GC). */
+  const minutes: { hostHeap: number; cpu: number; seconds: number; webviewHeap: number }[] = [];
+  let minuteStart = performance.now();
+  let minuteCpu = process.cpuUsage();
+  let hostHeap = 0;
+  let lastMinute = 0;
   while (performance.now() - started < seconds * 1000) {
     await sleep(1000);
+    hostHeap = Math.max(hostHeap, process.memoryUsage().heapUsed);
     const elapsed = Math.round((performance.now() - started) / 1000);
     if (elapsed - reported >= 10) {
       reported = elapsed;
       console.log(`tail: ${elapsed} s: ${sessionLines} lines followed, ${ackedLines} stored by the webview`);
+    }
+    const minute = Math.floor((performance.now() - started) / 60_000);
+    if (minute > lastMinute || performance.now() - started >= seconds * 1000) {
+      lastMinute = minute;
+      const used = process.cpuUsage(minuteCpu);
+      minuteCpu = process.cpuUsage();
+      const webview = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      minutes.push({ hostHeap, cpu: (used.user + used.system) / 1e6, seconds: (performance.now() - minuteStart) / 1000, webviewHeap: webview.usedSize });
+      const r = minutes.at(-1);
+      if (r) console.log(`tail: interval ${minutes.length} (${r.seconds.toFixed(0)} s): host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core, webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB, skipped so far ${provider.delivery().skippedRows}`);
+      minuteStart = performance.now();
+      hostHeap = 0;
     }
   }
   worker.postMessage({ type: 'rate', linesPerSecond: 0 } satisfies ToSandbox);
@@ -140,6 +173,7 @@ try {
 
   const paints = await harness.page.evaluate<[number, number][]>('window.__paints');
   const latencies: number[] = [];
+  const perMinute: number[][] = [];
   let p = 0;
   const timedSeqs = [...stampOf.keys()].filter((seq) => seq >= firstTimedSeq).sort((a, b) => a - b);
   for (const seq of timedSeqs) {
@@ -148,9 +182,11 @@ try {
     const stamp = stampOf.get(seq);
     if (!paint || stamp === undefined) continue;
     latencies.push(paint[1] - stamp);
+    (perMinute[Math.max(0, Math.floor((stamp - startedAt) / 60_000))] ??= []).push(paint[1] - stamp);
   }
   latencies.sort((a, b) => a - b);
-  const pct = (q: number): number => latencies[Math.max(0, Math.ceil(latencies.length * q) - 1)] ?? Number.NaN;
+  const pctOf = (sorted: number[], q: number): number => sorted[Math.max(0, Math.ceil(sorted.length * q) - 1)] ?? Number.NaN;
+  const pct = (q: number): number => pctOf(latencies, q);
 
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
@@ -163,6 +199,14 @@ try {
   console.log(`tail: ${provider.delivery().batches} posts (${(provider.delivery().batches / loadSeconds).toFixed(1)}/s), ${paints.length} frames with new rows`);
   console.log(`tail: webview heap after GC ${(heap.usedSize / 1e6).toFixed(1)} MB (rows kept: ${maxEntries}); rows in the DOM: ${domRows}`);
   console.log(`tail: extension-host side CPU ${(((cpu.user + cpu.system) / 1e6 / loadSeconds) * 100).toFixed(0)}% of a core (session + provider + harness transport); heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+  for (let m = 0; m < Math.max(perMinute.length, minutes.length); m++) {
+    const l = (perMinute[m] ?? []).sort((a, b) => a - b);
+    const r = minutes[m];
+    console.log(
+      `tail: minute ${m + 1}: p95 line-to-screen ${pctOf(l, 0.95).toFixed(0)} ms over ${l.length} lines` +
+        (r ? `; host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core; webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB` : ''),
+    );
+  }
   const problems = harness.console.filter((l) => /error|Content Security Policy|Refused/i.test(l));
   if (problems.length > 0) console.log(`tail: webview console problems:\n${problems.slice(0, 10).join('\n')}`);
 } finally {

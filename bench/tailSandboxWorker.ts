@@ -5,10 +5,11 @@ import { parentPort } from 'node:worker_threads';
 import { startSandbox } from '../test/sandbox/index.ts';
 import { BLOG } from '../test/sandbox/worlds/blog-start.ts';
 
-export type ToSandbox = { type: 'rate'; linesPerSecond: number } | { type: 'count' } | { type: 'close' };
+export type ToSandbox = { type: 'rate'; linesPerSecond: number } | { type: 'scale'; replicas: number } | { type: 'count' } | { type: 'close' };
 export type FromSandbox =
   | { type: 'ready'; kubeconfig: string }
   | { type: 'count'; lines: number }
+  | { type: 'scaled'; running: number }
   | { type: 'closed' }
   | { type: 'error'; message: string };
 
@@ -32,6 +33,21 @@ try {
     try {
       if (message.type === 'rate') sandbox.world.setGatewayLogRate(BLOG.apim.name, BLOG.gateway.name, message.linesPerSecond);
       else if (message.type === 'count') send({ type: 'count', lines: linesWritten() });
+      else if (message.type === 'scale') {
+        // Through the API server, as `kubectl scale` would; the Deployment controller and kubelet start the pods.
+        sandbox.kube.patch('deployments', namespace, BLOG.extension.name, 'merge', { spec: { replicas: message.replicas } });
+        const running = (): number =>
+          (sandbox.kube.list('pods', namespace) as { status?: { phase?: string; containerStatuses?: { ready?: boolean }[] } }[]).filter(
+            (p) => p.status?.phase === 'Running' && p.status.containerStatuses?.every((c) => c.ready) === true,
+          ).length;
+        const deadline = Date.now() + 120_000;
+        const poll = (): void => {
+          const n = running();
+          if (n >= message.replicas || Date.now() > deadline) send({ type: 'scaled', running: n });
+          else setTimeout(poll, 200);
+        };
+        poll();
+      }
       else void sandbox.close().then(() => send({ type: 'closed' }));
     } catch (error) {
       send({ type: 'error', message: error instanceof Error ? error.message : String(error) });

@@ -140,7 +140,7 @@ function atBoundaryOrEnd(text: string, i: number, expect: string | undefined): b
 }
 
 /** Where a JSON value stands at the end of a line: only the depth, since no string runs past its line. */
-interface JsonScan {
+export interface JsonScan {
     depth: number;
 }
 
@@ -165,6 +165,12 @@ function scanJson(text: string, from: number, st: JsonScan): number {
     // outside any string.
     st.depth = depth;
     return -1;
+}
+
+/** `scanJson` over a whole line on its own (a JSON value continued from the lines before, `st` its depth). */
+export function scanJsonLine(line: string, st: JsonScan): number {
+    backslashKnown = false;
+    return scanJson(line, 0, st);
 }
 
 /**

@@ -117,7 +117,7 @@ function lostColourAt(s: string, i: number): boolean {
 }
 
 /** Request keys that, written as `, key: ` or starting a line, mark the rest of a wrapped record. */
-const WRAPPED_KEY = new RegExp(`(?:^|, )(?:${REQUEST_KEYS.join('|')}|category|timeGenerated|callerIpAddress|region|responseSize|cache): `);
+export const WRAPPED_KEY = new RegExp(`(?:^|, )(?:${REQUEST_KEYS.join('|')}|category|timeGenerated|callerIpAddress|region|responseSize|cache): `);
 
 /** Removes ANSI escape sequences (CSI `ESC [ … final`, two-byte `ESC x`); any other ESC is dropped on its own. */
 export function stripAnsi(s: string): string {
@@ -195,7 +195,7 @@ interface Pending {
  * Event names, sources and level spellings repeat on nearly every line; entries share one copy of each. A small
  * table indexed by length and a few characters, rather than a `Map`, which would hash every fresh copy.
  */
-class RecentNames {
+export class RecentNames {
     private static readonly SIZE = 1024;
     private readonly slots: string[] = new Array<string>(RecentNames.SIZE).fill('');
 
@@ -232,7 +232,7 @@ function note(entry: GatewayLogEntry, text: string): void {
  * Index of the `]` that closes a `[Level]` at the start of the line (the shape every text-format gateway entry
  * has), or -1. Only the first few characters are read: a level name is short.
  */
-function levelClose(s: string): number {
+export function levelClose(s: string): number {
     if (s.charCodeAt(0) !== OPEN_BRACKET) {
         return -1;
     }
@@ -245,7 +245,7 @@ function levelClose(s: string): number {
     return -1;
 }
 
-function isStackLine(s: string): boolean {
+export function isStackLine(s: string): boolean {
     let i = 0;
     while (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB) {
         i++;

@@ -12,6 +12,7 @@ import { Emitter } from '../util/event.ts';
 import { EntryBuffer } from './buffer.ts';
 import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
 import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './session.ts';
+import { mergeByKubeletTime } from './merge.ts';
 import { StreamParser, type UnsequencedEntry } from './streamParser.ts';
 import { collectionPaths, readDeployment } from '../kubernetes/resources.ts';
 
@@ -288,7 +289,8 @@ class FollowSession extends Disposable implements LogSession {
     this.appendTimer = undefined;
     if (this.isDisposed || this.pending.length === 0) return;
     this.lastAppendAt = Date.now();
-    const batch = this.pending as TaggedEntry[];
+    // Pods' lines interleave by kubelet time within the batch (each pod's stream is in order already).
+    const batch = mergeByKubeletTime(this.pending as TaggedEntry[]);
     this.pending = [];
     for (const entry of batch) (entry as UnsequencedEntry).seq = ++this.seq;
     const dropped = this.buffer.append(batch);
