@@ -1,4 +1,5 @@
 // @world blog-deployed
+// @fresh — judges the blog's deployment as the world starts: tokenRotation.test.ts (same world) rotates, updates and records it.
 // A truthful tree against the sandbox's blog-deployed world: the blog's Arc extension was installed elsewhere (2021
 // `gateway.endpoint` setting, nothing recorded by this VS Code), yet the APIM gateway shows where it is deployed and
 // the extension shows which APIM gateway it runs — read from the extension's settings and the token running in the

@@ -55,7 +55,15 @@ export function wantsAzureResources(source: string): boolean {
   return /^\s*\/\/\s*@with\s+azure-resources\b/m.test(source);
 }
 
-/** Test files by world (and `+azure-resources` when they ask for the explorer), limited to files with a describe/it title the grep matches (when one is given). */
+/**
+ * `// @fresh` in a test file: it gets a sandbox of its own rather than the one its world's other files share (for a
+ * file that judges the world as it starts, which the other files' provisioning would change).
+ */
+export function wantsFreshWorld(source: string): boolean {
+  return /^\s*\/\/\s*@fresh\b/m.test(source);
+}
+
+/** Test files by world (and `+azure-resources` when they ask for the explorer, `+fresh:<file>` for a sandbox of their own), limited to files with a describe/it title the grep matches (when one is given). */
 export function groupTestFiles(grep: string | undefined): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   const pattern = grep ? new RegExp(grep) : undefined;
@@ -65,7 +73,7 @@ export function groupTestFiles(grep: string | undefined): Map<string, string[]> 
       const titles = [...source.matchAll(/\b(?:describe|it)\(\s*(['"`])((?:(?!\1).)*)\1/g)].map((m) => m[2] ?? '');
       if (!titles.some((t) => pattern.test(t))) continue;
     }
-    const key = `${declaredWorld(source, file)}${wantsAzureResources(source) ? '+azure-resources' : ''}`;
+    const key = `${declaredWorld(source, file)}${wantsAzureResources(source) ? '+azure-resources' : ''}${wantsFreshWorld(source) ? `+fresh:${file}` : ''}`;
     groups.set(key, [...(groups.get(key) ?? []), file.replace(/\.ts$/, '.js')]);
   }
   return groups;
@@ -82,11 +90,11 @@ export async function runIntegrationTests(options: IntegrationRunOptions = {}): 
   if (groups.size === 0) groups = groupTestFiles(undefined);
   const total = { passed: 0, failed: 0, exitCode: 0 };
   for (const [key, files] of groups) {
-    const [world, extra] = key.split('+') as [WorldName, string | undefined];
+    const [world, ...extras] = key.split('+') as [WorldName, ...string[]];
     process.stdout.write(`\n== sandbox world ${key}: ${files.join(', ')}\n`);
     const sandbox = await startSandbox({ world });
     try {
-      const outcome = await runGroup(sandbox, files, { ...options, azureResources: extra === 'azure-resources' });
+      const outcome = await runGroup(sandbox, files, { ...options, azureResources: extras.includes('azure-resources') });
       total.passed += outcome.passed;
       total.failed += outcome.failed;
       if (outcome.exitCode !== 0) total.exitCode = 1;
