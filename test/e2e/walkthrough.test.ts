@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
 import { packageExtension } from '../../scripts/package.ts';
-import { openGatewaysView, openWorkbench, quickInput, type Workbench } from './workbench.ts';
+import { openGatewaysView, openWorkbench, quickInput, until, type Workbench } from './workbench.ts';
 
 const STEPS = ['Sign in to Azure', 'Pick or create a self-hosted gateway', 'Deploy it to a cluster', 'Send a test request', 'Read the logs', 'Rotate the token'];
 
@@ -46,7 +46,13 @@ describe('e2e: the getting-started walkthrough on first run', () => {
       await input.press('Enter');
       // VS Code's own file dialog (the simple one in the browser): the path typed, then its Install button.
       await quickInput(page).filter({ hasText: 'Install' }).waitFor({ timeout: 30_000 });
-      await input.fill(vsix);
+      // The simple dialog may still be filling in its own folder when the path is typed, and then prefixes it
+      // ("/root//work/…"): type again until the box holds exactly the path.
+      await until('the .vsix path in the file dialog', async () => {
+        if ((await input.inputValue()) !== vsix) await input.fill(vsix);
+        await page.waitForTimeout(300);
+        return (await input.inputValue()) === vsix;
+      }, 15_000);
       await input.press('Enter');
       // Installed: our activity-bar entry appears; opening it starts the extension for the first time.
       await openGatewaysView(page);

@@ -85,7 +85,9 @@ export async function pick(page: Page, placeholder: string, item: string): Promi
   const widget = quickInput(page);
   const input = widget.locator(`input[placeholder^="${placeholder}"]`);
   await input.waitFor({ timeout: 30_000 });
-  await input.fill(item);
+  // A step that reads its items from a cluster or ARM keeps the box disabled (inert) until they are in: a busy
+  // machine can take longer than the default 30 s.
+  await input.fill(item, { timeout: 90_000 });
   await widget.locator('.monaco-list-row').filter({ hasText: item }).first().waitFor({ timeout: 30_000 });
   await input.press('Enter');
 }
