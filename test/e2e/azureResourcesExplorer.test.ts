@@ -6,27 +6,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Locator } from 'playwright-core';
 import type { Page } from '../../scripts/lib/browser.ts';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
 import { azureResourcesEnv, azureResourcesSettings, azureResourcesVsix, sandboxAuthExtension } from '../extensions/azureResources.ts';
-import { answer, confirm, openWorkbench, pick, quickInput, startSandbox, until, type RunningSandbox, type Workbench } from './workbench.ts';
+import { answer, confirm, expand, pick, quickInput, row, until, withFailureScreenshot, worldWorkbench } from './workbench.ts';
 
 const explorer = azureResourcesVsix();
 /** What this test runs from the explorer; package.json must contribute exactly these to it (checked below). */
 const EXERCISED = ['arcApimGateway.deployGatewayToArc', 'arcApimGateway.azure.tailArcGatewayLogs', 'arcApimGateway.createGateway', 'arcApimGateway.copyConfigurationEndpoint', 'arcApimGateway.sendTestRequest'];
 const OUR_EXPLORER_COMMANDS = /Deploy APIM Gateway to Arc Cluster|Tail Gateway Logs|Create Self-Hosted Gateway|Copy Configuration Endpoint|Send Test Request/;
 
-function row(page: Page, text: string | RegExp): Locator {
-  return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
-}
-
-async function expand(page: Page, text: string | RegExp): Promise<void> {
-  const r = row(page, text);
-  await r.waitFor({ timeout: 60_000 });
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-}
+const expand60 = (page: Page, text: string | RegExp): Promise<void> => expand(page, text, 60_000);
 
 /** Right-clicks `item`; returns the labels of the context menu that opened (the menu stays open). */
 async function contextMenu(page: Page, item: Locator): Promise<string[]> {
@@ -59,42 +51,31 @@ it('every command contributed to the Azure Resources explorer is exercised below
 });
 
 describe('e2e: our actions in the real Azure Resources explorer', { skip: explorer.available ? false : explorer.why }, () => {
-  let sandbox: RunningSandbox;
-  let workbench: Workbench;
-
-  before(async () => {
-    sandbox = await startSandbox('blog-deployed');
-    const info = sandbox.info as { armEndpoint: string; caFile: string; armToken: string };
-    workbench = await openWorkbench({
-      extraVsix: [explorer.path],
-      extraExtensionFolders: [sandboxAuthExtension],
-      env: { ...sandbox.env, ...azureResourcesEnv(info) },
-      settings: { ...sandbox.settings, ...azureResourcesSettings(info) },
-    });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await sandbox?.close();
+  const world = worldWorkbench('blog-deployed', {
+    workbench: (sandbox) => {
+      const info = sandbox.info as { armEndpoint: string; caFile: string; armToken: string };
+      return {
+        extraVsix: [explorer.path],
+        extraExtensionFolders: [sandboxAuthExtension],
+        env: { ...sandbox.env, ...azureResourcesEnv(info) },
+        settings: { ...sandbox.settings, ...azureResourcesSettings(info) },
+      };
+    },
   });
 
   it('signs in, shows hidden types, and runs each contributed action on the explorer items', { timeout: 300_000 }, async () => {
-    try {
-      await journey();
-    } catch (error) {
-      await workbench.screenshot('azure-resources-failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureScreenshot(world.workbench, 'azure-resources', journey);
   });
 
   async function journey(): Promise<void> {
+    const { workbench, sandbox } = world;
     const { page } = workbench;
     const azure = page.locator('.activitybar [role="tab"][aria-label^="Azure"], .activitybar a[aria-label^="Azure"]').first();
     await azure.waitFor({ timeout: 60_000 });
     await azure.click();
     await row(page, /Sign in to Azure/).click();
     await confirm(page, /The extension 'Azure Resources' wants to sign in using Sandbox cloud/, 'Allow');
-    await expand(page, 'Visual Studio Enterprise');
+    await expand60(page, 'Visual Studio Enterprise');
     // Opening the explorer activates us (onView:azureResourceGroups): our one-time hint, with its button.
     const hint = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Arc-enabled clusters and API Management services are hidden in Azure Resources' });
     await hint.waitFor({ timeout: 60_000 });
@@ -109,7 +90,7 @@ describe('e2e: our actions in the real Azure Resources explorer', { skip: explor
     }
 
     // The Arc cluster: Deploy… starts with this cluster chosen (no cluster step; names default to it).
-    await expand(page, /^KubernetesConnectedClusters$/);
+    await expand60(page, /^KubernetesConnectedClusters$/);
     const cluster = row(page, /^rb-arc-aks$/);
     const clusterMenu = await contextMenu(page, cluster);
     assert.ok(clusterMenu.some((l) => /^Deploy APIM Gateway to Arc Cluster…/.test(l)), clusterMenu.join(' | '));
@@ -134,7 +115,7 @@ describe('e2e: our actions in the real Azure Resources explorer', { skip: explor
     await logs.locator('.table').waitFor({ timeout: 60_000 });
 
     // The APIM service: Create Self-Hosted Gateway… in this service (no service step).
-    await expand(page, /^ApiManagementService$/);
+    await expand60(page, /^ApiManagementService$/);
     const service = row(page, /^rb-azure-apim$/);
     const serviceMenu = await contextMenu(page, service);
     for (const name of [/^Create Self-Hosted Gateway…/, /^Copy Configuration Endpoint/, /^Send Test Request/]) {

@@ -4,34 +4,19 @@
 // 200 with the gateway's record, then Uninstall with its confirmation. World blog-deployed: the gateway resource
 // exists with the Echo and Dummy APIs; the sandbox's kubeconfig context rb-arc-aks plays any cluster.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { palette, testRequestView, toast } from './journeySteps.ts';
-import { answer, confirm, openGatewaysView, openWorkbench, pick, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
+import { answer, confirm, openGatewaysView, pick, withFailureScreenshot, worldWorkbench } from './workbench.ts';
 
 describe('e2e: Deploy APIM Gateway to Kubernetes — reviewed YAML → Apply → 200 → Uninstall', () => {
-  let sandbox: RunningSandbox;
-  let workbench: Workbench;
-
-  before(async () => {
-    sandbox = await startSandbox('blog-deployed');
-    workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await sandbox?.close();
-  });
+  const world = worldWorkbench('blog-deployed');
 
   it('deploys from the palette, serves a 200 through the new Service, and uninstalls', { timeout: 420_000 }, async () => {
-    try {
-      await journey();
-    } catch (error) {
-      await workbench.screenshot('deploy-kubernetes-failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureScreenshot(world.workbench, 'deploy-kubernetes', journey);
   });
 
   async function journey(): Promise<void> {
+    const { workbench, sandbox } = world;
     const { page } = workbench;
     const shots: string[] = [];
     await openGatewaysView(page);

@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { answer, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
+import { palette } from './journeySteps.ts';
+import { answer, openGatewaysView, pick, withFailureScreenshot, worldWorkbench, type RunningSandbox } from './workbench.ts';
 
 const NS = 'apim';
 const DEPLOYMENT = 'rb-arc-aks-apimgw';
@@ -41,40 +42,23 @@ async function secretToken(sandbox: RunningSandbox): Promise<string> {
 }
 
 describe('e2e: Check Gateway Health in the real workbench — expired token → Rotate Gateway Token → healthy token', () => {
-  let sandbox: RunningSandbox;
-  let workbench: Workbench;
-
-  before(async () => {
-    sandbox = await startSandbox('blog-deployed');
-    const broke = await kube(sandbox, 'POST', '/sandbox/v1/faults/breakGateway', { mode: 'expired-token', namespace: NS, deployment: DEPLOYMENT });
-    assert.equal(broke.status, 200, broke.text);
-    workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await sandbox?.close();
+  const world = worldWorkbench('blog-deployed', {
+    prepare: async (sandbox) => {
+      const broke = await kube(sandbox, 'POST', '/sandbox/v1/faults/breakGateway', { mode: 'expired-token', namespace: NS, deployment: DEPLOYMENT });
+      assert.equal(broke.status, 200, broke.text);
+    },
   });
 
   it('shows the expired token with its fix, and the token check passes once it is rotated', { timeout: 300_000 }, async () => {
-    try {
-      await journey();
-    } catch (error) {
-      await workbench.screenshot('gateway-health-failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureScreenshot(world.workbench, 'gateway-health', journey);
   });
 
   async function journey(): Promise<void> {
+    const { workbench, sandbox } = world;
     const { page } = workbench;
     await openGatewaysView(page);
     await page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^Kubernetes/ }).first().waitFor({ timeout: 60_000 });
-    await page.keyboard.press('F1');
-    const palette = quickInput(page).locator('.quick-input-box input');
-    await palette.waitFor({ timeout: 30_000 });
-    await palette.fill('>Arc APIM Gateway: Check Gateway Health');
-    await quickInput(page).locator('.monaco-list-row').filter({ hasText: 'Check Gateway Health' }).first().waitFor({ timeout: 30_000 });
-    await palette.press('Enter');
+    await palette(page, 'Check Gateway Health');
     await pick(page, 'The kubeconfig context', 'rb-arc-aks');
     await pick(page, 'Gateway Deployments in rb-arc-aks', DEPLOYMENT);
 

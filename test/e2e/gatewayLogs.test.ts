@@ -13,7 +13,7 @@ import { repoRoot } from '../../scripts/lib/code-server.ts';
 import type { WebviewToHost } from '../../src/contract/webviewMessages.ts';
 import { parseGatewayLog } from '../../src/gatewayLogs/parser.ts';
 import { toEntryDetails, toLogRow } from '../../src/panels/gatewayLogsRows.ts';
-import { openGatewaysView, openWorkbench, startSandbox, until, type RunningSandbox, type Workbench } from './workbench.ts';
+import { openGatewaysView, openWorkbench, until, worldWorkbench, type Workbench } from './workbench.ts';
 
 const HOSTILE_ID = '0bad0bad-1337-4bad-abad-0000deadbeef';
 const HOSTILE_PATH = '/<img src=x onerror=alert(1)>';
@@ -448,33 +448,28 @@ describe('Gateway Logs webview: Why did this fail?', () => {
 // Tree tooltips are Markdown built from what the cluster says: a gateway Deployment whose image and release hold a
 // code-span escape, a command link and an <img> shows them as text in its tooltip.
 describe('workbench: hostile strings from the cluster in tree tooltips', () => {
-  let sandbox: RunningSandbox;
-  let workbench: Workbench;
   const IMAGE = 'mcr.microsoft.com/azure-api-management/gateway:2.9.0` [run](command:workbench.action.terminal.new) `<img src=x onerror=alert(5)>';
   const RELEASE = 'rel` [x](command:workbench.action.terminal.new) `y';
 
-  before(async () => {
-    sandbox = await startSandbox('blog-deployed');
-    // Created through the sandbox's Kubernetes API as any client would (the image is not checked by the API server).
-    const k8s = await import('@kubernetes/client-node');
-    const kc = new k8s.KubeConfig();
-    kc.loadFromFile(sandbox.env['KUBECONFIG'] ?? '');
-    const labels = { app: 'hostile-gw', 'app.kubernetes.io/name': 'azure-api-management-gateway', 'app.kubernetes.io/instance': RELEASE.replace(/[^a-z0-9-]/g, '') };
-    await kc.makeApiClient(k8s.AppsV1Api).createNamespacedDeployment({
-      namespace: 'apim',
-      body: {
-        metadata: { name: 'hostile-gw', labels },
-        spec: { replicas: 0, selector: { matchLabels: { app: 'hostile-gw' } }, template: { metadata: { labels }, spec: { containers: [{ name: 'gw', image: IMAGE }] } } },
-      },
-    });
-    workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
-  });
-  after(async () => {
-    await workbench?.close();
-    await sandbox?.close();
+  const world = worldWorkbench('blog-deployed', {
+    prepare: async (sandbox) => {
+      // Created through the sandbox's Kubernetes API as any client would (the image is not checked by the API server).
+      const k8s = await import('@kubernetes/client-node');
+      const kc = new k8s.KubeConfig();
+      kc.loadFromFile(sandbox.env['KUBECONFIG'] ?? '');
+      const labels = { app: 'hostile-gw', 'app.kubernetes.io/name': 'azure-api-management-gateway', 'app.kubernetes.io/instance': RELEASE.replace(/[^a-z0-9-]/g, '') };
+      await kc.makeApiClient(k8s.AppsV1Api).createNamespacedDeployment({
+        namespace: 'apim',
+        body: {
+          metadata: { name: 'hostile-gw', labels },
+          spec: { replicas: 0, selector: { matchLabels: { app: 'hostile-gw' } }, template: { metadata: { labels }, spec: { containers: [{ name: 'gw', image: IMAGE }] } } },
+        },
+      });
+    },
   });
 
   it('shows the image as text in the Deployment tooltip: no link, no image, the code span intact', { timeout: 180_000 }, async () => {
+    const { workbench } = world;
     const { page } = workbench;
     try {
       await openGatewaysView(page);

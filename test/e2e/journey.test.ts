@@ -5,36 +5,21 @@
 // records → Rotate Gateway Token → still 200 → Uninstall the extension → Delete the gateway. A screenshot per step
 // goes to test-results/journey-*.png.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { echo404To200, palette, testRequestView, toast } from './journeySteps.ts';
-import { answer, confirm, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench, until } from './workbench.ts';
+import { answer, confirm, expand, openGatewaysView, pick, quickInput, row, until, withFailureScreenshot, worldWorkbench } from './workbench.ts';
 
 const SERVICE = 'rb-arc-aks-apimgw-azure-api-management-gateway';
 
 describe('e2e: the whole journey — empty world → 200 → logs → rotate → 200 → uninstall → delete', () => {
-  let sandbox: RunningSandbox;
-  let workbench: Workbench;
-
-  before(async () => {
-    sandbox = await startSandbox('blog-start');
-    workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await sandbox?.close();
-  });
+  const world = worldWorkbench('blog-start');
 
   it('goes from a signed-in tree to a 200 and back to an empty world', { timeout: 600_000 }, async () => {
-    try {
-      await journey();
-    } catch (error) {
-      await workbench.screenshot('journey-failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureScreenshot(world.workbench, 'journey', journey);
   });
 
   async function journey(): Promise<void> {
+    const { workbench, sandbox } = world;
     const { page } = workbench;
     const shots: string[] = [];
     const shot = async (name: string) => {
@@ -42,7 +27,7 @@ describe('e2e: the whole journey — empty world → 200 → logs → rotate →
       shots.push(file);
       return file;
     };
-    const sidebarRow = (text: string | RegExp) => page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
+    const sidebarRow = (text: string | RegExp) => row(page, text);
 
     // 1. Signed in: the tree shows the subscription.
     await openGatewaysView(page);
@@ -71,15 +56,26 @@ describe('e2e: the whole journey — empty world → 200 → logs → rotate →
     // The summary (what will be created, the equivalent az command) before any ARM call; its defaults are the blog's.
     await pick(page, 'Deploy rb-arc-gateway to rb-arc-aks', 'Deploy');
     await toast(page, 'deployed to rb-arc-aks as rb-arc-aks-apimgw').waitFor({ timeout: 180_000 });
+    // The Azure side: the deployed extension is revealed under its cluster, with its pod Running and its Service.
+    const pod = sidebarRow(/^rb-arc-aks-apimgw-[a-z0-9]+-[a-z0-9]+/);
+    const extension = sidebarRow(/^rb-arc-aks-apimgw(Succeeded|Creating|Failed)/);
+    await expand(page, 'Visual Studio Enterprise');
+    await expand(page, 'Arc-enabled Kubernetes');
+    await expand(page, /^rb-arc-aksConnected/);
+    await extension.waitFor({ timeout: 120_000 });
+    assert.match((await sidebarRow(/^rb-arc-aksConnected/).textContent()) ?? '', /Connected · v1\.19\.11 · aks/);
+    assert.match((await extension.textContent()) ?? '', /Succeeded · v[\d.]+ · ClusterIP · current settings/);
+    await expand(page, /^rb-arc-aks-apimgwSucceeded/);
+    await pod.filter({ hasText: 'Running · 1/1 ready' }).waitFor({ timeout: 60_000 });
+    await sidebarRow(SERVICE).waitFor({ timeout: 30_000 });
+    await shot('03-extension-deployed');
+    // Collapsed again, so that the pod found next is the Kubernetes side's.
+    await extension.click();
+    await pod.waitFor({ state: 'detached', timeout: 30_000 });
     // The Kubernetes side of the tree: context → namespace apim → the Deployment → its pod Running.
-    const expand = async (text: RegExp) => {
-      const r = sidebarRow(text);
-      await r.waitFor({ timeout: 60_000 });
-      if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-    };
-    await expand(/^rb-arc-akscurrent/);
-    await expand(/^rb-arc-aks-apimgw\d+\/\d+ ready/);
-    await sidebarRow(/^rb-arc-aks-apimgw-[a-z0-9]+-[a-z0-9]+/).filter({ hasText: 'Running · 1/1 ready' }).waitFor({ timeout: 90_000 });
+    await expand(page, /^rb-arc-akscurrent/, 60_000);
+    await expand(page, /^rb-arc-aks-apimgw\d+\/\d+ ready/, 60_000);
+    await pod.filter({ hasText: 'Running · 1/1 ready' }).waitFor({ timeout: 90_000 });
     await shot('03-pods-running');
 
     // 4. Assign the Echo API.

@@ -4,11 +4,10 @@
 // QuickPicks) replaces the token and rolls the pods — 0 failed requests, every pod replaced, the tree showing the new
 // expiry —, Update raises the replicas 2 → 3, and Uninstall updates both halves of the tree without Refresh.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Locator } from 'playwright-core';
+import { describe, it } from 'node:test';
 import type { Page } from '../../scripts/lib/browser.ts';
 import { toast } from './journeySteps.ts';
-import { answer, confirm, openGatewaysView, openWorkbench, pick, quickInput, startSandbox, until, type RunningSandbox, type Workbench } from './workbench.ts';
+import { answer, confirm, contextMenu, expand, openGatewaysView, pick, quickInput, row, until, withFailureScreenshot, worldWorkbench } from './workbench.ts';
 
 const EXTENSION = 'rb-arc-aks-apimgw';
 const GATEWAY = 'rb-arc-gateway';
@@ -28,34 +27,6 @@ interface SandboxInside {
   };
 }
 
-function row(page: Page, text: string | RegExp): Locator {
-  return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
-}
-
-async function expand(page: Page, text: string | RegExp): Promise<void> {
-  const r = row(page, text);
-  await r.waitFor({ timeout: 30_000 });
-  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-}
-
-/** Right-click → the menu item named `command`, reached with the keyboard (VS Code's menus ignore early clicks). */
-async function contextMenu(page: Page, target: Locator, command: RegExp): Promise<void> {
-  await target.click({ button: 'right' });
-  await page.getByRole('menuitem', { name: command }).first().waitFor({ timeout: 10_000 });
-  for (let i = 0; i < 30; i++) {
-    await page.keyboard.press('ArrowDown');
-    const focused = await page.evaluate(() => {
-      const active = document.activeElement;
-      return (active?.shadowRoot?.activeElement ?? active)?.textContent ?? '';
-    });
-    if (command.test(focused)) {
-      await page.keyboard.press('Enter');
-      return;
-    }
-  }
-  throw new Error(`no menu item ${String(command)}`);
-}
-
 /** A multi-select QuickPick: check each item (a click on a row toggles it) and accept. */
 async function pickMany(page: Page, placeholder: string, items: string[]): Promise<void> {
   const widget = quickInput(page);
@@ -71,37 +42,24 @@ async function pickMany(page: Page, placeholder: string, items: string[]): Promi
 }
 
 describe('e2e: rotate without an outage, update in place, uninstall — through the real tree and QuickPicks', () => {
-  let sandbox: RunningSandbox;
-  let inside: SandboxInside;
-  let workbench: Workbench;
-
-  before(async () => {
-    sandbox = await startSandbox('blog-start');
-    inside = sandbox as unknown as SandboxInside;
+  const world = worldWorkbench('blog-start', {
     // The client calls the Echo API over http without a key, as the blog's curl did once HTTP was allowed.
-    const echo = inside.world.api('rb-azure-apim', 'echo-api');
-    inside.world.putApi('rb-azure-apim', { ...echo, operations: [...echo.operations.values()], protocols: ['http', 'https'], subscriptionRequired: false });
-    workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
+    prepare: (sandbox) => {
+      const { world: apim } = sandbox as unknown as SandboxInside;
+      const echo = apim.api('rb-azure-apim', 'echo-api');
+      apim.putApi('rb-azure-apim', { ...echo, operations: [...echo.operations.values()], protocols: ['http', 'https'], subscriptionRequired: false });
+    },
   });
-
-  after(async () => {
-    await workbench?.close();
-    await sandbox?.close();
-  });
+  const inside = (): SandboxInside => world.sandbox as unknown as SandboxInside;
 
   it('deploy with 2 replicas → a request stream → Rotate (0 failed, pods replaced, new expiry) → 3 replicas → Uninstall', { timeout: 420_000 }, async () => {
-    try {
-      await journey();
-    } catch (error) {
-      await workbench.screenshot('live-gateway-failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureScreenshot(world.workbench, 'live-gateway', journey);
   });
 
   const deployment = (): { spec?: { replicas?: number }; status?: { readyReplicas?: number; updatedReplicas?: number; replicas?: number } } | undefined =>
-    inside.kube.get('deployments', NAMESPACE, EXTENSION) as never;
+    inside().kube.get('deployments', NAMESPACE, EXTENSION) as never;
   const pods = (): string[] =>
-    (inside.kube.list('pods', NAMESPACE, { labelSelector: `app.kubernetes.io/instance=${EXTENSION}` }) as { metadata: { name?: string; deletionTimestamp?: string } }[])
+    (inside().kube.list('pods', NAMESPACE, { labelSelector: `app.kubernetes.io/instance=${EXTENSION}` }) as { metadata: { name?: string; deletionTimestamp?: string } }[])
       .filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name ?? '').sort();
   const settled = (n: number) => (): boolean => {
     const d = deployment();
@@ -109,6 +67,7 @@ describe('e2e: rotate without an outage, update in place, uninstall — through 
   };
 
   async function journey(): Promise<void> {
+    const { workbench, sandbox } = world;
     const { page } = workbench;
     const shots: string[] = [];
     await openGatewaysView(page);
@@ -116,14 +75,27 @@ describe('e2e: rotate without an outage, update in place, uninstall — through 
     await expand(page, 'Visual Studio Enterprise');
     await expand(page, 'Arc-enabled Kubernetes');
     // 1. Deploy from the Arc cluster's context menu, with 2 replicas behind a LoadBalancer (changed on the summary).
+    // The Arc cluster (Azure side), not the kubeconfig context of the same name further down.
     const cluster = row(page, /^rb-arc-aksConnected/);
-    await contextMenu(page, cluster, /Deploy APIM Gateway to Arc Cluster/);
+    await cluster.waitFor({ timeout: 30_000 });
+    assert.match((await cluster.textContent()) ?? '', /Connected · v1\.19\.11 · aks/);
+    // Ours is the menu's first item (group 1_provision): one ArrowDown reaches it.
+    assert.equal(await contextMenu(page, cluster, /Deploy APIM Gateway to Arc Cluster/), 1, 'Deploy is the first item of the cluster\'s menu');
     await pick(page, 'API Management service', 'rb-azure-apim');
     await pick(page, 'Self-hosted gateway', 'Create a new self-hosted gateway…');
     await answer(page, 'Name of the new gateway', GATEWAY);
     await answer(page, 'Extension name');
     await answer(page, 'Kubernetes namespace for the gateway');
     const summary = `Deploy ${GATEWAY} to rb-arc-aks`;
+    // The summary, the 6th and last step from the cluster (even with a new gateway): what will be created and the
+    // equivalent command, before any ARM call, with the defaults until they are changed below.
+    await quickInput(page).locator(`input[placeholder^="${summary}"]`).waitFor({ timeout: 30_000 });
+    const first = (await quickInput(page).textContent()) ?? '';
+    assert.match(first, /6\s*\/\s*6/, `the summary is step 6 of 6: ${first}`);
+    assert.match(first, new RegExp(`self-hosted gateway ${GATEWAY} in rb-azure-apim \\(location rb-arc-aks\\)`));
+    assert.match(first, /Copy equivalent command/);
+    assert.match(first, /az k8s-extension create --cluster-type connectedClusters --cluster-name rb-arc-aks .*--config-protected-settings 'gateway\.auth\.token=<token>'/);
+    await workbench.screenshot('live-gateway-summary');
     await pick(page, summary, 'Service type: ClusterIP');
     await pick(page, 'Kubernetes Service type in front of the gateway', 'LoadBalancer');
     await pick(page, summary, 'Replicas: 1');
@@ -143,11 +115,11 @@ describe('e2e: rotate without an outage, update in place, uninstall — through 
     const kubeDeployment = row(page, new RegExp(`^${EXTENSION}\\d+/\\d+ ready`));
     await kubeDeployment.filter({ hasText: '2/2 ready' }).filter({ hasText: 'token expires in 30 days' }).waitFor({ timeout: 60_000 });
     // What the client calls: the Echo API on the new gateway (assigned in the world; Assign APIs is tested elsewhere).
-    inside.world.assignApi('rb-azure-apim', GATEWAY, 'echo-api');
+    inside().world.assignApi('rb-azure-apim', GATEWAY, 'echo-api');
     const ip = await (async () => {
       let found: string | undefined;
       await until('the LoadBalancer address', () => {
-        const svc = inside.kube.get('services', NAMESPACE, SERVICE) as { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } } | undefined;
+        const svc = inside().kube.get('services', NAMESPACE, SERVICE) as { status?: { loadBalancer?: { ingress?: { ip?: string }[] } } } | undefined;
         found = svc?.status?.loadBalancer?.ingress?.[0]?.ip;
         return found !== undefined;
       }, 60_000);
@@ -156,7 +128,7 @@ describe('e2e: rotate without an outage, update in place, uninstall — through 
     shots.push(await workbench.screenshot('live-gateway-2-replicas'));
 
     // 2. A steady stream of client requests through the Service's external address.
-    const ports = (inside.kube.get('services', NAMESPACE, SERVICE) as { spec?: { ports?: { name?: string; port?: number }[] } }).spec?.ports ?? [];
+    const ports = (inside().kube.get('services', NAMESPACE, SERVICE) as { spec?: { ports?: { name?: string; port?: number }[] } }).spec?.ports ?? [];
     const httpPort = ports.find((p) => p.name === 'http')?.port;
     assert.ok(httpPort, `the Service has an http port: ${JSON.stringify(ports)}`);
     const url = `http://${ip}:${httpPort}/echo/resource?param1=sample`;

@@ -4,45 +4,25 @@
 // modal, the retry answered 401, a subscription's key picked, and 200 — each with the gateway's record and in the
 // history. Screenshots of the 404 and the 200 go to test-results/.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { echo404To200 } from './journeySteps.ts';
-import { openGatewaysView, openWorkbench, pick, quickInput, startSandbox, type RunningSandbox, type Workbench } from './workbench.ts';
+import { describe, it } from 'node:test';
+import { echo404To200, palette } from './journeySteps.ts';
+import { openGatewaysView, pick, withFailureScreenshot, worldWorkbench } from './workbench.ts';
 
 describe('e2e: Send Test Request in the real workbench — 404 → Allow HTTP → 401 → key → 200', () => {
-  let sandbox: RunningSandbox;
-  let workbench: Workbench;
-
-  before(async () => {
-    sandbox = await startSandbox('blog-deployed');
-    workbench = await openWorkbench({ env: sandbox.env, settings: sandbox.settings });
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await sandbox?.close();
-  });
+  const world = worldWorkbench('blog-deployed');
 
   it('is clicked through from the palette to a 200, each answer explained and recorded', { timeout: 300_000 }, async () => {
-    try {
-      await journey();
-    } catch (error) {
-      await workbench.screenshot('test-request-failure').catch(() => undefined);
-      throw error;
-    }
+    await withFailureScreenshot(world.workbench, 'test-request', journey);
   });
 
   async function journey(): Promise<void> {
+    const { workbench, sandbox } = world;
     const { page } = workbench;
     // The palette: the command, then which gateway (context → Deployment), then — asked once — its APIM gateway.
     // Our view first: the extension's contributions are registered by then.
     await openGatewaysView(page);
     await page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^Kubernetes/ }).first().waitFor({ timeout: 60_000 });
-    await page.keyboard.press('F1');
-    const palette = quickInput(page).locator('.quick-input-box input');
-    await palette.waitFor({ timeout: 30_000 });
-    await palette.fill('>Arc APIM Gateway: Send Test Request');
-    await quickInput(page).locator('.monaco-list-row').filter({ hasText: 'Send Test Request' }).first().waitFor({ timeout: 30_000 });
-    await palette.press('Enter');
+    await palette(page, 'Send Test Request');
     await pick(page, 'The kubeconfig context', 'rb-arc-aks');
     await pick(page, 'Gateway Deployments in rb-arc-aks', 'rb-arc-aks-apimgw');
     await pick(page, 'Which API Management gateway does rb-arc-aks-apimgw', 'Pick its API Management service and gateway');

@@ -1,6 +1,7 @@
 // Opens the real VS Code workbench (code-server) in real Chromium with the built extension installed.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { launchChromium, type Page } from '../../scripts/lib/browser.ts';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
@@ -72,13 +73,100 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(world: 'blog-start' | 'blog-deployed'): Promise<RunningSandbox> {
+export type World = 'blog-start' | 'blog-deployed';
+
+export async function startSandbox(world: World): Promise<RunningSandbox> {
   const sandboxModule = '../sandbox/index.ts';
   const { startSandbox: start } = (await import(sandboxModule)) as { startSandbox(options: { world: string }): Promise<RunningSandbox> };
   return start({ world });
 }
 
+/** A sandbox and the workbench on it, for the tests of one describe (read them inside its `it`s). */
+export interface WorldWorkbench {
+  readonly sandbox: RunningSandbox;
+  readonly workbench: Workbench;
+}
+
+export interface WorldWorkbenchOptions {
+  /** Changes the world before the workbench opens (a fault, an object a client would create). */
+  prepare?(sandbox: RunningSandbox): Promise<void> | void;
+  /** The workbench's options; default: the sandbox's environment and settings. */
+  workbench?(sandbox: RunningSandbox): CodeServerOptions;
+}
+
+/**
+ * The set-up every e2e test on a sandbox world shares: called in a describe, its before() starts a sandbox of
+ * `world`, runs `prepare`, and opens the workbench on it; its after() closes both.
+ */
+export function worldWorkbench(world: World, options: WorldWorkbenchOptions = {}): WorldWorkbench {
+  let sandbox: RunningSandbox | undefined;
+  let workbench: Workbench | undefined;
+  before(async () => {
+    sandbox = await startSandbox(world);
+    await options.prepare?.(sandbox);
+    workbench = await openWorkbench(options.workbench?.(sandbox) ?? { env: sandbox.env, settings: sandbox.settings });
+  });
+  after(async () => {
+    await workbench?.close();
+    await sandbox?.close();
+  });
+  return {
+    get sandbox() {
+      if (!sandbox) throw new Error(`the ${world} sandbox is not started (read it inside a test)`);
+      return sandbox;
+    },
+    get workbench() {
+      if (!workbench) throw new Error(`the workbench on ${world} is not open (read it inside a test)`);
+      return workbench;
+    },
+  };
+}
+
+/** Runs a test's steps; when one fails, test-results/<name>-failure.png shows what the workbench showed then. */
+export async function withFailureScreenshot(workbench: Workbench, name: string, steps: () => Promise<void>): Promise<void> {
+  try {
+    await steps();
+  } catch (error) {
+    await workbench.screenshot(`${name}-failure`).catch(() => undefined);
+    throw error;
+  }
+}
+
 export const quickInput = (page: Page): Locator => page.locator('.quick-input-widget');
+
+/** The first row of the side bar's tree (ours, or the Azure Resources explorer) whose text matches. */
+export function row(page: Page, text: string | RegExp): Locator {
+  return page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
+}
+
+/** Expands a collapsed tree row (a click on a collapsed row toggles it). */
+export async function expand(page: Page, text: string | RegExp, timeout = 30_000): Promise<void> {
+  const r = row(page, text);
+  await r.waitFor({ timeout });
+  if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+}
+
+/**
+ * Right-click → the menu item named `command`, reached with the keyboard (VS Code's menus ignore a click that
+ * arrives right after they open; the menu opens focused as a whole and ArrowDown walks its items). Returns how many
+ * ArrowDowns it took (1: the menu's first item).
+ */
+export async function contextMenu(page: Page, target: Locator, command: RegExp): Promise<number> {
+  await target.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: command }).first().waitFor({ timeout: 10_000 });
+  for (let i = 1; i <= 30; i++) {
+    await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => {
+      const active = document.activeElement;
+      return (active?.shadowRoot?.activeElement ?? active)?.textContent ?? '';
+    });
+    if (command.test(focused)) {
+      await page.keyboard.press('Enter');
+      return i;
+    }
+  }
+  throw new Error(`no menu item ${String(command)}`);
+}
 
 /** Waits for the picker whose placeholder starts with `placeholder`, filters it to `item` and accepts. */
 export async function pick(page: Page, placeholder: string, item: string): Promise<void> {
