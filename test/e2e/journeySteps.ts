@@ -1,5 +1,5 @@
-// Steps the whole-journey e2e tests share with the single-feature ones: the palette, notifications, and the Test
-// Request view's walk from the blog's 404 to a 200 (Allow HTTP, then a subscription's key).
+// Steps the whole-journey e2e tests share with the single-feature ones: the palette, notifications, a tree item's context
+// menu, and the Test Request view's walk from the blog's 404 to a 200 (Allow HTTP, then a subscription's key).
 import assert from 'node:assert/strict';
 import type { FrameLocator, Locator } from 'playwright-core';
 import type { Page } from '../../scripts/lib/browser.ts';
@@ -92,4 +92,26 @@ export async function echo404To200(page: Page, target: { base: string; port: num
   assert.ok(outcomes.includes('401') && outcomes.includes('404'), outcomes.join(','));
   shots.push(await shot('test-request-200'));
   return shots;
+}
+
+/**
+ * Right-click → the menu item named `command`, reached with the keyboard (VS Code's menus ignore a click that
+ * arrives right after they open; the menu opens focused as a whole and ArrowDown walks its items). Returns how many
+ * ArrowDowns it took (1: the menu's first item).
+ */
+export async function contextMenu(page: Page, target: Locator, command: RegExp): Promise<number> {
+  await target.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: command }).first().waitFor({ timeout: 10_000 });
+  for (let i = 1; i <= 30; i++) {
+    await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => {
+      const active = document.activeElement;
+      return (active?.shadowRoot?.activeElement ?? active)?.textContent ?? '';
+    });
+    if (command.test(focused)) {
+      await page.keyboard.press('Enter');
+      return i;
+    }
+  }
+  throw new Error(`no menu item ${String(command)}`);
 }

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from '../../scripts/lib/browser.ts';
-import { toast } from './journeySteps.ts';
-import { answer, confirm, contextMenu, expand, openGatewaysView, pick, quickInput, row, until, withFailureScreenshot, worldWorkbench } from './workbench.ts';
+import { contextMenu, toast } from './journeySteps.ts';
+import { answer, confirm, expand, openGatewaysView, pick, quickInput, row, until, withFailureScreenshot, worldWorkbench } from './workbench.ts';
 
 const EXTENSION = 'rb-arc-aks-apimgw';
 const GATEWAY = 'rb-arc-gateway';

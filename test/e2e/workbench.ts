@@ -146,28 +146,6 @@ export async function expand(page: Page, text: string | RegExp, timeout = 30_000
   if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
 }
 
-/**
- * Right-click → the menu item named `command`, reached with the keyboard (VS Code's menus ignore a click that
- * arrives right after they open; the menu opens focused as a whole and ArrowDown walks its items). Returns how many
- * ArrowDowns it took (1: the menu's first item).
- */
-export async function contextMenu(page: Page, target: Locator, command: RegExp): Promise<number> {
-  await target.click({ button: 'right' });
-  await page.getByRole('menuitem', { name: command }).first().waitFor({ timeout: 10_000 });
-  for (let i = 1; i <= 30; i++) {
-    await page.keyboard.press('ArrowDown');
-    const focused = await page.evaluate(() => {
-      const active = document.activeElement;
-      return (active?.shadowRoot?.activeElement ?? active)?.textContent ?? '';
-    });
-    if (command.test(focused)) {
-      await page.keyboard.press('Enter');
-      return i;
-    }
-  }
-  throw new Error(`no menu item ${String(command)}`);
-}
-
 /** Waits for the picker whose placeholder starts with `placeholder`, filters it to `item` and accepts. */
 export async function pick(page: Page, placeholder: string, item: string): Promise<void> {
   const widget = quickInput(page);

@@ -5,8 +5,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension.ts';
+import type { TreeNode } from '../../src/tree/items.ts';
 import type { ConfirmOptions, InputOptions, PickItem, PickOptions, Prompter } from '../../src/wizards/prompter.ts';
 import { waitFor as poll } from '../support/waitFor.ts';
+import { activatedExtension } from './sandboxEnv.ts';
 
 /** Use the box's pre-filled value. */
 export const DEFAULT = Symbol('default');
@@ -112,6 +115,45 @@ export function sandboxAzure(): SandboxAzure {
     ca: readFileSync(e.ARC_APIM_SANDBOX_CA_FILE),
     kubeApi: e.ARC_APIM_SANDBOX_KUBE_API,
     kubeToken: e.ARC_APIM_SANDBOX_TOKEN,
+  };
+}
+
+/** What an Azure test's before() sets up: the activated extension and the runner's sandbox. */
+export async function extensionOnSandbox(): Promise<{ api: ExtensionApi; sandbox: SandboxAzure }> {
+  return { api: await activatedExtension(), sandbox: sandboxAzure() };
+}
+
+/** The extension's tree read by label, as a user reads it. `api` is read at each call (it is set in before()). */
+export interface TreeReader {
+  label(node: TreeNode): string;
+  /** The child of `parent` (the roots when undefined) labelled `name` (or matching it); fails naming what is there. */
+  child(parent: TreeNode | undefined, name: string | RegExp): Promise<TreeNode>;
+  /** Runs a command with scripted wizard answers (`onPrompt` sees each prompt's id as it is asked). */
+  withAnswers<T>(answers: Record<string, Answer>, run: () => Thenable<T>, onPrompt?: (id: string) => void | Promise<void>): Promise<{ result: T; prompter: ScriptedPrompter }>;
+}
+
+export function treeReader(api: () => ExtensionApi): TreeReader {
+  const label = (node: TreeNode): string => {
+    const l = api().tree.getTreeItem(node).label;
+    return typeof l === 'string' ? l : (l?.label ?? '');
+  };
+  return {
+    label,
+    child: async (parent, name) => {
+      const children = await api().tree.getChildren(parent);
+      const found = children.find((c) => (typeof name === 'string' ? label(c) === name : name.test(label(c))));
+      assert.ok(found, `${String(name)} not among: ${children.map((c) => `${label(c)} [${api().tree.getTreeItem(c).contextValue ?? ''}]`).join(', ')}`);
+      return found;
+    },
+    withAnswers: async (answers, run, onPrompt) => {
+      const prompter = new ScriptedPrompter(answers, onPrompt);
+      const scope = api().azure.usePrompter(prompter);
+      try {
+        return { result: await run(), prompter };
+      } finally {
+        scope.dispose();
+      }
+    },
   };
 }
 

@@ -16,8 +16,7 @@ import { resolveCloud } from '../../src/azure/clouds.ts';
 import { ApimServiceNode } from '../../src/tree/azureApimNodes.ts';
 import type { AzureTreeContext } from '../../src/tree/azureBase.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { armFault, armRequests, DEFAULT, inOrder, kubeGet, lastArmSeq, request, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
-import { activatedExtension } from './sandboxEnv.ts';
+import { armFault, armRequests, DEFAULT, extensionOnSandbox, inOrder, kubeGet, lastArmSeq, request, treeReader, waitFor, walk, type SandboxAzure } from './azureHelpers.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
 const CLUSTER = 'rb-arc-aks';
@@ -33,39 +32,16 @@ describe('azure provisioning journey (blog-start)', function () {
   const secrets = new Map<string, string>();
 
   before(async () => {
-    api = await activatedExtension();
-    sandbox = sandboxAzure();
+    ({ api, sandbox } = await extensionOnSandbox());
     secrets.set('ARM bearer token', sandbox.armToken);
   });
-
-  function label(node: TreeNode): string {
-    const l = api.tree.getTreeItem(node).label;
-    return typeof l === 'string' ? l : (l?.label ?? '');
-  }
-
-  async function child(parent: TreeNode | undefined, name: string | RegExp): Promise<TreeNode> {
-    const children = await api.tree.getChildren(parent);
-    const found = children.find((c) => (typeof name === 'string' ? label(c) === name : name.test(label(c))));
-    assert.ok(found, `${String(name)} not among: ${children.map((c) => `${label(c)} [${api.tree.getTreeItem(c).contextValue ?? ''}]`).join(', ')}`);
-    return found;
-  }
+  const { label, child, withAnswers } = treeReader(() => api);
 
   const azureRoot = (): Promise<TreeNode> => child(undefined, 'Azure');
   const subscription = async (): Promise<TreeNode> => child(await azureRoot(), SUBSCRIPTION);
   const clusterNode = async (): Promise<TreeNode> => child(await child(await subscription(), 'Arc-enabled Kubernetes'), CLUSTER);
   const serviceNode = async (): Promise<TreeNode> => child(await child(await subscription(), 'API Management'), SERVICE);
   const gatewayNode = async (): Promise<TreeNode> => child(await serviceNode(), GATEWAY);
-
-  /** Runs a command with scripted wizard answers. */
-  async function withAnswers<T>(answers: Record<string, Answer>, run: () => Thenable<T>, onPrompt?: (id: string) => void | Promise<void>): Promise<{ result: T; prompter: ScriptedPrompter }> {
-    const prompter = new ScriptedPrompter(answers, onPrompt);
-    const scope = api.azure.usePrompter(prompter);
-    try {
-      return { result: await run(), prompter };
-    } finally {
-      scope.dispose();
-    }
-  }
 
   it('signs in through the Azure CLI credential and shows the subscription, the Arc cluster and the APIM service', async () => {
     const root = await azureRoot();

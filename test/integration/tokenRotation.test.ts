@@ -11,8 +11,7 @@ import { Commands } from '../../src/constants.ts';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { RotationOutcome } from '../../src/rotation/rotate.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { armRequests, DEFAULT, inOrder, kubeGet, lastArmSeq, sandboxAzure, ScriptedPrompter, waitFor, walk, type Answer, type SandboxAzure } from './azureHelpers.ts';
-import { activatedExtension } from './sandboxEnv.ts';
+import { armRequests, DEFAULT, extensionOnSandbox, inOrder, kubeGet, lastArmSeq, treeReader, waitFor, walk, type SandboxAzure } from './azureHelpers.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
 const SERVICE = 'rb-azure-apim';
@@ -31,32 +30,8 @@ describe('live gateway: rotate and update (blog-deployed)', function () {
   let api: ExtensionApi;
   let sandbox: SandboxAzure;
 
-  before(async () => {
-    api = await activatedExtension();
-    sandbox = sandboxAzure();
-  });
-
-  function label(node: TreeNode): string {
-    const l = api.tree.getTreeItem(node).label;
-    return typeof l === 'string' ? l : (l?.label ?? '');
-  }
-
-  async function child(parent: TreeNode | undefined, name: string): Promise<TreeNode> {
-    const children = await api.tree.getChildren(parent);
-    const found = children.find((c) => label(c) === name);
-    assert.ok(found, `${name} not among: ${children.map(label).join(', ')}`);
-    return found;
-  }
-
-  async function withAnswers<T>(answers: Record<string, Answer>, run: () => Thenable<T>): Promise<{ result: T; prompter: ScriptedPrompter }> {
-    const prompter = new ScriptedPrompter(answers);
-    const scope = api.azure.usePrompter(prompter);
-    try {
-      return { result: await run(), prompter };
-    } finally {
-      scope.dispose();
-    }
-  }
+  before(async () => ({ api, sandbox } = await extensionOnSandbox()));
+  const { label, child, withAnswers } = treeReader(() => api);
 
   const podNames = async (): Promise<string[]> =>
     (await kubeGet<PodList>(sandbox, `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(`app.kubernetes.io/instance=${EXTENSION}`)}`)).items

@@ -8,8 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { ExtensionApi } from '../../src/extension.ts';
 import type { ArmNode } from '../../src/tree/azureBase.ts';
 import type { TreeNode } from '../../src/tree/items.ts';
-import { request, sandboxAzure, waitFor, type SandboxAzure } from './azureHelpers.ts';
-import { activatedExtension } from './sandboxEnv.ts';
+import { extensionOnSandbox, request, treeReader, waitFor, type SandboxAzure } from './azureHelpers.ts';
 
 const SUBSCRIPTION = 'Visual Studio Enterprise';
 const SERVICE = 'rb-azure-apim';
@@ -22,22 +21,8 @@ describe('truthful tree: the Arc extension ↔ APIM gateway join (blog-deployed)
   let api: ExtensionApi;
   let sandbox: SandboxAzure;
 
-  before(async () => {
-    api = await activatedExtension();
-    sandbox = sandboxAzure();
-  });
-
-  function label(node: TreeNode): string {
-    const l = api.tree.getTreeItem(node).label;
-    return typeof l === 'string' ? l : (l?.label ?? '');
-  }
-
-  async function child(parent: TreeNode | undefined, name: string): Promise<TreeNode> {
-    const children = await api.tree.getChildren(parent);
-    const found = children.find((c) => label(c) === name);
-    assert.ok(found, `${name} not among: ${children.map(label).join(', ')}`);
-    return found;
-  }
+  before(async () => ({ api, sandbox } = await extensionOnSandbox()));
+  const { label, child } = treeReader(() => api);
 
   const subscription = async (): Promise<TreeNode> => child(await child(undefined, 'Azure'), SUBSCRIPTION);
 
