@@ -4,7 +4,10 @@
 //
 // Each test file runs against the sandbox world it declares in a line comment `// @world <name>` (default
 // blog-deployed, the blog's end state; the provisioning journey starts from blog-start). Files are grouped by world
-// and each group gets a fresh sandbox and a fresh code-server, so no test sees another world's leftovers.
+// and each group gets a fresh sandbox and a fresh code-server, so no test sees another world's leftovers. Groups run
+// two at a time (ARC_APIM_INTEGRATION_PARALLEL, default 2; 1 runs them in turn): most of a group's time is spent
+// waiting on its sandbox (rollouts, the gateway's configuration polls), so a second group's start-up and tests fill
+// that time. Each group's report is printed whole when it ends.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
@@ -29,6 +32,8 @@ export interface IntegrationRunOptions {
   files?: string[];
   /** The module the extension host runs (default out/test/integration/index.js). */
   testsPath?: string;
+  /** How many groups run at the same time (default ARC_APIM_INTEGRATION_PARALLEL, else 2). */
+  parallel?: number;
 }
 
 export interface IntegrationOutcome {
@@ -89,24 +94,42 @@ export async function runIntegrationTests(options: IntegrationRunOptions = {}): 
   // A grep no title matches still runs everything once, so mocha reports "0 passing" instead of silence.
   if (groups.size === 0) groups = groupTestFiles(undefined);
   const total = { passed: 0, failed: 0, exitCode: 0 };
-  for (const [key, files] of groups) {
-    const [world, ...extras] = key.split('+') as [WorldName, ...string[]];
-    process.stdout.write(`\n== sandbox world ${key}: ${files.join(', ')}\n`);
-    const sandbox = await startSandbox({ world });
-    try {
-      const outcome = await runGroup(sandbox, files, { ...options, azureResources: extras.includes('azure-resources') });
-      total.passed += outcome.passed;
-      total.failed += outcome.failed;
-      if (outcome.exitCode !== 0) total.exitCode = 1;
-    } finally {
-      await sandbox.close();
+  const parallel = Math.max(1, options.parallel ?? (Number(process.env.ARC_APIM_INTEGRATION_PARALLEL) || 2));
+  // The group with the most files first, so the long one starts at once and the short ones share the other slot.
+  const queue = [...groups].sort(([, a], [, b]) => b.length - a.length);
+  const runNext = async (): Promise<void> => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [key, files] = next;
+      const [world, ...extras] = key.split('+') as [WorldName, ...string[]];
+      const started = performance.now();
+      const report: string[] = [`\n== sandbox world ${key}: ${files.join(', ')}\n`];
+      const write = parallel === 1 ? (text: string) => process.stdout.write(text) : (text: string) => void report.push(text);
+      if (parallel === 1) process.stdout.write(report.join(''));
+      try {
+        const sandbox = await startSandbox({ world });
+        try {
+          const outcome = await runGroup(sandbox, files, { ...options, azureResources: extras.includes('azure-resources') }, write);
+          total.passed += outcome.passed;
+          total.failed += outcome.failed;
+          if (outcome.exitCode !== 0) total.exitCode = 1;
+        } finally {
+          await sandbox.close();
+        }
+      } catch (error) {
+        write(`group ${key} did not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        total.failed += 1;
+        total.exitCode = 1;
+      }
+      write(`== ${key}: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+      if (parallel > 1) process.stdout.write(report.join(''));
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, runNext));
   if (total.passed === 0) total.exitCode = 1;
   return total;
 }
 
-async function runGroup(sandbox: RunningSandbox, files: string[] | undefined, options: IntegrationRunOptions & { azureResources?: boolean }): Promise<IntegrationOutcome> {
+async function runGroup(sandbox: RunningSandbox, files: string[] | undefined, options: IntegrationRunOptions & { azureResources?: boolean }, write: (text: string) => void = (text) => process.stdout.write(text)): Promise<IntegrationOutcome> {
   const testsPath = options.testsPath ?? path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
   // The tests run against the sandbox (cluster and ARM); its coordinates reach the extension host through
   // code-server's environment (with the `az` stand-in first on PATH), its settings (a custom cloud signed in through
@@ -136,14 +159,14 @@ async function runGroup(sandbox: RunningSandbox, files: string[] | undefined, op
     });
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const text = format(...args);
-      if (process.env.ARC_APIM_DEBUG_RUNNER) process.stdout.write(`[${type}] ${JSON.stringify(args).slice(0, 300)}\n`);
+      if (process.env.ARC_APIM_DEBUG_RUNNER) write(`[${type}] ${JSON.stringify(args).slice(0, 300)}\n`);
       const marker = /__ARC_APIM_RESULT__ (\{.*\})/.exec(text);
       if (marker?.[1]) {
         result = JSON.parse(marker[1]) as { passed: number; failed: number };
         return;
       }
       // The extension host's console (mocha's report) is what we show; the workbench's own chatter is not.
-      if (!isWorkbenchNoise(type, text)) process.stdout.write(`${stripExtensionHostDecoration(text)}\n`);
+      if (!isWorkbenchNoise(type, text)) write(`${stripExtensionHostDecoration(text)}\n`);
     });
     const authority = `127.0.0.1:${server.port}`;
     const payload = [
@@ -158,7 +181,7 @@ async function runGroup(sandbox: RunningSandbox, files: string[] | undefined, op
       new Promise<number>((resolve) => setTimeout(() => resolve(-1), timeoutMs).unref()),
     ]);
     if (code === -1) {
-      process.stdout.write(`integration tests did not finish within ${timeoutMs} ms\ncode-server output:\n${server.output()}\n`);
+      write(`integration tests did not finish within ${timeoutMs} ms\ncode-server output:\n${server.output()}\n`);
     }
     const counts = result ?? { passed: 0, failed: 1 };
     // "Nothing ran" is judged over all groups (a grep may leave one group empty), not here.
