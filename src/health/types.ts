@@ -3,6 +3,8 @@
 // with its outcome, and findings with evidence and fixes in the diagnosis's shape). Pure types; see README.md.
 import type { GatewayLogEntry } from '../gatewayLogs/entry.ts';
 import type { AssignApiFix, Evidence, Instant, OpenTokenWizardFix, Severity } from '../diagnosis/types.ts';
+// Types only (src/kubernetes/types.ts has no code): the Event as the API serves it, read by the host and by this core.
+import type { KubeEvent } from '../kubernetes/types.ts';
 
 export type { Evidence, Instant, Severity };
 
@@ -45,16 +47,7 @@ export interface HealthPod {
 }
 
 /** A core/v1 Event about the Deployment, its ReplicaSets or pods (`GET /api/v1/namespaces/NS/events`). */
-export interface HealthEvent {
-  type?: string;
-  reason?: string;
-  message?: string;
-  count?: number;
-  firstTimestamp?: string;
-  lastTimestamp?: string;
-  eventTime?: string;
-  involvedObject?: { kind?: string; name?: string };
-}
+export type HealthEvent = KubeEvent;
 
 /** The gateway's log, each list exactly as `parseGatewayLog` (src/gatewayLogs) gives it. */
 export interface HealthLog {
