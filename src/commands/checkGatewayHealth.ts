@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { parseApimGatewayId, parseArcExtensionId } from '../azure/armIds.ts';
-import { armIdOf } from '../azure/explorerItems.ts';
 import { matchKubeContext } from '../azure/kubeContexts.ts';
 import type { ClusterExtensionInfo } from '../azure/models.ts';
 import type { DeploymentRef, GatewayBinding } from '../azure/records.ts';
@@ -8,7 +7,7 @@ import { Commands } from '../constants.ts';
 import { healthDriver } from '../healthCheck/controller.ts';
 import type { HealthHandle } from '../panels/healthPanel.ts';
 import { armGatewayFor } from './armGateway.ts';
-import { armTarget } from './targets.ts';
+import { armTarget, runningGatewayTarget, type RunningGatewayTarget } from './targets.ts';
 import { azureChooseKubeContext } from './azure/chooseKubeContext.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
 import { defineCommand, type CommandServices } from './types.ts';
@@ -28,8 +27,7 @@ interface Start {
  */
 export const checkGatewayHealth = defineCommand({
   id: Commands.checkGatewayHealth,
-  // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
-  target: ([arg]): unknown => arg,
+  target: ([arg]) => runningGatewayTarget(arg),
   run: async (services, arg) => {
     const start = await startOf(services, arg);
     const target = start.target ?? (await pickTarget(services));
@@ -62,17 +60,10 @@ export const checkGatewayHealth = defineCommand({
   },
 });
 
-async function startOf(services: CommandServices, arg: unknown): Promise<Start> {
-  if (typeof arg === 'object' && arg !== null) {
-    const a = arg as { context?: unknown; namespace?: unknown; name?: unknown; deployment?: unknown };
-    // A gateway Deployment node (context, namespace, name) or a plain reference (context, namespace, deployment).
-    if (typeof a.context === 'string' && typeof a.namespace === 'string') {
-      const deployment = typeof a.deployment === 'string' ? a.deployment : typeof a.name === 'string' ? a.name : undefined;
-      if (deployment !== undefined) return { target: { context: a.context, namespace: a.namespace, deployment } };
-    }
-  }
-  const id = armIdOf(arg);
-  if (id === undefined) return {};
+async function startOf(services: CommandServices, arg: RunningGatewayTarget): Promise<Start> {
+  if (arg.kind === 'deployment') return { target: arg.deployment };
+  if (arg.kind === 'palette') return {};
+  const { id } = arg;
   const extension = parseArcExtensionId(id);
   if (extension.ok) return extensionStart(services, id, extension.value.cluster.id, extension.value.cluster.name);
   const gateway = parseApimGatewayId(id);

@@ -6,7 +6,7 @@ import { checkImageTag } from '../manifests/validation.ts';
 import { existingGatewayPrompts, type ExistingGatewayChoice } from '../wizards/pickers.ts';
 import { DEFAULT_IMAGE_TAG } from '../wizards/deployToKubernetesWizard.ts';
 import { runWizard, type WizardDefinition } from '../wizards/wizard.ts';
-import { gatewayTarget, serviceTarget } from './targets.ts';
+import { dockerTarget } from './targets.ts';
 import { defineCommand } from './types.ts';
 
 const TITLE = 'Copy docker run Command';
@@ -23,13 +23,10 @@ interface DockerContext extends ExistingGatewayChoice {
  */
 export const copyDockerRunCommand = defineCommand({
   id: Commands.copyDockerRunCommand,
-  // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
-  target: ([arg]): unknown => arg,
-  run: async (services, arg) => {
+  target: ([arg]) => dockerTarget(arg),
+  run: async (services, { gateway, service }) => {
     const azure = services.azure;
     const data = azure.data();
-    const gateway = gatewayTarget(arg);
-    const service = gateway ? undefined : serviceTarget(arg);
     const context: DockerContext = gateway ? { gatewayId: gateway.id, gatewayName: gateway.name, serviceId: gateway.service.id } : service ? { serviceId: service.id } : {};
     const wizard: WizardDefinition<DockerContext> = {
       title: TITLE,

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
-import { GatewayNamespaceNode } from '../tree/gatewayNodes.ts';
-import { KubeContextNode } from '../tree/kubernetesNodes.ts';
 import { deployToKubernetesWizard, type KubeDeployContext } from '../wizards/deployToKubernetesWizard.ts';
 import { reviewAndApply } from '../wizards/reviewAndApply.ts';
 import { runWizard } from '../wizards/wizard.ts';
-import { gatewayTarget } from './targets.ts';
+import { kubeDeployTarget } from './targets.ts';
 import { defineCommand } from './types.ts';
 
 /**
@@ -15,17 +13,12 @@ import { defineCommand } from './types.ts';
  */
 export const deployGatewayToKubernetes = defineCommand({
   id: Commands.deployGatewayToKubernetes,
-  // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
-  target: ([arg]): unknown => arg,
-  run: async (services, arg) => {
+  target: ([arg]) => kubeDeployTarget(arg),
+  run: async (services, { kubeContext, namespace, gateway }) => {
     const azure = services.azure;
     const context: KubeDeployContext = {};
-    if (arg instanceof KubeContextNode) context.kubeContext = arg.contextName;
-    else if (arg instanceof GatewayNamespaceNode) Object.assign(context, { kubeContext: arg.context, namespace: arg.namespace });
-    else {
-      const gateway = gatewayTarget(arg);
-      if (gateway) Object.assign(context, { gatewayId: gateway.id, gatewayName: gateway.name, serviceId: gateway.service.id, serviceName: gateway.service.name });
-    }
+    if (kubeContext !== undefined) Object.assign(context, { kubeContext, ...(namespace !== undefined ? { namespace } : {}) });
+    if (gateway) Object.assign(context, { gatewayId: gateway.id, gatewayName: gateway.name, serviceId: gateway.service.id, serviceName: gateway.service.name });
     const data = azure.data();
     const wizard = deployToKubernetesWizard({
       data,

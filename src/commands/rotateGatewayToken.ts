@@ -1,14 +1,13 @@
 import * as vscode from 'vscode';
 import { parseApimGatewayId, parseArcExtensionId } from '../azure/armIds.ts';
-import { armIdOf } from '../azure/explorerItems.ts';
 import { Commands } from '../constants.ts';
 import { describeTokenExpiry } from '../diagnosis/expiry.ts';
 import { regenerateKeyCommand } from '../rotation/equivalents.ts';
-import { candidateForDeployment, candidateForExtension, candidatesForGateway, type KubeRef, type ResolveDeps } from '../rotation/resolve.ts';
+import { candidateForDeployment, candidateForExtension, candidatesForGateway, type ResolveDeps } from '../rotation/resolve.ts';
 import { rotateTokenWizard, ROTATE_TITLE, type RotateContext } from '../wizards/rotateTokenWizard.ts';
 import { selectedSubscriptions } from '../wizards/pickers.ts';
 import { runWizard } from '../wizards/wizard.ts';
-import { gatewayTarget } from './targets.ts';
+import { gatewayTarget, runningGatewayTarget } from './targets.ts';
 import { defineCommand, type CommandServices } from './types.ts';
 
 /**
@@ -18,16 +17,15 @@ import { defineCommand, type CommandServices } from './types.ts';
  */
 export const rotateGatewayToken = defineCommand({
   id: Commands.rotateGatewayToken,
-  // A Deployment (tree node or reference), an Arc extension, an APIM gateway (ARM id or item): told apart below.
-  target: ([arg]): unknown => arg,
+  // A Deployment (tree node or reference), or an Arc extension or APIM gateway (ARM id, item, gatewayId): told apart below.
+  target: ([arg]) => runningGatewayTarget(arg),
   run: async (services, arg) => {
     const azure = services.azure;
     const data = azure.data();
     const deps = await resolveDeps(services);
     const context: RotateContext = {};
-    const kube = kubeRefOf(arg);
-    const gatewayHint = typeof arg === 'object' && arg !== null && typeof (arg as { gatewayId?: unknown }).gatewayId === 'string' ? (arg as { gatewayId: string }).gatewayId : undefined;
-    const id = kube ? undefined : (gatewayHint ?? armIdOf(arg));
+    const kube = arg.kind === 'deployment' ? arg.deployment : undefined;
+    const id = arg.kind === 'arm' ? arg.id : undefined;
     const parsedExtension = id ? parseArcExtensionId(id) : undefined;
     const extension = parsedExtension?.ok ? parsedExtension.value : undefined;
     // Anything else must name a gateway (a wrong kind of resource is refused with the rule, before any call).
@@ -111,15 +109,6 @@ async function resolveDeps(services: CommandServices): Promise<ResolveDeps> {
     contexts: summary.ok ? summary.value.contexts : [],
     subscriptionIds: async () => (await selectedSubscriptions(azure.data(), azure.account)).map((s) => s.subscriptionId),
   };
-}
-
-/** A gateway Deployment of the Kubernetes half (`context`, `namespace`, `name`), or a reference to one. */
-function kubeRefOf(arg: unknown): KubeRef | undefined {
-  if (typeof arg !== 'object' || arg === null || armIdOf(arg) !== undefined && !('context' in arg)) return undefined;
-  const a = arg as { context?: unknown; namespace?: unknown; name?: unknown; deployment?: unknown };
-  if (typeof a.context !== 'string' || typeof a.namespace !== 'string') return undefined;
-  const deployment = typeof a.deployment === 'string' ? a.deployment : typeof a.name === 'string' ? a.name : undefined;
-  return deployment ? { context: a.context, namespace: a.namespace, deployment } : undefined;
 }
 
 export const ROTATE_COMMAND_TITLE = `${ROTATE_TITLE}…`;

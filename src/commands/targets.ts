@@ -6,7 +6,9 @@ import { armIdOf } from '../azure/explorerItems.ts';
 import type { DeploymentRef, GatewayBinding } from '../azure/records.ts';
 import type { TestRequestForm } from '../contract/testRequest.ts';
 import type { FollowTarget } from '../logSessions/followSession.ts';
+import { GatewayDeploymentNode, GatewayNamespaceNode } from '../tree/gatewayNodes.ts';
 import type { TreeNode } from '../tree/items.ts';
+import { KubeContextNode } from '../tree/kubernetesNodes.ts';
 import type { Result } from '../util/errors.ts';
 import { InvalidInputError } from '../wizards/wizard.ts';
 
@@ -66,6 +68,60 @@ function armTestRequestTarget(id: string, prefill: Partial<TestRequestForm>): Te
   }
   const service = parseApimServiceId(id);
   return service.ok ? { kind: 'apimService', serviceId: service.value.id, prefill } : { kind: 'palette', prefill };
+}
+
+/** A gateway Deployment of the Kubernetes half: its tree node (`context`, `namespace`, `name`) or a reference (`deployment`). */
+export function deploymentRefOf(arg: unknown): DeploymentRef | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as { context?: unknown; namespace?: unknown; name?: unknown; deployment?: unknown };
+  if (typeof a.context !== 'string' || typeof a.namespace !== 'string') return undefined;
+  const deployment = typeof a.deployment === 'string' ? a.deployment : typeof a.name === 'string' ? a.name : undefined;
+  return deployment ? { context: a.context, namespace: a.namespace, deployment } : undefined;
+}
+
+/**
+ * Check Gateway Health's and Rotate Gateway Token's target: a gateway Deployment, else the ARM id an item or string
+ * names (or the `gatewayId` of the expiry warning's and the diagnosis fix's argument), whose kind the command tells
+ * apart (it takes an Arc gateway extension or an APIM gateway), else nothing (palette).
+ */
+export type RunningGatewayTarget =
+  | { readonly kind: 'deployment'; readonly deployment: DeploymentRef }
+  | { readonly kind: 'arm'; readonly id: string }
+  | { readonly kind: 'palette' };
+
+export function runningGatewayTarget(arg: unknown): RunningGatewayTarget {
+  const deployment = deploymentRefOf(arg);
+  if (deployment) return { kind: 'deployment', deployment };
+  const hint = typeof arg === 'object' && arg !== null ? (arg as { gatewayId?: unknown }).gatewayId : undefined;
+  const id = typeof hint === 'string' ? hint : armIdOf(arg);
+  return id === undefined ? { kind: 'palette' } : { kind: 'arm', id };
+}
+
+/** Deploy APIM Gateway to Kubernetes…: a kubeconfig context or namespace of the tree, an APIM gateway, or nothing. */
+export interface KubeDeployTarget {
+  readonly kubeContext?: string;
+  readonly namespace?: string;
+  readonly gateway?: ApimGatewayRef;
+}
+
+export function kubeDeployTarget(arg: unknown): KubeDeployTarget {
+  if (arg instanceof KubeContextNode) return { kubeContext: arg.contextName };
+  if (arg instanceof GatewayNamespaceNode) return { kubeContext: arg.context, namespace: arg.namespace };
+  const gateway = gatewayTarget(arg);
+  return gateway ? { gateway } : {};
+}
+
+/** Copy docker run Command: an APIM gateway, else an APIM service (its gateway is asked), else nothing. */
+export function dockerTarget(arg: unknown): { readonly gateway?: ApimGatewayRef; readonly service?: ApimServiceRef } {
+  const gateway = gatewayTarget(arg);
+  if (gateway) return { gateway };
+  const service = serviceTarget(arg);
+  return service ? { service } : {};
+}
+
+/** Uninstall Gateway from Kubernetes…: the gateway Deployment node it was run on, or nothing (it asks). */
+export function deploymentNodeTarget(arg: unknown): DeploymentRef | undefined {
+  return arg instanceof GatewayDeploymentNode ? { context: arg.context, namespace: arg.namespace, deployment: arg.name } : undefined;
 }
 
 /** No target: the command acts on everything, or asks. */

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
 import { describeObject, deleteManifests, installedObjects } from '../kubernetes/apply.ts';
 import { MANAGED_BY, objectNames } from '../manifests/gatewayManifests.ts';
-import { GatewayDeploymentNode } from '../tree/gatewayNodes.ts';
 import { InvalidInputError } from '../wizards/wizard.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
+import { deploymentNodeTarget } from './targets.ts';
 import { defineCommand } from './types.ts';
 
 const TITLE = 'Uninstall Gateway from Kubernetes';
@@ -15,11 +15,9 @@ const TITLE = 'Uninstall Gateway from Kubernetes';
  */
 export const uninstallGatewayFromKubernetes = defineCommand({
   id: Commands.uninstallGatewayFromKubernetes,
-  // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
-  target: ([arg]): unknown => arg,
-  run: async (services, arg) => {
-    let target: { context: string; namespace: string; deployment?: string | undefined } | undefined =
-      arg instanceof GatewayDeploymentNode ? { context: arg.context, namespace: arg.namespace, deployment: arg.name } : undefined;
+  target: ([arg]) => deploymentNodeTarget(arg),
+  run: async (services, node) => {
+    let target: { context: string; namespace: string; deployment?: string | undefined } | undefined = node;
     if (!target) {
       const contexts = await contextItems(services);
       const choice = await vscode.window.showQuickPick(contexts, { title: TITLE, placeHolder: 'kubeconfig context' });
