@@ -3,6 +3,8 @@
 // fire for this remote install), then its view opened, and the walkthrough opening by itself that first time, with
 // its six steps, the first step's button and its explanation. A screenshot goes to test-results/.
 // Also: the package holds nothing from test/ (the test-only sign-in extension is never shipped).
+// `npm run test:e2e` runs this file alone, after the others (which run two at a time): packing rebuilds dist/ for
+// production, and another file's workbench copying dist/ meanwhile would get half a build.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
