@@ -1,11 +1,11 @@
 // `npm test`: every phase of the project's test command, each timed. Build first (the checks, the integration tests
-// and the e2e workbench all read its output). Then the type check, the linter, the unit tests and the sandbox tests
-// side by side: the first three are single-threaded and busy, the sandbox tests spend most of their time waiting on
-// their sandboxes' timers (rollouts, configuration polls), so on two cores they finish in about the time the sandbox
-// tests alone take. Then the integration tests and the e2e tests, each on its own (each starts code-server and
-// Chromium). Output of phases that run side by side is held and printed whole as each ends, so it never interleaves.
-// Ends with one line per phase (`phase: N s`) and the total of tests passed and failed; exits non-zero when any phase
-// failed (the later phases still run, so one run shows every failure). `--only a,b` runs just those phases (by name).
+// and the e2e workbench all read its output); then the type check and the linter side by side (single-threaded,
+// CPU-bound, and with no timing in them: on two cores the pair takes about as long as the linter alone); then the
+// unit, sandbox, integration and e2e tests, one phase at a time (the unit tests hold time budgets and the others
+// watch sandboxes move: a busy neighbour phase makes them fail, as measured). Output of the side-by-side phases is
+// held and printed whole as each ends, so it never interleaves. Ends with one line per phase (`phase: N s`) and the
+// total of tests passed and failed; exits non-zero when any phase failed (the later phases still run, so one run
+// shows every failure). `--only a,b` runs just those phases (by name).
 import { spawn } from 'node:child_process';
 import { repoRoot } from './lib/code-server.ts';
 
@@ -29,9 +29,9 @@ const STEPS: readonly (readonly Phase[])[] = [
   [
     { name: 'check', script: 'check' },
     { name: 'lint', script: 'lint' },
-    { name: 'unit', script: 'test:unit' },
-    { name: 'sandbox', script: 'test:sandbox' },
   ],
+  [{ name: 'unit', script: 'test:unit' }],
+  [{ name: 'sandbox', script: 'test:sandbox' }],
   [{ name: 'integration', script: 'test:integration' }],
   [{ name: 'e2e', script: 'test:e2e' }],
 ];
