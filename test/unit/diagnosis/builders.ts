@@ -113,6 +113,14 @@ export function record(fields: Record<string, string | number | boolean>, lastEr
 
 export const OPERATION_NOT_FOUND = { source: 'configuration', reason: 'OperationNotFound', message: 'Unable to match incoming request to an operation.', section: 'backend' };
 
+/** The log was searched (5 s) and held no request record: what the host gathers when request logging is off or the request never reached the gateway. */
+export const NO_RECORD = { searchedMs: 5000, requestRecordsSeen: 0 };
+
+/** The log was searched and held this request record. */
+export function seenRecord(entry: GatewayLogEntry): { record: GatewayLogEntry; searchedMs: number; requestRecordsSeen: number } {
+  return { record: entry, searchedMs: 2000, requestRecordsSeen: 1 };
+}
+
 export function input(more: Partial<DiagnosisInput> & Pick<DiagnosisInput, 'request'>): DiagnosisInput {
   return { now: '2024-05-02T10:00:05Z', ...more };
 }

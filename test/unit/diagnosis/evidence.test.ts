@@ -7,11 +7,11 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { diagnose, type DiagnosisInput, type Finding, type FindingCode } from '../../../src/diagnosis/index.ts';
 import { EVIDENCE_RULES, FACTS, evidenceHolds, evidenceTableMarkdown, type Fact } from '../../../src/diagnosis/evidenceRules.ts';
-import type { GatewayLogEntry } from '../../../src/gatewayLogs/entry.ts';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
 import {
   INVALID_KEY_BODY,
   MISSING_KEY_BODY,
+  NO_RECORD,
   NOT_FOUND_BODY,
   OPERATION_NOT_FOUND,
   SVC,
@@ -24,6 +24,7 @@ import {
   record,
   request,
   response,
+  seenRecord,
   versionSet,
 } from './builders.ts';
 
@@ -56,49 +57,47 @@ const rev2Ops = { ...rev2, operations: [...(rev2.operations ?? []), operation('n
 const open = echoApi({ protocols: ['http', 'https'] });
 const syncFailed = parseGatewayLog('[Error] 2024-05-02T09:59:00.000 [ConfigInitialSyncFailed], exception: System.Net.Http.HttpRequestException: Name or service not known\n');
 const expired = '2024-05-01T00:00:00Z';
-const seen = (r: GatewayLogEntry) => ({ record: r, searchedMs: 2000, requestRecordsSeen: 1 });
-const none = { searchedMs: 5000, requestRecordsSeen: 0 };
 const sentAt = '2024-05-02T10:00:00Z';
 const keyHeaders = { headerNames: ['Ocp-Apim-Subscription-Key'], subscriptionKey: { in: 'header' as const, name: 'Ocp-Apim-Subscription-Key' } };
 
 /** Complete inputs, one or more per cause; each has every fact the table can ask for. */
 const SCENARIOS: Record<string, DiagnosisInput> = {
   'seed blog: HTTP to an HTTPS-only API': { ...seed, log: { ...(seed.log ?? { searchedMs: 0 }), events: [] }, gateway: { ...seed.gateway, gatewayId: seed.gateway?.gatewayId ?? 'gw', readAt: sentAt } },
-  'API not assigned': input({ request: request(`${SVC}/dummy/items`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: none, gateway: gateway({ assignedApiIds: ['echo-api'], readAt: sentAt }) }),
-  'no API for the path': input({ request: request(`${SVC}/ecko/resource`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: none, gateway: gateway({ readAt: sentAt }) }),
-  'no operation for the method': input({ request: request(`${SVC}/echo/resource`, { method: 'PATCH', sentAt }), response: response(404, NOT_FOUND_BODY), log: none, gateway: gateway({ apis: [open], readAt: sentAt }) }),
-  'operation only in a non-current revision': input({ request: request(`${SVC}/echo/new`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: none, gateway: gateway({ apis: [open, rev2Ops], readAt: sentAt }) }),
+  'API not assigned': input({ request: request(`${SVC}/dummy/items`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: NO_RECORD, gateway: gateway({ assignedApiIds: ['echo-api'], readAt: sentAt }) }),
+  'no API for the path': input({ request: request(`${SVC}/ecko/resource`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: NO_RECORD, gateway: gateway({ readAt: sentAt }) }),
+  'no operation for the method': input({ request: request(`${SVC}/echo/resource`, { method: 'PATCH', sentAt }), response: response(404, NOT_FOUND_BODY), log: NO_RECORD, gateway: gateway({ apis: [open], readAt: sentAt }) }),
+  'operation only in a non-current revision': input({ request: request(`${SVC}/echo/new`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: NO_RECORD, gateway: gateway({ apis: [open, rev2Ops], readAt: sentAt }) }),
   'a non-current revision named': input({
     request: request(`${SVC}/echo;rev=2/new`, { sentAt }),
     response: response(404, NOT_FOUND_BODY),
-    log: seen(record({ method: 'GET', url: `${SVC}/echo;rev=2/new`, responseCode: 404 }, OPERATION_NOT_FOUND)),
+    log: seenRecord(record({ method: 'GET', url: `${SVC}/echo;rev=2/new`, responseCode: 404 }, OPERATION_NOT_FOUND)),
     gateway: gateway({ apis: [open, rev2Ops], readAt: sentAt }),
   }),
-  'version missing': input({ request: request(`${SVC}/shop/orders`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: none, gateway: gateway({ apis: [shop(segmentSet.id ?? '')], assignedApiIds: ['shop-v2'], versionSets: [segmentSet], readAt: sentAt }) }),
-  'version in the wrong place': input({ request: request(`${SVC}/shop/v2/orders`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: none, gateway: gateway({ apis: [shop(querySet.id ?? '')], assignedApiIds: ['shop-v2'], versionSets: [querySet], readAt: sentAt }) }),
-  'hostname not configured': input({ request: request(`${SVC}/echo/resource`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: none, gateway: gateway({ apis: [open], hostnames: ['api.contoso.com'], readAt: sentAt }) }),
-  'key missing, none sent': input({ request: request(`${SVC}/echo/resource`, { sentAt }), response: response(401, MISSING_KEY_BODY, { 'WWW-Authenticate': 'AzureApiManagementKey realm="x"' }), log: none, gateway: gateway({ apis: [open], readAt: sentAt }) }),
-  'key missing, although sent': input({ request: request(`${SVC}/echo/resource`, { sentAt, ...keyHeaders }), response: response(401, MISSING_KEY_BODY), log: none, gateway: gateway({ apis: [open], readAt: sentAt }) }),
+  'version missing': input({ request: request(`${SVC}/shop/orders`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: NO_RECORD, gateway: gateway({ apis: [shop(segmentSet.id ?? '')], assignedApiIds: ['shop-v2'], versionSets: [segmentSet], readAt: sentAt }) }),
+  'version in the wrong place': input({ request: request(`${SVC}/shop/v2/orders`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: NO_RECORD, gateway: gateway({ apis: [shop(querySet.id ?? '')], assignedApiIds: ['shop-v2'], versionSets: [querySet], readAt: sentAt }) }),
+  'hostname not configured': input({ request: request(`${SVC}/echo/resource`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: NO_RECORD, gateway: gateway({ apis: [open], hostnames: ['api.contoso.com'], readAt: sentAt }) }),
+  'key missing, none sent': input({ request: request(`${SVC}/echo/resource`, { sentAt }), response: response(401, MISSING_KEY_BODY, { 'WWW-Authenticate': 'AzureApiManagementKey realm="x"' }), log: NO_RECORD, gateway: gateway({ apis: [open], readAt: sentAt }) }),
+  'key missing, although sent': input({ request: request(`${SVC}/echo/resource`, { sentAt, ...keyHeaders }), response: response(401, MISSING_KEY_BODY), log: NO_RECORD, gateway: gateway({ apis: [open], readAt: sentAt }) }),
   'key invalid': input({
     request: request(`${SVC}/echo/resource`, { sentAt, ...keyHeaders }),
     response: response(401, INVALID_KEY_BODY),
-    log: seen(record({ method: 'GET', url: `${SVC}/echo/resource`, responseCode: 401, apiId: 'echo-api' }, { source: 'authentication', reason: 'SubscriptionKeyInvalid' })),
+    log: seenRecord(record({ method: 'GET', url: `${SVC}/echo/resource`, responseCode: 401, apiId: 'echo-api' }, { source: 'authentication', reason: 'SubscriptionKeyInvalid' })),
     gateway: gateway({ apis: [open], readAt: sentAt }),
   }),
   'backend unreachable': input({
     request: request(`${SVC}/dummy/items`, { sentAt }),
     response: response(500, ''),
-    log: seen(record({ method: 'GET', url: `${SVC}/dummy/items`, responseCode: 500, apiId: 'dummy' }, { source: 'request-forwarder', reason: 'BackendConnectionFailure', message: 'Connection refused' })),
+    log: seenRecord(record({ method: 'GET', url: `${SVC}/dummy/items`, responseCode: 500, apiId: 'dummy' }, { source: 'request-forwarder', reason: 'BackendConnectionFailure', message: 'Connection refused' })),
     gateway: gateway({ readAt: sentAt }),
   }),
-  'token expired': input({ request: request(`${SVC}/echo/resource`, { sentAt }), response: response(200, ''), log: none, gateway: gateway({ tokenExpiresAt: expired, readAt: sentAt }) }),
-  'gateway never configured': input({ request: request(`${SVC}/echo/resource`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: { ...none, events: syncFailed }, gateway: gateway({ apis: [open], readAt: sentAt }) }),
-  'request logging off': input({ request: request(`${SVC}/dummy/items`, { sentAt }), response: response(500, ''), log: none, gateway: gateway({ localDiagnostics: false, readAt: sentAt }) }),
+  'token expired': input({ request: request(`${SVC}/echo/resource`, { sentAt }), response: response(200, ''), log: NO_RECORD, gateway: gateway({ tokenExpiresAt: expired, readAt: sentAt }) }),
+  'gateway never configured': input({ request: request(`${SVC}/echo/resource`, { sentAt }), response: response(404, NOT_FOUND_BODY), log: { ...NO_RECORD, events: syncFailed }, gateway: gateway({ apis: [open], readAt: sentAt }) }),
+  'request logging off': input({ request: request(`${SVC}/dummy/items`, { sentAt }), response: response(500, ''), log: NO_RECORD, gateway: gateway({ localDiagnostics: false, readAt: sentAt }) }),
   'an old record against a changed configuration': {
     ...input({
       request: request(`${SVC}/echo/resource`, { sentAt }),
       response: response(404, NOT_FOUND_BODY),
-      log: seen(record({ method: 'GET', url: `${SVC}/echo/resource`, responseCode: 404 }, OPERATION_NOT_FOUND)),
+      log: seenRecord(record({ method: 'GET', url: `${SVC}/echo/resource`, responseCode: 404 }, OPERATION_NOT_FOUND)),
       gateway: gateway({ apis: [open, dummyApi()], readAt: '2024-05-02T10:30:00Z' }),
     }),
     changes: [{ at: '2024-05-02T10:10:00Z', what: 'Allow HTTP on echo-api', apiId: 'echo-api' }],

@@ -9,6 +9,7 @@ import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
 import {
   MISSING_KEY_BODY,
   NOT_FOUND_BODY,
+  NO_RECORD,
   OPERATION_NOT_FOUND,
   SVC,
   api,
@@ -129,7 +130,7 @@ describe('causes from the field', () => {
 
   it('no record and request logging off: that leads, instead of "cause not determined"', () => {
     const findings = diagnose(
-      input({ request: request(`${SVC}/echo/resource`), response: response(500, ''), log: { searchedMs: 5000, requestRecordsSeen: 0 }, gateway: gateway({ localDiagnostics: false }) }),
+      input({ request: request(`${SVC}/echo/resource`), response: response(500, ''), log: NO_RECORD, gateway: gateway({ localDiagnostics: false }) }),
     );
     assert.equal(findings[0]?.code, 'request-logging-off');
     assert.equal(findings[0]?.severity, 'warning');
@@ -148,7 +149,7 @@ describe('causes from the field', () => {
       input({
         request: request(`${SVC}/echo/resource`),
         response: response(404, NOT_FOUND_BODY),
-        log: { searchedMs: 5000, requestRecordsSeen: 0, events },
+        log: { ...NO_RECORD, events },
         gateway: gateway({ apis: [echoApi({ protocols: ['http', 'https'] })] }),
       }),
     );
