@@ -28,6 +28,7 @@ interface Start {
  */
 export const checkGatewayHealth = defineCommand({
   id: Commands.checkGatewayHealth,
+  changes: [],
   // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
   target: ([arg]): unknown => arg,
   run: async (services, arg) => {

@@ -23,6 +23,7 @@ interface DockerContext extends ExistingGatewayChoice {
  */
 export const copyDockerRunCommand = defineCommand({
   id: Commands.copyDockerRunCommand,
+  changes: [],
   // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
   target: ([arg]): unknown => arg,
   run: async (services, arg) => {

@@ -15,6 +15,7 @@ import { defineCommand } from './types.ts';
  */
 export const deployGatewayToKubernetes = defineCommand({
   id: Commands.deployGatewayToKubernetes,
+  changes: ['kubernetesDeployed'],
   // Tree nodes, explorer items and ARM ids are told apart where the command reads them (startOf).
   target: ([arg]): unknown => arg,
   run: async (services, arg) => {
@@ -45,7 +46,11 @@ export const deployGatewayToKubernetes = defineCommand({
       { context: context.kubeContext ?? '', namespace: context.namespace ?? '', deployment: context.name ?? '' },
       { serviceId: context.serviceId ?? '', gatewayId: context.gatewayId ?? '', gatewayName: context.gatewayName ?? '' },
     );
-    services.tree.refresh();
+    services.changes.fire({
+      kind: 'kubernetesDeployed',
+      kube: { context: context.kubeContext ?? '', namespace: context.namespace ?? '', deployment: context.name ?? '' },
+      ...(context.gatewayId ? { gatewayId: context.gatewayId } : {}),
+    });
     void vscode.window.showInformationMessage(
       `Gateway ${context.gatewayName ?? ''} deployed to ${context.kubeContext ?? ''} as ${context.name ?? ''} in namespace ${context.namespace ?? ''}: ${outcome.pods}.`,
     );
