@@ -66,10 +66,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const azure = createAzureSide({ context, log: log.child('azure'), kube: kubernetes, kubeconfig, tree: () => tree, view: () => viewRef.current });
     const health = new HealthPanels();
     context.subscriptions.push(health);
-    const tree: GatewaysTreeProvider = new GatewaysTreeProvider(
-      () => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog, health, expiry })] : [])],
-      treeLog,
-    );
+    // One Kubernetes root for the view's life (like the Azure one): a reload of the roots keeps what is open below it,
+    // so a change made from here finds the loaded context and Deployment nodes to reload.
+    const kubeRoot: KubernetesRootNode = new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog, health, expiry });
+    const tree: GatewaysTreeProvider = new GatewaysTreeProvider(() => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [kubeRoot] : [])], treeLog);
     const treeView = vscode.window.createTreeView(Views.gateways, { treeDataProvider: tree, showCollapseAll: true });
     viewRef.current = treeView;
     context.subscriptions.push(tree, treeView, tree.attach(treeView));
