@@ -35,8 +35,8 @@ export const updateGatewayExtension = defineCommand({
     try {
       await runWizard(updateExtensionWizard({ data, kube: services.kubernetes, record }), context, azure.prompter.get());
     } finally {
-      // Once the PATCH was sent (its pods may still be rolling, or the rollout failed), the tree reads it again.
-      if (context.updated) services.changes.fire({ kind: 'extensionUpdated', extensionId: extension.id, ...(context.kube ? { kube: context.kube } : {}) });
+      // Once the PATCH was sent (ARM may have failed part-way, the pods may still be rolling), the tree reads it again.
+      if (context.patching) services.changes.fire({ kind: 'extensionUpdated', extensionId: extension.id, ...(context.kube ? { kube: context.kube } : {}) });
     }
     void vscode.window.showInformationMessage(`${extension.name} updated (${context.updated?.provisioningState ?? '?'}): ${(context.diff ?? []).join('; ')}${context.rollout ? ` — ${context.rollout}` : ''}.`);
     return { diff: context.diff, provisioningState: context.updated?.provisioningState, rollout: context.rollout };
