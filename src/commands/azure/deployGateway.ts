@@ -15,7 +15,7 @@ import { defineCommand, type CommandServices } from '../types.ts';
  */
 export const deployGatewayToArc = defineCommand({
   id: Commands.deployGatewayToArc,
-  changes: ['extensionDeployed'],
+  changes: ['extensionDeployed', 'gatewayCreated'],
   // The second argument: one of our presets (`{ gatewayId }`), or the explorer's multi-selection array (ignored).
   target: ([arg, preset]) => ({ item: armTarget(arg), preset }),
   run: async (services, { item, preset }) => {
@@ -77,6 +77,9 @@ export const deployGatewayToArc = defineCommand({
           extensionId: arcExtensionId({ id: context.clusterId }, context.extensionName),
           ...(context.gatewayId ? { gatewayId: context.gatewayId } : {}),
         });
+      } else if (context.gatewayCreated && context.gatewayId) {
+        // Only the new gateway came to be (the install never started).
+        services.changes.fire({ kind: 'gatewayCreated', gatewayId: context.gatewayId });
       }
     }
     const extension = context.extension;
