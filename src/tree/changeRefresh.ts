@@ -32,22 +32,35 @@ export function refreshOnChange(bus: ChangeBus, options: ChangeRefreshOptions): 
   });
 }
 
-/** Reloads the loaded nodes a change touched; resolves once every reload was asked for (the view then reads them). */
+/**
+ * Reloads the loaded nodes a change touched: at once what the change names (so the command that fired it returns
+ * with its nodes already invalidated), then the kubeconfig context of an Arc cluster once the kubeconfig was read.
+ * Resolves with every node reloaded.
+ */
 export async function refreshFor(change: Change, options: ChangeRefreshOptions): Promise<TreeNode[]> {
   const targets = changeTargets(change);
+  const refreshed = new Set<TreeNode>();
+  const refresh = (contexts: ReadonlySet<string>, wholeContexts: ReadonlySet<string>): void => {
+    for (const node of options.tree.loadedNodes()) {
+      if (refreshed.has(node) || !touches(node, targets, contexts, wholeContexts)) continue;
+      refreshed.add(node);
+      options.tree.refresh(node);
+    }
+  };
   const contexts = new Set(targets.kube.map((p) => p.context));
+  refresh(contexts, new Set());
+  if (targets.clusters.length === 0) return [...refreshed];
   // Without a named place, the whole context of the extension's cluster: its namespaces and Deployments.
   const wholeContexts = new Set<string>();
   for (const cluster of targets.clusters) {
     const context = await contextOfCluster(options, cluster).catch(() => undefined);
-    if (context) {
+    if (context && !contexts.has(context)) {
       contexts.add(context);
-      if (!targets.kube.some((p) => p.context === context)) wholeContexts.add(context);
+      wholeContexts.add(context);
     }
   }
-  const hit = options.tree.loadedNodes().filter((node) => touches(node, targets, contexts, wholeContexts));
-  for (const node of hit) options.tree.refresh(node);
-  return hit;
+  if (wholeContexts.size > 0) refresh(contexts, wholeContexts);
+  return [...refreshed];
 }
 
 /** The kubeconfig context that plays an Arc cluster, matched as the tree matches it (remembered, or named alike). */
