@@ -5,8 +5,7 @@
 // given: a node never shown loads fresh when it is opened.
 import { matchKubeContext } from '../azure/kubeContexts.ts';
 import type { AzureRecords } from '../azure/records.ts';
-import type { ChangeBus, Subscription } from '../changes.ts';
-import { describeChange, type Change } from '../changes.ts';
+import { describeChange, type Change, type ChangeBus, type Subscription } from '../changes.ts';
 import type { Logger } from '../extensionLog.ts';
 import type { KubeconfigSource } from '../kubernetes/kubeconfigSource.ts';
 import { safeErrorMessage } from '../util/errors.ts';
