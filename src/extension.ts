@@ -22,6 +22,8 @@ import { GatewaysTreeProvider } from './tree/gatewaysTreeProvider.ts';
 import type { TreeNode } from './tree/items.ts';
 import { TokenExpiryWatch } from './rotation/expiryWatch.ts';
 import { KubernetesRootNode } from './tree/kubernetesNodes.ts';
+import { refreshOnChange } from './tree/changeRefresh.ts';
+import { ChangeBus } from './changes.ts';
 import { safeErrorMessage } from './util/errors.ts';
 
 /** What activate() returns: a small surface for our own integration tests and benchmarks, not a public API. */
@@ -64,13 +66,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const azure = createAzureSide({ context, log: log.child('azure'), kube: kubernetes, kubeconfig, tree: () => tree, view: () => viewRef.current });
     const health = new HealthPanels();
     context.subscriptions.push(health);
-    const tree: GatewaysTreeProvider = new GatewaysTreeProvider(
-      () => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog, health, expiry })] : [])],
-      treeLog,
-    );
+    // One Kubernetes root for the view's life (like the Azure one): a reload of the roots keeps what is open below it,
+    // so a change made from here finds the loaded context and Deployment nodes to reload.
+    const kubeRoot: KubernetesRootNode = new KubernetesRootNode(kubeconfig, { kube: kubernetes, redraw: (node) => tree.redraw(node), log: treeLog, health, expiry });
+    const tree: GatewaysTreeProvider = new GatewaysTreeProvider(() => [...(azure.inUse() ? [azure.root] : []), ...(kubeconfig.exists() ? [kubeRoot] : [])], treeLog);
     const treeView = vscode.window.createTreeView(Views.gateways, { treeDataProvider: tree, showCollapseAll: true });
     viewRef.current = treeView;
     context.subscriptions.push(tree, treeView, tree.attach(treeView));
+    // What provisioning commands and fixes change reaches the tree as one event (src/changes.ts).
+    const changes = new ChangeBus((error, change) => log.error(`a listener of ${change.kind} failed`, error));
+    context.subscriptions.push(changes, refreshOnChange(changes, { tree, kubeconfig, records: azure.records, log: treeLog }));
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(`${Settings.section}.${Settings.kubeconfig}`)) {
@@ -97,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
 
     const diagnosisFacts = createDiagnosisFacts(kubernetes, azure.services, log);
     const testRequestDeps = createTestRequestDeps(kubernetes, azure.services, diagnosisFacts, log, () => services);
-    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, testRequests, health, logEditor, azure: azure.services, testRequestDeps, diagnosisFacts };
+    const services: CommandServices = { context, output, log, tree, kubeconfig, kubernetes, logPanels, testRequests, health, logEditor, azure: azure.services, testRequestDeps, diagnosisFacts, changes };
     context.subscriptions.push(...registerCommands(services));
     registerExplorerVisibility(context, (error) => log.warn(`Azure Resources visibility hint failed: ${safeErrorMessage(error)}`));
     openWalkthroughOnFirstRun(context.globalState, (error) => log.warn(`opening the walkthrough failed: ${safeErrorMessage(error)}`));

@@ -27,6 +27,7 @@ interface Start {
  */
 export const checkGatewayHealth = defineCommand({
   id: Commands.checkGatewayHealth,
+  changes: [],
   target: ([arg]) => runningGatewayTarget(arg),
   run: async (services, arg) => {
     const start = await startOf(services, arg);

@@ -23,6 +23,7 @@ interface DockerContext extends ExistingGatewayChoice {
  */
 export const copyDockerRunCommand = defineCommand({
   id: Commands.copyDockerRunCommand,
+  changes: [],
   target: ([arg]) => dockerTarget(arg),
   run: async (services, { gateway, service }) => {
     const azure = services.azure;

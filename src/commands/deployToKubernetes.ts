@@ -13,6 +13,7 @@ import { defineCommand } from './types.ts';
  */
 export const deployGatewayToKubernetes = defineCommand({
   id: Commands.deployGatewayToKubernetes,
+  changes: ['kubernetesDeployed'],
   target: ([arg]) => kubeDeployTarget(arg),
   run: async (services, { kubeContext, namespace, gateway }) => {
     const azure = services.azure;
@@ -31,14 +32,27 @@ export const deployGatewayToKubernetes = defineCommand({
       client: (name) => services.kubernetes.forContext(name),
     });
     await runWizard(wizard, context, azure.prompter.get());
-    const outcome = await reviewAndApply({ data, kubernetes: services.kubernetes, log: services.log, now: azure.now }, context);
+    let outcome;
+    try {
+      outcome = await reviewAndApply({ data, kubernetes: services.kubernetes, log: services.log, now: azure.now }, context);
+      // Test requests and diagnosis on this Deployment know its APIM gateway without asking.
+      if (outcome) {
+        await azure.records.setGatewayFor(
+          { context: context.kubeContext ?? '', namespace: context.namespace ?? '', deployment: context.name ?? '' },
+          { serviceId: context.serviceId ?? '', gatewayId: context.gatewayId ?? '', gatewayName: context.gatewayName ?? '' },
+        );
+      }
+    } finally {
+      // Applied, or refused part-way (some objects may be in): the tree reads the namespace again.
+      if (context.applying) {
+        services.changes.fire({
+          kind: 'kubernetesDeployed',
+          kube: { context: context.kubeContext ?? '', namespace: context.namespace ?? '', deployment: context.name ?? '' },
+          ...(context.gatewayId ? { gatewayId: context.gatewayId } : {}),
+        });
+      }
+    }
     if (!outcome) return undefined;
-    // Test requests and diagnosis on this Deployment know its APIM gateway without asking.
-    await azure.records.setGatewayFor(
-      { context: context.kubeContext ?? '', namespace: context.namespace ?? '', deployment: context.name ?? '' },
-      { serviceId: context.serviceId ?? '', gatewayId: context.gatewayId ?? '', gatewayName: context.gatewayName ?? '' },
-    );
-    services.tree.refresh();
     void vscode.window.showInformationMessage(
       `Gateway ${context.gatewayName ?? ''} deployed to ${context.kubeContext ?? ''} as ${context.name ?? ''} in namespace ${context.namespace ?? ''}: ${outcome.pods}.`,
     );

@@ -17,6 +17,7 @@ export const MAX_LOG_FILE_BYTES = 256 * 1024 * 1024;
  */
 export const openLogFile = defineCommand({
   id: Commands.openLogFile,
+  changes: [],
   target: ([arg]) => (arg instanceof vscode.Uri ? arg : undefined),
   run: async (services, given) => {
     const uri = given ?? (await pickFile());

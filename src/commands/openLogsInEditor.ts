@@ -20,6 +20,7 @@ import { defineCommand, type CommandServices } from './types.ts';
  */
 export const openLogsInEditor = defineCommand({
   id: Commands.openLogsInEditor,
+  changes: [],
   target: ([arg]): vscode.Uri | FollowTarget | undefined => (arg instanceof vscode.Uri ? arg : followTargetOf(arg)),
   run: async (services, target): Promise<LiveLogDocument | undefined> => {
     if (target instanceof vscode.Uri) return openFile(services, target);

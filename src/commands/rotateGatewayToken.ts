@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { parseApimGatewayId, parseArcExtensionId } from '../azure/armIds.ts';
+import { parseArcExtensionId } from '../azure/armIds.ts';
+import type { ChangeOf } from '../changes.ts';
 import { Commands } from '../constants.ts';
 import { describeTokenExpiry } from '../diagnosis/expiry.ts';
 import { regenerateKeyCommand } from '../rotation/equivalents.ts';
@@ -18,6 +19,7 @@ import { defineCommand, type CommandServices } from './types.ts';
 export const rotateGatewayToken = defineCommand({
   id: Commands.rotateGatewayToken,
   // A Deployment (tree node or reference), or an Arc extension or APIM gateway (ARM id, item, gatewayId): told apart below.
+  changes: ['tokenRotated'],
   target: ([arg]) => runningGatewayTarget(arg),
   run: async (services, arg) => {
     const azure = services.azure;
@@ -47,16 +49,19 @@ export const rotateGatewayToken = defineCommand({
     const record = (command: string, outcome: string): void => services.log.info(`$ ${command}  → ${outcome}`);
     try {
       await runWizard(rotateTokenWizard({ data, account: azure.account, kube: services.kubernetes, now: azure.now, record, candidatesFor: (id) => candidatesForGateway(deps, id) }), context, azure.prompter.get());
+      const done = context.outcome;
+      const store = context.candidate?.store;
+      // The gateway node shows the recorded expiry: recorded before the tree hears of the change.
+      if (done && store?.kind === 'arc' && context.gatewayId) {
+        await azure.records.recordDeployment({ gatewayId: context.gatewayId, extensionId: store.extensionId, tokenExpiry: done.expiry.toISOString(), keyType: done.keyType, deployedAt: azure.now().toISOString() });
+      }
     } finally {
-      refreshAfter(services, context);
+      // Once writing started, something may have changed even when a step failed.
+      if (context.writing) services.changes.fire(rotatedChange(context));
     }
     const outcome = context.outcome;
     if (!outcome) return undefined;
     const candidate = context.candidate!;
-    if (candidate.store.kind === 'arc' && context.gatewayId) {
-      await azure.records.recordDeployment({ gatewayId: context.gatewayId, extensionId: candidate.store.extensionId, tokenExpiry: outcome.expiry.toISOString(), keyType: outcome.keyType, deployedAt: azure.now().toISOString() });
-      refreshAfter(services, context);
-    }
     const expiry = describeTokenExpiry(outcome.expiry, azure.now());
     services.log.info(`rotated the token of ${context.gatewayName ?? '?'} on ${candidate.label} in ${(outcome.elapsedMs / 1000).toFixed(1)} s; the new one ${expiry}${outcome.problems.length ? `; problems: ${outcome.problems.join(' ')}` : ''}`);
     if (outcome.problems.length > 0) {
@@ -92,11 +97,15 @@ async function offerRegenerate(services: CommandServices, context: RotateContext
   void vscode.window.showInformationMessage(`The ${other} key of ${context.gatewayName ?? 'the gateway'} was regenerated: tokens made from it no longer work.`);
 }
 
-function refreshAfter(services: CommandServices, context: RotateContext): void {
-  const ids = [context.gatewayId, context.candidate?.store.kind === 'arc' ? context.candidate.store.extensionId : undefined].filter((x): x is string => !!x);
-  const service = context.gatewayId ? parseApimGatewayId(context.gatewayId) : undefined;
-  services.azure.refreshResources(...ids, ...(service?.ok ? [service.value.service.id] : []));
-  services.tree.refresh();
+function rotatedChange(context: RotateContext): ChangeOf<'tokenRotated'> {
+  const store = context.candidate?.store;
+  const kube = context.candidate?.kube;
+  return {
+    kind: 'tokenRotated',
+    ...(context.gatewayId ? { gatewayId: context.gatewayId } : {}),
+    ...(store?.kind === 'arc' ? { extensionId: store.extensionId } : {}),
+    ...(kube ? { kube: { context: kube.context, namespace: kube.namespace, deployment: kube.deployment } } : {}),
+  };
 }
 
 async function resolveDeps(services: CommandServices): Promise<ResolveDeps> {

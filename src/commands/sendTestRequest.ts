@@ -17,6 +17,7 @@ import { defineCommand, type CommandServices } from './types.ts';
  */
 export const sendTestRequest = defineCommand({
   id: Commands.sendTestRequest,
+  changes: [],
   target: ([arg]) => testRequestTarget(arg),
   run: async (services, target): Promise<TestRequestHandle> => {
     const prompter = services.azure.prompter.get();

@@ -4,6 +4,7 @@ import { defineCommand } from './types.ts';
 
 export const showLog = defineCommand({
   id: Commands.showLog,
+  changes: [],
   target: noTarget,
   run: ({ output }) => output.show(true),
 });

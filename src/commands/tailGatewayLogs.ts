@@ -24,6 +24,7 @@ export interface FollowableNode {
  */
 export const tailGatewayLogs = defineCommand({
   id: Commands.tailGatewayLogs,
+  changes: [],
   target: ([arg]) => followTargetOf(arg),
   run: async (services, given) => {
     const target = given ?? (await pickTarget(services));

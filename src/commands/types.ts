@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ChangeBus, ChangeKind } from '../changes.ts';
 import type { AzureServices } from '../composition/azureServices.ts';
 import type { CommandId } from '../constants.ts';
 import type { KubernetesClients } from '../kubernetes/client.ts';
@@ -35,6 +36,11 @@ export interface CommandServices {
   readonly testRequestDeps: TestRequestDeps;
   /** The diagnosis facts of a gateway, for every place that diagnoses (src/requests/diagnosisFacts.ts). */
   readonly diagnosisFacts: DiagnosisFactsService;
+  /**
+   * Where a provisioning command reports what it changed (src/changes.ts), once it is done — or, after a partial
+   * failure, for what did change. The tree listens; commands never refresh it themselves.
+   */
+  readonly changes: ChangeBus;
 }
 
 /**
@@ -43,6 +49,12 @@ export interface CommandServices {
  */
 export interface CommandDefinition<Target = unknown> {
   readonly id: CommandId;
+  /**
+   * The kinds of change (src/changes.ts) the command fires through `services.changes` when it provisions something;
+   * `[]` for a command that changes nothing in Azure or a cluster. Required, so a new command must say which: a unit
+   * test (test/unit/core/changes.test.ts) holds every declaration to the code, and every writing command to one.
+   */
+  readonly changes: readonly ChangeKind[];
   readonly target: (args: readonly unknown[]) => Target;
   run(services: CommandServices, target: Target): unknown;
 }
@@ -50,6 +62,7 @@ export interface CommandDefinition<Target = unknown> {
 /** What the command table holds: a command whose target type is its own business. */
 export interface RegisteredCommand {
   readonly id: CommandId;
+  readonly changes: readonly ChangeKind[];
   invoke(services: CommandServices, args: readonly unknown[]): unknown;
 }
 

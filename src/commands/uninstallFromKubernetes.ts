@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants.ts';
 import { describeObject, deleteManifests, installedObjects } from '../kubernetes/apply.ts';
 import { MANAGED_BY, objectNames } from '../manifests/gatewayManifests.ts';
+import { kubectlDeleteCommand } from '../rotation/equivalents.ts';
+import { safeErrorMessage } from '../util/errors.ts';
 import { InvalidInputError } from '../wizards/wizard.ts';
 import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
 import { deploymentNodeTarget } from './targets.ts';
@@ -15,6 +17,7 @@ const TITLE = 'Uninstall Gateway from Kubernetes';
  */
 export const uninstallGatewayFromKubernetes = defineCommand({
   id: Commands.uninstallGatewayFromKubernetes,
+  changes: ['kubernetesUninstalled'],
   target: ([arg]) => deploymentNodeTarget(arg),
   run: async (services, node) => {
     let target: { context: string; namespace: string; deployment?: string | undefined } | undefined = node;
@@ -40,12 +43,21 @@ export const uninstallGatewayFromKubernetes = defineCommand({
       action: 'Uninstall',
     });
     if (!confirmed) return false;
-    const deleted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: TITLE }, async (progress) => {
-      progress.report({ message: `deleting ${objects.length} objects` });
-      return deleteManifests(client, objects, signal);
-    });
-    services.log.info(`uninstalled ${namespace}/${deployment} from ${context}: ${deleted.join(', ')}`);
-    services.tree.refresh();
+    const equivalent = kubectlDeleteCommand(namespace, objects.map((o) => ({ kind: o.kind, name: o.metadata.name })));
+    let deleted: string[];
+    try {
+      deleted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: TITLE }, async (progress) => {
+        progress.report({ message: `deleting ${objects.length} objects` });
+        return deleteManifests(client, objects, signal);
+      });
+    } catch (error) {
+      services.log.info(`$ ${equivalent}  → failed: ${safeErrorMessage(error)}`);
+      // Some objects may be gone already: the tree reads the namespace again.
+      services.changes.fire({ kind: 'kubernetesUninstalled', kube: { context, namespace, deployment } });
+      throw error;
+    }
+    services.log.info(`$ ${equivalent}  → deleted ${deleted.join(', ')}`);
+    services.changes.fire({ kind: 'kubernetesUninstalled', kube: { context, namespace, deployment } });
     void vscode.window.showInformationMessage(`Uninstalled ${deployment} from ${context}: deleted ${deleted.join(', ')}.`);
     return deleted;
   },

@@ -14,6 +14,7 @@ import { defineCommand } from './types.ts';
  */
 export const updateGatewayExtension = defineCommand({
   id: Commands.updateGatewayExtension,
+  changes: ['extensionUpdated'],
   target: ([arg, preset]) => ({ id: typeof arg === 'string' ? arg : armIdOf(arg), preset }),
   run: async (services, { id, preset }) => {
     const azure = services.azure;
@@ -34,10 +35,8 @@ export const updateGatewayExtension = defineCommand({
     try {
       await runWizard(updateExtensionWizard({ data, kube: services.kubernetes, record }), context, azure.prompter.get());
     } finally {
-      if (context.updated) {
-        azure.refreshResources(extension.id, ref.value.cluster.id);
-        services.tree.refresh();
-      }
+      // Once the PATCH was sent (ARM may have failed part-way, the pods may still be rolling), the tree reads it again.
+      if (context.patching) services.changes.fire({ kind: 'extensionUpdated', extensionId: extension.id, ...(context.kube ? { kube: context.kube } : {}) });
     }
     void vscode.window.showInformationMessage(`${extension.name} updated (${context.updated?.provisioningState ?? '?'}): ${(context.diff ?? []).join('; ')}${context.rollout ? ` — ${context.rollout}` : ''}.`);
     return { diff: context.diff, provisioningState: context.updated?.provisioningState, rollout: context.rollout };

@@ -1,5 +1,5 @@
 // What the Azure commands share: the account, what is remembered about resources, the wizards' prompter and the
-// Azure side of the tree (to refresh what a command changed, and reveal what it made).
+// Azure side of the tree (to reveal what a command made; what it changed reaches the tree as a Change, src/changes.ts).
 import type * as vscode from 'vscode';
 import type { AzureAccount } from '../azure/account.ts';
 import type { AzureData } from '../azure/armService.ts';
@@ -20,8 +20,6 @@ export interface AzureServices {
   readonly facts: GatewayFactsCache;
   /** The ARM data source; throws (shown by the command wrapper) when the settings do not describe a usable cloud. */
   data(): AzureData;
-  /** Reloads the node of each resource that is on screen (a command changed it); others load fresh when opened. */
-  refreshResources(...armIds: string[]): void;
   /** Shows a node in the Gateways view, expanding its ancestors. */
   reveal(node: TreeNode, options?: { expand?: boolean | number; select?: boolean; focus?: boolean }): Promise<void>;
   now(): Date;
@@ -49,12 +47,6 @@ export function createAzureServices(options: {
     root,
     data,
     facts: new GatewayFactsCache(data, options.records),
-    refreshResources: (...armIds) => {
-      for (const id of armIds) {
-        const node = root.findLoaded(id);
-        if (node) options.tree().refresh(node);
-      }
-    },
     reveal: async (node, revealOptions) => {
       const view = options.view();
       if (!view) return;

@@ -27,8 +27,8 @@ export function createTestRequestDeps(kubernetes: KubernetesClients, azure: Azur
       data: () => azure.data(),
       facts: azure.facts,
       remember: (target, binding) => azure.records.setGatewayFor(target, binding),
-      refreshResources: (...ids) => azure.refreshResources(...ids),
     },
+    changed: (change) => services().changes.fire(change),
     bindingFor: (target, options) => armGatewayFor(services(), azure.prompter.get(), target, options),
     ui: {
       notify: (message) => void vscode.window.showInformationMessage(message),

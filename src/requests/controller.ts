@@ -6,6 +6,7 @@
 // through TestRequestDeps.
 import type { AzureData } from '../azure/armService.ts';
 import type { DeploymentRef, GatewayBinding } from '../azure/records.ts';
+import type { Change } from '../changes.ts';
 import type { FormService, TestRequestForm, TestRequestFormContext } from '../contract/testRequest.ts';
 import type { Fix, GatewayFacts } from '../diagnosis/types.ts';
 import type { Logger } from '../extensionLog.ts';
@@ -69,8 +70,9 @@ export interface TestRequestDeps {
     /** The gateway's configuration for the form (APIs, assignments), briefly cached. */
     readonly facts: { get(binding: GatewayBinding, options?: { signal?: AbortSignal }): Promise<{ apis?: Parameters<typeof formApis>[0]; assignedApiIds?: readonly string[] }>; invalidate(): void };
     remember(target: DeploymentRef, binding: GatewayBinding): Promise<void>;
-    refreshResources(...armIds: string[]): void;
   };
+  /** Where a fix reports what it changed (src/changes.ts): the tree listens. */
+  changed(change: Change): void;
   /** Which APIM gateway a Deployment runs (may ask). */
   bindingFor(target: DeploymentRef, options: { ask: boolean; title: string; signal?: AbortSignal }): Promise<GatewayBinding | undefined>;
   readonly ui: {
@@ -199,7 +201,7 @@ class Controller implements TestRequestController {
       prompter: this.deps.prompter(),
       binding: this.binding,
       data: () => this.deps.azure.data(),
-      refreshResources: (...ids) => this.deps.azure.refreshResources(...ids),
+      changed: (change) => this.deps.changed(change),
       context: () => this.current,
       refreshArm: () => this.refreshArm(),
       notify: (message) => this.deps.ui.notify(message),

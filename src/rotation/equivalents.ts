@@ -1,6 +1,6 @@
 // The `az` / `kubectl` command a provisioning step is equivalent to, for the extension's log and "Copy equivalent
 // command". Secrets never appear: a token is always `<token>`. Pure; no `vscode` import.
-import { parseArcExtensionId } from '../azure/armIds.ts';
+import { parseApimServiceId, parseArcExtensionId } from '../azure/armIds.ts';
 import type { GatewayKeyType } from '../azure/tokens.ts';
 
 /** Quotes a value for a POSIX shell when it needs it. */
@@ -49,6 +49,13 @@ export function uninstallCommand(extensionId: string): string {
   return `az k8s-extension delete ${extensionArgs(extensionId)} --yes`;
 }
 
+/** Creating a self-hosted gateway (the PUT; the wizard checked first that the name is free) through `az rest`. */
+export function createGatewayCommand(gatewayId: string, location: { name: string; city?: string | undefined; countryOrRegion?: string | undefined }, description: string | undefined): string {
+  const locationData = { name: location.name, ...(location.city ? { city: location.city } : {}), ...(location.countryOrRegion ? { countryOrRegion: location.countryOrRegion } : {}) };
+  const body = JSON.stringify({ properties: { locationData, ...(description ? { description } : {}) } });
+  return `az rest --method put --url ${shellQuote(`${gatewayId}?api-version=${API_VERSION}`)} --body ${shellQuote(body)}`;
+}
+
 export function deleteGatewayCommand(gatewayId: string): string {
   return `az rest --method delete --url ${shellQuote(`${gatewayId}?api-version=${API_VERSION}`)} --headers If-Match='*'`;
 }
@@ -59,6 +66,19 @@ export function createExtensionCommand(extensionId: string, body: { extensionTyp
   for (const [k, v] of Object.entries(body.configurationSettings)) parts.push(`--configuration-settings ${shellQuote(`${k}=${v}`)}`);
   parts.push(`--config-protected-settings ${shellQuote(`${tokenSetting}=<token>`)}`);
   return parts.join(' ');
+}
+
+/** Allow HTTP: the API's protocols become http and https. */
+export function allowHttpCommand(serviceId: string, apiId: string): string {
+  const ref = parseApimServiceId(serviceId);
+  const group = ref.ok ? ref.value.resourceGroup : '<resource-group>';
+  const service = ref.ok ? ref.value.name : '<service>';
+  return `az apim api update --resource-group ${shellQuote(group)} --service-name ${shellQuote(service)} --api-id ${shellQuote(apiId)} --protocols http https`;
+}
+
+/** What Uninstall Gateway from Kubernetes deletes, as kubectl would (one `kubectl delete` per kind). */
+export function kubectlDeleteCommand(namespace: string, objects: ReadonlyArray<{ kind: string; name: string }>): string {
+  return objects.map((o) => `kubectl delete ${o.kind.toLowerCase()}/${shellQuote(o.name)} -n ${shellQuote(namespace)}`).join(' && ');
 }
 
 /** Assigning an API to a gateway (or removing it) has no az verb: the REST call through `az rest`. */

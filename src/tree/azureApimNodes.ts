@@ -114,6 +114,12 @@ export class ApimGatewayNode implements ArmNode {
     return item;
   }
 
+  /** Whether this node, as last loaded, lists a deployment to this extension (a change to it changes this node). */
+  showsExtension(extensionId: string): boolean {
+    const wanted = extensionId.toLowerCase();
+    return (this.seen ?? []).some((d) => d.extensionId.toLowerCase() === wanted);
+  }
+
   /** Token expiries known: recorded here, or read from the clusters once the children loaded. */
   private expiries(): Date[] {
     const recorded = this.tree.records.deploymentsOf(this.gateway.id).map((r) => new Date(r.tokenExpiry));

@@ -90,26 +90,6 @@ export class AzureRootNode implements TreeNode {
     this.nodes.clear();
   }
 
-  /**
-   * The node of a resource, among those already loaded (nothing is fetched): what a command refreshes after it
-   * changed that resource. Undefined when the resource is not on screen.
-   */
-  findLoaded(armId: string): ArmNode | undefined {
-    const wanted = armId.toLowerCase();
-    for (const sub of this.nodes.values()) {
-      if (sub.armId.toLowerCase() === wanted) return sub;
-      for (const cluster of sub.arc.knownChildren()) {
-        if (cluster.armId.toLowerCase() === wanted) return cluster;
-        for (const ext of cluster.knownChildren()) if (ext.armId.toLowerCase() === wanted) return ext;
-      }
-      for (const service of sub.apim.knownChildren()) {
-        if (service.armId.toLowerCase() === wanted) return service;
-        for (const gateway of service.knownChildren()) if (gateway.armId.toLowerCase() === wanted) return gateway;
-      }
-    }
-    return undefined;
-  }
-
   /** The subscription node for an id, if that subscription is shown. */
   async subscription(subscriptionId: string): Promise<SubscriptionNode | undefined> {
     await this.getChildren();

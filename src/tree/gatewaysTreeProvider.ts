@@ -34,6 +34,11 @@ export class GatewaysTreeProvider extends Disposable implements vscode.TreeDataP
     this.changed.fire(node);
   }
 
+  /** Every node the view was given and still holds (what a change made from here may have to reload). */
+  loadedNodes(): TreeNode[] {
+    return [...this.children.values()].flat();
+  }
+
   /** Lets a node ask for its own redraw (live status) without dropping its cache. */
   redraw(node: TreeNode): void {
     if (!this.isDisposed) this.changed.fire(node);

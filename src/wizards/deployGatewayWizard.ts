@@ -39,6 +39,8 @@ export interface DeployContext {
   gatewayName?: string;
   /** A new gateway is made first (its name is `gatewayName`). */
   createGateway?: boolean;
+  /** The new gateway exists (set once ARM created it, whatever happens after). */
+  gatewayCreated?: boolean;
   gatewayLocation?: string;
   extensionName?: string;
   namespace?: string;
@@ -207,6 +209,7 @@ export function deployGatewayWizard(deps: DeployDependencies): WizardDefinition<
         shouldExecute: (c) => c.createGateway === true,
         execute: async (c, _progress, signal) => {
           await data.createGateway(c.serviceId ?? '', c.gatewayName ?? '', { name: c.gatewayLocation ?? '' }, `Deployed to Arc cluster ${c.clusterName ?? ''}`, { signal });
+          c.gatewayCreated = true;
         },
       },
       {

@@ -18,6 +18,8 @@ export const DEPLOY_K8S_TITLE = 'Deploy APIM Gateway to Kubernetes';
 export const DEFAULT_IMAGE_TAG = '2.11.1';
 
 export interface KubeDeployContext extends ExistingGatewayChoice {
+  /** Set as the manifests start going to the cluster: from then on something may have changed, even on failure. */
+  applying?: boolean;
   kubeContext?: string;
   namespace?: string;
   name?: string;

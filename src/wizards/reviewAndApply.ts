@@ -86,6 +86,7 @@ async function applyReviewed(deps: ReviewDependencies, c: KubeDeployContext, obj
           const expiry = expiryAfterDays(deps.now(), 30);
           const token = await deps.data.generateGatewayToken(c.gatewayId ?? '', 'primary', expiry, { signal: controller.signal });
           const client = await deps.kubernetes.forContext(c.kubeContext ?? '');
+          c.applying = true;
           const result = await applyManifests(client, withToken(all, secret, token.reveal()), {
             force,
             onProgress: (step) => {

@@ -26,6 +26,8 @@ export interface RotateContext {
   keyType?: GatewayKeyType;
   days?: number;
   outcome?: RotationOutcome;
+  /** Set as the rotation starts writing: from then on something may have changed, even if a step fails. */
+  writing?: boolean;
 }
 
 export interface RotateDeps {
@@ -81,6 +83,7 @@ export function rotateTokenWizard(deps: RotateDeps): WizardDefinition<RotateCont
         title: 'Rotating the token',
         execute: async (c, progress, signal) => {
           const candidate = c.candidate!;
+          c.writing = true;
           const kube = candidate.kube ? { client: await deps.kube.forContext(candidate.kube.context), namespace: candidate.kube.namespace, deployment: candidate.kube.deployment } : undefined;
           c.outcome = await rotateToken(
             { gatewayId: c.gatewayId ?? '', gatewayName: c.gatewayName ?? '', store: candidate.store, ...(kube ? { kube } : {}) },

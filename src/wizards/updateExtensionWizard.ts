@@ -26,6 +26,8 @@ export interface UpdateContext {
   command?: string;
   updated?: ClusterExtensionInfo;
   rollout?: string;
+  /** Set as the PATCH is sent: from then on the extension may have changed, even if ARM fails. */
+  patching?: boolean;
 }
 
 export function changeOf(c: UpdateContext): SettingsChange {
@@ -96,6 +98,7 @@ export function updateExtensionWizard(deps: { data: AzureData; kube: KubernetesC
         title: 'Updating the extension (ARM PATCH)',
         execute: async (c, progress, signal) => {
           const change = changeOf(c);
+          c.patching = true;
           try {
             c.updated = await deps.data.updateClusterExtension(c.extension.id, {
               configurationSettings: change.settings,

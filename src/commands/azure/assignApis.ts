@@ -4,4 +4,4 @@ import { defineCommand } from '../types.ts';
 import { runGatewayApis } from './gatewayApis.ts';
 
 /** Assign APIs to Gateway (multi-select of the service's APIs not yet assigned). */
-export const assignApis = defineCommand({ id: Commands.assignApis, target: ([arg]) => armTarget(arg), run: (services, item) => runGatewayApis(services, item, 'assign') });
+export const assignApis = defineCommand({ id: Commands.assignApis, changes: ['apisAssigned'], target: ([arg]) => armTarget(arg), run: (services, item) => runGatewayApis(services, item, 'assign') });

@@ -9,6 +9,7 @@ import { armTarget } from '../targets.ts';
  */
 export const azureChooseKubeContext = defineCommand({
   id: Commands.azureChooseKubeContext,
+  changes: ['kubeContextChosen'],
   target: ([arg]) => armTarget(arg),
   run: async (services, item) => {
     const azure = services.azure;
@@ -28,7 +29,7 @@ export const azureChooseKubeContext = defineCommand({
       ...(target ? {} : { step: 2, totalSteps: 2 }),
     });
     await azure.records.setKubeContext(cluster.id, context);
-    azure.refreshResources(cluster.id);
+    services.changes.fire({ kind: 'kubeContextChosen', clusterId: cluster.id });
     return context;
   },
 });

@@ -8,6 +8,7 @@ import { armTarget } from '../targets.ts';
 /** Copy Configuration Endpoint: the v2 `https://<apim>.configuration.<domain>` of a service (not a secret). */
 export const copyConfigurationEndpoint = defineCommand({
   id: Commands.copyConfigurationEndpoint,
+  changes: [],
   target: ([arg]) => armTarget(arg),
   run: async (services, item) => {
     const azure = services.azure;

@@ -9,6 +9,7 @@ import { armTarget } from '../targets.ts';
 /** Delete Gateway: run on a self-hosted gateway (or a service: then pick one). */
 export const deleteGateway = defineCommand({
   id: Commands.deleteGateway,
+  changes: ['gatewayDeleted'],
   target: ([arg]) => armTarget(arg),
   run: async (services, item) => {
     const azure = services.azure;
@@ -18,10 +19,10 @@ export const deleteGateway = defineCommand({
     try {
       await runWizard(deleteGatewayWizard(azure.data(), azure.account, azure.records), context, azure.prompter.get());
     } finally {
-      if (context.confirmed && context.serviceId) {
-        azure.refreshResources(context.serviceId);
-        if (context.gateway) services.log.info(`$ ${deleteGatewayCommand(context.gateway.id)}  → ${context.done ? 'deleted' : 'not finished'}`);
-        services.tree.refresh();
+      if (context.confirmed && context.gateway) {
+        services.log.info(`$ ${deleteGatewayCommand(context.gateway.id)}  → ${context.done ? 'deleted' : 'not finished'}`);
+        // Even when ARM failed part-way the gateway may be gone: the tree reads it again either way.
+        services.changes.fire({ kind: 'gatewayDeleted', gatewayId: context.gateway.id });
       }
     }
     if (context.done) void vscode.window.showInformationMessage(`Deleted self-hosted gateway ${context.gateway?.name ?? ''}.`);

@@ -15,6 +15,7 @@ import { defineCommand, type CommandServices } from '../types.ts';
  */
 export const deployGatewayToArc = defineCommand({
   id: Commands.deployGatewayToArc,
+  changes: ['extensionDeployed', 'gatewayCreated'],
   // The second argument: one of our presets (`{ gatewayId }`), or the explorer's multi-selection array (ignored).
   target: ([arg, preset]) => ({ item: armTarget(arg), preset }),
   run: async (services, { item, preset }) => {
@@ -70,9 +71,15 @@ export const deployGatewayToArc = defineCommand({
     } finally {
       if (context.equivalentCommand) services.log.info(`$ ${context.equivalentCommand}  → ${context.extension?.provisioningState ?? 'not finished'}`);
       // Success or failure, the cluster's extensions and the gateway's deployments changed (or may have).
-      if (context.tokenExpiry && context.clusterId) {
-        azure.refreshResources(context.clusterId, context.gatewayId ?? '', context.serviceId ?? '');
-        services.tree.refresh();
+      if (context.tokenExpiry && context.clusterId && context.extensionName) {
+        services.changes.fire({
+          kind: 'extensionDeployed',
+          extensionId: arcExtensionId({ id: context.clusterId }, context.extensionName),
+          ...(context.gatewayId ? { gatewayId: context.gatewayId } : {}),
+        });
+      } else if (context.gatewayCreated && context.gatewayId) {
+        // Only the new gateway came to be (the install never started).
+        services.changes.fire({ kind: 'gatewayCreated', gatewayId: context.gatewayId });
       }
     }
     const extension = context.extension;

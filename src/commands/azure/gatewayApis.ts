@@ -5,7 +5,7 @@ import { runWizard } from '../../wizards/wizard.ts';
 import type { CommandServices } from '../types.ts';
 import type { ArmTarget } from '../targets.ts';
 
-/** Shared by Assign APIs and Remove APIs: the target, the wizard, the refresh and the message. */
+/** Shared by Assign APIs and Remove APIs: the target, the wizard, the change, the log and the message. */
 export async function runGatewayApis(services: CommandServices, item: ArmTarget, mode: 'assign' | 'remove'): Promise<string[] | undefined> {
   const azure = services.azure;
   const gateway = item.gateway();
@@ -18,9 +18,11 @@ export async function runGatewayApis(services: CommandServices, item: ArmTarget,
   try {
     await runWizard(gatewayApisWizard(azure.data(), azure.account, mode), context, azure.prompter.get());
   } finally {
-    if (context.done && context.done.length > 0 && context.gatewayId) {
-      azure.refreshResources(context.gatewayId);
-      for (const api of context.done) services.log.info(`$ ${gatewayApiCommand(context.gatewayId, api, mode)}  → ${mode === 'assign' ? 'assigned' : 'removed'}`);
+    // After a failure part-way, what was done is logged and shown as much as what was not.
+    if (context.done && context.gatewayId) {
+      const done = new Set(context.done);
+      for (const api of context.apis ?? []) services.log.info(`$ ${gatewayApiCommand(context.gatewayId, api, mode)}  → ${done.has(api) ? (mode === 'assign' ? 'assigned' : 'removed') : 'not done'}`);
+      if (context.done.length > 0) services.changes.fire({ kind: mode === 'assign' ? 'apisAssigned' : 'apisRemoved', gatewayId: context.gatewayId, apis: [...context.done] });
     }
   }
   const done = context.done ?? [];

@@ -12,6 +12,7 @@ import { armTarget } from '../targets.ts';
  */
 export const generateGatewayToken = defineCommand({
   id: Commands.generateGatewayToken,
+  changes: [],
   target: ([arg]) => armTarget(arg),
   run: async (services, item) => {
     const gateway = item.gateway();

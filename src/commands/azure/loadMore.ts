@@ -8,6 +8,7 @@ interface LoadMoreItem {
 /** The "Load more…" item of a paged list (LoadMoreNode): fetches the next page into the same list. */
 export const azureLoadMore = defineCommand({
   id: Commands.azureLoadMore,
+  changes: [],
   // Read by shape, not class: a test bundle or another caller may hold its own copy of the node class.
   target: ([arg]): LoadMoreItem['parent'] | undefined => {
     const parent = (arg as Partial<LoadMoreItem> | undefined)?.parent;

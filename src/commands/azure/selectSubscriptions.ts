@@ -6,6 +6,7 @@ import { defineCommand } from '../types.ts';
 /** Select Subscriptions…: which subscriptions the tree and the pickers show. Only their ids are remembered. */
 export const azureSelectSubscriptions = defineCommand({
   id: Commands.azureSelectSubscriptions,
+  changes: [],
   target: noTarget,
   run: async (services) => {
     const azure = services.azure;
@@ -18,8 +19,8 @@ export const azureSelectSubscriptions = defineCommand({
     const all = await items;
     const picked = await azure.prompter.get().pickMany({ id: 'subscriptions', title: 'Select Subscriptions', placeholder: 'Subscriptions to show', items: all, emptyMessage: 'This account has no subscription.' });
     // Everything picked means "all", so subscriptions added later show up too.
+    // The account says it changed (AzureAccount.onDidChange); the Azure root reloads on that.
     await azure.account.setSelectedSubscriptions(picked.length === all.length ? undefined : picked);
-    services.tree.refresh(azure.root);
     void vscode.window.setStatusBarMessage(`Arc APIM Gateway: showing ${picked.length} of ${all.length} subscriptions`, 5000);
     return picked;
   },

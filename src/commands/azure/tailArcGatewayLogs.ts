@@ -15,6 +15,7 @@ import { armTarget } from '../targets.ts';
  */
 export const azureTailArcGatewayLogs = defineCommand({
   id: Commands.azureTailArcGatewayLogs,
+  changes: [],
   target: ([arg]) => armTarget(arg),
   run: async (services, item) => {
     const azure = services.azure;

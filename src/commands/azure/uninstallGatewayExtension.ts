@@ -10,6 +10,7 @@ import { armTarget } from '../targets.ts';
 /** Uninstall Gateway Extension: run on the extension (or a cluster: then pick one of its gateway extensions). */
 export const uninstallGatewayExtension = defineCommand({
   id: Commands.uninstallGatewayExtension,
+  changes: ['extensionUninstalled'],
   target: ([arg]) => armTarget(arg),
   run: async (services, item) => {
     const azure = services.azure;
@@ -20,11 +21,11 @@ export const uninstallGatewayExtension = defineCommand({
     try {
       await runWizard(uninstallExtensionWizard(azure.data(), azure.account, azure.records), context, azure.prompter.get());
     } finally {
-      if (context.confirmed && context.clusterId) {
-        azure.refreshResources(context.clusterId);
-        if (context.extension) services.log.info(`$ ${uninstallCommand(context.extension.id)}  → ${context.done ? 'uninstalled' : 'not finished'}`);
-        // Both halves: the APIM gateway's deployment and the Kubernetes Deployment go with the extension.
-        services.tree.refresh();
+      if (context.confirmed && context.extension) {
+        services.log.info(`$ ${uninstallCommand(context.extension.id)}  → ${context.done ? 'uninstalled' : 'not finished'}`);
+        // Both halves: the APIM gateway's deployment and the Kubernetes Deployment go with the extension (the
+        // extension's state is read again after a failure too).
+        services.changes.fire({ kind: 'extensionUninstalled', extensionId: context.extension.id });
       }
     }
     if (context.done) void vscode.window.showInformationMessage(`Uninstalled ${context.extension?.name ?? 'the extension'} from ${context.clusterName ?? 'the cluster'}.`);

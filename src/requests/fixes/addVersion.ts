@@ -4,6 +4,7 @@ import { defineFix } from './types.ts';
 
 export const addVersion = defineFix({
   id: 'add-version',
+  changes: [],
   label: 'Resend with the API version',
   resends: true,
   prepare: (fix) => (fix.scheme === 'Header' ? ([fix.headerName, fix.version] as const) : undefined),

@@ -3,6 +3,8 @@ import { defineFix } from './types.ts';
 
 export const openTokenWizard = defineFix({
   id: 'open-token-wizard',
+  // Rotate Gateway Token… (the command it runs) reports its own change.
+  changes: [],
   label: 'Rotate the gateway token',
   resends: false,
   apply: async (fix, _form, _prepared, scope) => {

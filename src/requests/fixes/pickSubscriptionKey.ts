@@ -4,6 +4,7 @@ import { defineFix, needArm, serviceName } from './types.ts';
 
 export const pickSubscriptionKey = defineFix({
   id: 'pick-subscription-key',
+  changes: [],
   label: 'Send with a subscription key',
   resends: true,
   prepare: async (fix, form, scope) => {

@@ -3,6 +3,7 @@ import { defineFix } from './types.ts';
 
 export const retryHttps = defineFix({
   id: 'retry-https',
+  changes: [],
   label: 'Resend over HTTPS',
   resends: true,
   prepare: (fix, form, scope) => {

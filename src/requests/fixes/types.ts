@@ -2,6 +2,7 @@
 // diagnosis fix (src/diagnosis/types.ts `Fix`) without a kind here a compile error. No `vscode` import: what a fix
 // needs from the editor (a question, a notice, another command) comes through FixScope.
 import type { GatewayBinding } from '../../azure/records.ts';
+import type { Change, ChangeKind } from '../../changes.ts';
 import type { AzureData } from '../../azure/armService.ts';
 import type { TestRequestForm, TestRequestFormContext } from '../../contract/testRequest.ts';
 import type { Fix, FixId } from '../../diagnosis/types.ts';
@@ -18,8 +19,8 @@ export interface FixScope {
   readonly binding: GatewayBinding | undefined;
   /** ARM; throws when the settings do not describe a usable cloud. */
   data(): AzureData;
-  /** Reloads the tree nodes of these resources (a fix changed them). */
-  refreshResources(...armIds: string[]): void;
+  /** Reports what the fix changed in ARM (src/changes.ts), once, after it changed it: the tree listens. */
+  changed(change: Change): void;
   /** What the form knows now. */
   context(): TestRequestFormContext;
   /** Reads ARM again for the form (after a fix changed an API or an assignment). */
@@ -53,6 +54,8 @@ export interface FixOutcome extends FixChange {
  */
 export interface FixKind<Id extends FixId, Prepared = undefined> {
   readonly id: Id;
+  /** The kinds of change its `apply` reports through `scope.changed` (`[]`: it changes nothing in ARM or a cluster). */
+  readonly changes: readonly ChangeKind[];
   /** What the fix does, in general (the finding words the button for its case). */
   readonly label: string;
   readonly resends: boolean;

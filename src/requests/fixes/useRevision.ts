@@ -4,6 +4,7 @@ import { defineFix } from './types.ts';
 
 export const useRevision = defineFix({
   id: 'use-revision',
+  changes: [],
   label: 'Resend to the right revision',
   resends: true,
   confirm: (fix, form) => resendAsPathQuestion(fix.id, fix.label, fix.url, form),

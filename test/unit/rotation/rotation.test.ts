@@ -7,7 +7,7 @@ import { GatewayToken } from '../../../src/azure/tokens.ts';
 import { describeTokenExpiry, expiresWithin, expiryDistance } from '../../../src/diagnosis/expiry.ts';
 import { RESTARTED_AT, restartPatch, restartedAtValue } from '../../../src/kubernetes/rollout.ts';
 import { tokenPatch } from '../../../src/kubernetes/tokenWriter.ts';
-import { createExtensionCommand, restartCommand, shellQuote, tokenCommand, updateSettingsCommand, updateTokenCommand } from '../../../src/rotation/equivalents.ts';
+import { allowHttpCommand, createExtensionCommand, createGatewayCommand, deleteGatewayCommand, gatewayApiCommand, kubectlDeleteCommand, restartCommand, shellQuote, tokenCommand, uninstallCommand, updateSettingsCommand, updateTokenCommand } from '../../../src/rotation/equivalents.ts';
 import { syncStateOfLog } from '../../../src/rotation/syncCheck.ts';
 import { apimServiceNameOfEndpoint } from '../../../src/azure/gatewayJoin.ts';
 
@@ -82,6 +82,24 @@ describe('equivalent commands', () => {
   it('an install reads as the documented az k8s-extension create, the token as <token>', () => {
     const cmd = createExtensionCommand(EXT, { extensionType: 'Microsoft.ApiManagement.Gateway', releaseTrain: 'stable', scope: { namespace: { targetNamespace: 'apim' } }, configurationSettings: { 'gateway.configuration.uri': 'https://rb-azure-apim.configuration.azure-api.net', 'service.type': 'ClusterIP' } }, 'gateway.auth.token');
     assert.equal(cmd, "az k8s-extension create --cluster-type connectedClusters --cluster-name rb-arc-aks --resource-group rb-arc-rg --name rb-arc-aks-apimgw --extension-type Microsoft.ApiManagement.Gateway --scope namespace --target-namespace apim --release-train stable --configuration-settings gateway.configuration.uri=https://rb-azure-apim.configuration.azure-api.net --configuration-settings service.type=ClusterIP --config-protected-settings 'gateway.auth.token=<token>'");
+  });
+
+  it('uninstall, delete, assign, remove and Allow HTTP read as az and kubectl take them (what the log records)', () => {
+    const SERVICE = GW.replace(/\/gateways\/[^/]+$/, '');
+    assert.equal(uninstallCommand(EXT), 'az k8s-extension delete --cluster-type connectedClusters --cluster-name rb-arc-aks --resource-group rb-arc-rg --name rb-arc-aks-apimgw --yes');
+    assert.equal(deleteGatewayCommand(GW), `az rest --method delete --url '${GW}?api-version=2024-05-01' --headers If-Match='*'`);
+    assert.equal(gatewayApiCommand(GW, 'echo-api', 'assign'), `az rest --method put --url '${GW}/apis/echo-api?api-version=2024-05-01'`);
+    assert.equal(gatewayApiCommand(GW, 'echo-api', 'remove'), `az rest --method delete --url '${GW}/apis/echo-api?api-version=2024-05-01'`);
+    assert.equal(allowHttpCommand(SERVICE, 'echo-api'), 'az apim api update --resource-group rb-aks-rg --service-name rb-azure-apim --api-id echo-api --protocols http https');
+    assert.equal(allowHttpCommand('not an id', 'echo-api'), "az apim api update --resource-group '<resource-group>' --service-name '<service>' --api-id echo-api --protocols http https");
+    assert.equal(kubectlDeleteCommand('apim', [{ kind: 'Deployment', name: 'gw' }, { kind: 'Secret', name: 'gw-token' }]), 'kubectl delete deployment/gw -n apim && kubectl delete secret/gw-token -n apim');
+    assert.equal(createGatewayCommand(GW, { name: 'rb-arc', city: 'Oslo' }, undefined),
+      `az rest --method put --url '${GW}?api-version=2024-05-01' --body '{"properties":{"locationData":{"name":"rb-arc","city":"Oslo"}}}'`);
+  });
+
+  it('quote a hostile API or object name so the shell sees one argument', () => {
+    assert.equal(allowHttpCommand(GW.replace(/\/gateways\/[^/]+$/, ''), "x'; rm -rf / #"), `az apim api update --resource-group rb-aks-rg --service-name rb-azure-apim --api-id 'x'"'"'; rm -rf / #' --protocols http https`);
+    assert.equal(kubectlDeleteCommand('apim', [{ kind: 'Secret', name: '$(whoami)' }]), "kubectl delete secret/'$(whoami)' -n apim");
   });
 
   it('quote anything a shell would split or expand', () => {

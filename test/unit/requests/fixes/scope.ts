@@ -1,4 +1,5 @@
 // A FixScope for unit tests of fix kinds: it records what a fix did and answers each confirmation as told.
+import { describeChange } from '../../../../src/changes.ts';
 import type { TestRequestForm, TestRequestFormContext } from '../../../../src/contract/testRequest.ts';
 import type { FixScope } from '../../../../src/requests/fixes/index.ts';
 import type { ConfirmOptions, Prompter } from '../../../../src/wizards/prompter.ts';
@@ -30,7 +31,7 @@ export function recordingScope(answer: boolean, overrides: Partial<FixScope> = {
     data: () => {
       throw new Error('ARM not expected');
     },
-    refreshResources: (...ids) => done.push(`refresh ${ids.join(',')}`),
+    changed: (change) => done.push(`changed ${describeChange(change)}`),
     context: () => context,
     refreshArm: () => Promise.resolve(context),
     notify: (message) => done.push(`notify ${message}`),
