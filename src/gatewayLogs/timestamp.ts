@@ -263,10 +263,11 @@ function twoDigits(s: string, i: number): number {
 }
 
 /**
- * The shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, read at fixed places; undefined for
- * anything else, which `isoLike` then reads (this gives what it would).
+ * Where the shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, ends when it is at `from` and
+ * followed by a space, a comma, a `[` or `lineEnd`; else -1. Reads at fixed places and allocates nothing, so a lazy
+ * reader can find the end of a line's timestamp and read the timestamp itself only when asked.
  */
-function usualShape(line: string, from: number): LogTimestamp | undefined {
+export function usualShapeEnd(line: string, from: number, lineEnd: number): number {
     const end = from + 23;
     if (
         line.charCodeAt(from + 4) !== 45 ||
@@ -274,12 +275,33 @@ function usualShape(line: string, from: number): LogTimestamp | undefined {
         line.charCodeAt(from + 10) !== 84 ||
         line.charCodeAt(from + 13) !== 58 ||
         line.charCodeAt(from + 16) !== 58 ||
-        line.charCodeAt(from + 19) !== 46
+        line.charCodeAt(from + 19) !== 46 ||
+        end > lineEnd
     ) {
-        return undefined;
+        return -1;
     }
     const next = line.charCodeAt(end);
-    if (end < line.length && next !== 32 && next !== 44 && next !== 91) {
+    if (end < lineEnd && next !== 32 && next !== 44 && next !== 91) {
+        return -1;
+    }
+    for (const k of USUAL_DIGITS) {
+        const d = line.charCodeAt(from + k) - 48;
+        if (!(d >= 0 && d <= 9)) {
+            return -1;
+        }
+    }
+    return end;
+}
+/** Where `usualShapeEnd` wants a digit. */
+const USUAL_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+
+/**
+ * The shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, read at fixed places; undefined for
+ * anything else, which `isoLike` then reads (this gives what it would).
+ */
+function usualShape(line: string, from: number): LogTimestamp | undefined {
+    const end = usualShapeEnd(line, from, line.length);
+    if (end < 0) {
         return undefined;
     }
     const century = twoDigits(line, from);
@@ -291,9 +313,6 @@ function usualShape(line: string, from: number): LogTimestamp | undefined {
     const sec = twoDigits(line, from + 17);
     const ms10 = twoDigits(line, from + 20);
     const ms1 = line.charCodeAt(from + 22) - 48;
-    if ((century | year | mo | d | h | mi | sec | ms10) < 0 || !(ms1 >= 0 && ms1 <= 9)) {
-        return undefined;
-    }
     pos = end;
     return build(line.slice(from, end), dayEpoch(century * 100 + year, mo, d), h, mi, sec, ms10 * 10 + ms1, NO_ZONE);
 }

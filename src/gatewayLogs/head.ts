@@ -1,0 +1,74 @@
+// The head of a text record after its `[Level]`: ` timestamp [Event]`, read the same way by the parser
+// (`GatewayLogParser.textRecord`) and the lazy reader (`lazy.ts`), which must agree on it to give the same entries.
+// Pure: no vscode, no Node APIs.
+
+import type { LogTimestamp } from './entry.ts';
+import type { RecentNames } from './parser.ts';
+import { parseTimestampAt, timestampEnd, usualShapeEnd } from './timestamp.ts';
+
+const SPACE = 32;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+
+/** What `scanHead` read; one object, overwritten by every call (the parser reads it before the next line). */
+export interface RecordHead {
+    /** Where the timestamp starts, or -1 for none. */
+    timeAt: number;
+    /**
+     * The timestamp, when read: always when `scanHead` was asked to; otherwise only when it is not in the usual
+     * 2.x shape (whose end is known without reading it).
+     */
+    timestamp: LogTimestamp | undefined;
+    /** The `[Event]` name (no space in it), or undefined. */
+    event: string | undefined;
+    /** Where the head ends: after the event's `]`, else after the timestamp and the spaces after it. */
+    end: number;
+}
+
+export const head: RecordHead = { timeAt: -1, timestamp: undefined, event: undefined, end: 0 };
+
+/**
+ * Reads the head of `s` from `from` (just after the level's `]`) up to `lineEnd`, the end of the line in `s` (`s`
+ * may be a whole log). With `readTime` the timestamp is always read; without, a usual one is only located.
+ */
+export function scanHead(s: string, from: number, lineEnd: number, names: RecentNames, readTime: boolean): RecordHead {
+    let i = from;
+    while (s.charCodeAt(i) === SPACE) {
+        i++;
+    }
+    head.timeAt = -1;
+    head.timestamp = undefined;
+    head.event = undefined;
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+        const usualEnd = readTime ? -1 : usualShapeEnd(s, i, lineEnd);
+        const timestamp = usualEnd < 0 ? parseTimestampAt(lineEnd === s.length ? s : s.slice(0, lineEnd), i) : undefined;
+        if (usualEnd >= 0 || timestamp) {
+            head.timeAt = i;
+            head.timestamp = timestamp;
+            i = usualEnd >= 0 ? usualEnd : timestampEnd();
+            while (s.charCodeAt(i) === SPACE) {
+                i++;
+            }
+        }
+    }
+    if (s.charCodeAt(i) === OPEN_BRACKET) {
+        // `[Name]` with no space in the name. Read to the `]` within the line: `s` may be a whole log, where a search
+        // could run on over many lines, again for every line.
+        for (let j = i + 1; j < lineEnd; j++) {
+            const d = s.charCodeAt(j);
+            if (d === CLOSE_BRACKET) {
+                if (j > i + 1) {
+                    head.event = names.get(s, i + 1, j);
+                    i = j + 1;
+                }
+                break;
+            }
+            if (d === SPACE) {
+                break;
+            }
+        }
+    }
+    head.end = i;
+    return head;
+}
