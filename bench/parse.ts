@@ -8,8 +8,8 @@
 // work), whose src/gatewayLogs is taken from git into a temporary folder and timed in the same rounds on the same text.
 //
 // Each round works on a fresh copy of the text as a file read gives it (V8 may cache a repeated split of one string) and times the split, the
-// lazy, the eager and the baseline parse, in an order that rotates from round to round so that none always runs
-// right after another's garbage; the figures are medians over the rounds, with the spread (min–max) as the noise,
+// lazy, the eager and the baseline parse, after a full garbage collection each, in an order that changes from round to
+// round so that none always runs right after another; the figures are medians over the rounds, with the spread (min–max) as the noise,
 // and the first round (cold: compiling, growing the heap) is shown too. GC share: the garbage collector's pauses
 // (`gc` performance entries) during a parse, over its time.
 
@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { generateGatewayLog } from './gatewayLogMix.ts';
 import { parseGatewayLogLazy } from '../src/gatewayLogs/lazy.ts';
 import { parseGatewayLog } from '../src/gatewayLogs/parser.ts';
@@ -44,6 +46,10 @@ new PerformanceObserver((list) => {
     }
 }).observe({ entryTypes: ['gc'] });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+// A full collection before each timed call, so that none pays for the garbage of the one before (the lazy parse's
+// entries, promoted and then dropped, would otherwise be collected during whichever parse comes next).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
 
 type Parse = (text: string) => ArrayLike<{ kind: string }>;
 
@@ -74,6 +80,7 @@ interface Run {
 }
 /** Times one call in a function of its own, so that its result is garbage before the next one starts. */
 async function time(run: (text: string) => ArrayLike<{ kind: string }>, input: string): Promise<Run> {
+    collect();
     await tick();
     const gcBefore = gcMs;
     const cpuBefore = process.cpuUsage();
@@ -105,7 +112,9 @@ for (let round = 0; round < rounds; round++) {
     // which V8 has not split before.
     const input = Buffer.from(text, 'utf8').toString('utf8');
     for (let k = 0; k < contenders.length; k++) {
-        const which = (k + round) % contenders.length;
+        // Rotated each round and reversed every other one, so that each runs before and after each other one.
+        const slot = (k + (round >> 1)) % contenders.length;
+        const which = round % 2 === 0 ? slot : contenders.length - 1 - slot;
         const [, parse] = contenders[which] as [string, Parse];
         (results[which] as Run[]).push(await time(parse, input));
     }
