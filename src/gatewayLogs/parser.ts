@@ -221,7 +221,9 @@ export class RecentNames {
         }
         const name = s.slice(from, to);
         if (length <= 256) {
-            this.slots[h] = name;
+            // A copy of its own (the JSON round trip makes one; a short slice is one already): a slice of a long text
+            // would keep that whole text alive with it, and is slower to read.
+            this.slots[h] = length < 13 ? name : (JSON.parse(JSON.stringify(name)) as string);
         }
         return name;
     }

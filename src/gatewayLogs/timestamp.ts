@@ -284,16 +284,18 @@ export function usualShapeEnd(line: string, from: number, lineEnd: number): numb
     if (end < lineEnd && next !== 32 && next !== 44 && next !== 91) {
         return -1;
     }
-    for (const k of USUAL_DIGITS) {
-        const d = line.charCodeAt(from + k) - 48;
-        if (!(d >= 0 && d <= 9)) {
-            return -1;
-        }
-    }
-    return end;
+    return (twoDigits(line, from) |
+        twoDigits(line, from + 2) |
+        twoDigits(line, from + 5) |
+        twoDigits(line, from + 8) |
+        twoDigits(line, from + 11) |
+        twoDigits(line, from + 14) |
+        twoDigits(line, from + 17) |
+        twoDigits(line, from + 20) |
+        twoDigits(line, from + 21)) < 0
+        ? -1
+        : end;
 }
-/** Where `usualShapeEnd` wants a digit. */
-const USUAL_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
 /**
  * The shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, read at fixed places; undefined for
