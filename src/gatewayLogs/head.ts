@@ -6,6 +6,8 @@ import type { LogTimestamp } from './entry.ts';
 import type { RecentNames } from './parser.ts';
 import { parseTimestampAt, timestampEnd, usualShapeEnd } from './timestamp.ts';
 
+export { USUAL_TIMESTAMP_LENGTH } from './timestamp.ts';
+
 const SPACE = 32;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
@@ -16,7 +18,8 @@ export interface RecordHead {
     timeAt: number;
     /**
      * The timestamp, when read: always when `scanHead` was asked to; otherwise only when it is not in the usual
-     * 2.x shape (whose end is known without reading it).
+     * 2.x shape, whose end is known without reading it: then it is the `USUAL_TIMESTAMP_LENGTH` characters at
+     * `timeAt`, which `parseTimestampAt` reads alone as it would in the line.
      */
     timestamp: LogTimestamp | undefined;
     /** The `[Event]` name (no space in it), or undefined. */

@@ -11,7 +11,7 @@
 // compares every field with the eager entries on every fixture.
 
 import type { EntryFormat, EntryKind, GatewayLogEntry, GatewayRequest, LineOrigin, LogLevel, LogTimestamp } from './entry.ts';
-import { scanHead } from './head.ts';
+import { USUAL_TIMESTAMP_LENGTH, scanHead } from './head.ts';
 import { normalizeLevel } from './levels.ts';
 import { type JsonScan, hasAt, keyAt, scanJsonLine } from './kv.ts';
 import {
@@ -53,7 +53,7 @@ export class LazyEntry implements GatewayLogEntry {
     private end: number;
     /** The last line's line end, not in `text`: 0 none (only the log's last line), 1 `\n`, 2 `\r\n`. */
     private eolCode = 1;
-    /** Where the timestamp starts in `log`, while not read yet; else -1. */
+    /** Where the timestamp (of the usual shape, see `scanHead`) starts in `log`, while not read yet; else -1. */
     private timeAt: number;
     private time: LogTimestamp | undefined;
     private full: GatewayLogEntry | undefined;
@@ -112,9 +112,7 @@ export class LazyEntry implements GatewayLogEntry {
 
     get timestamp(): LogTimestamp | undefined {
         if (this.timeAt >= 0) {
-            // Read in the whole log where the line has it: an event follows the timestamp, so what ends it (a space
-            // or a `[`) is the same character as in the line alone.
-            this.time = parseTimestampAt(this.log, this.timeAt);
+            this.time = parseTimestampAt(this.log.slice(this.timeAt, this.timeAt + USUAL_TIMESTAMP_LENGTH), 0);
             this.timeAt = -1;
         }
         return this.time;

@@ -262,13 +262,16 @@ function twoDigits(s: string, i: number): number {
     return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
+/** The length of the usual 2.x timestamp, `yyyy-MM-ddTHH:mm:ss.fff`. */
+export const USUAL_TIMESTAMP_LENGTH = 23;
+
 /**
  * Where the shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, ends when it is at `from` and
  * followed by a space, a comma, a `[` or `lineEnd`; else -1. Reads at fixed places and allocates nothing, so a lazy
  * reader can find the end of a line's timestamp and read the timestamp itself only when asked.
  */
 export function usualShapeEnd(line: string, from: number, lineEnd: number): number {
-    const end = from + 23;
+    const end = from + USUAL_TIMESTAMP_LENGTH;
     if (
         line.charCodeAt(from + 4) !== 45 ||
         line.charCodeAt(from + 7) !== 45 ||
