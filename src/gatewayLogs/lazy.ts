@@ -280,25 +280,37 @@ const MAX_JSON_HEAD = 4000;
 const MAX_DEFERRED_LINES = 900;
 
 /**
- * Whether the parser reads an ANSI-free line as it is: its `unwrap` leaves it alone, and inside an open JSON value
- * it is a value line (it starts no entry).
+ * Whether the parser reads the ANSI-free line at `pos` in `text` as it is: its `unwrap` leaves it alone, and inside an
+ * open JSON value it is a value line (it starts no entry). Read in place: past the line's end comes a line end,
+ * which answers as the end of a line alone would.
  */
-function plainLine(line: string): boolean {
-    let i = 0;
-    while (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === 9) {
+function plainLine(text: string, pos: number): boolean {
+    let i = pos;
+    while (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === 9) {
         i++;
     }
-    const c = line.charCodeAt(i);
+    const c = text.charCodeAt(i);
     // Not a BOM, a digit (kubelet time), `^` or `[` (prefixes, colour codes): the parser's `unwrap` leaves the line
     // as it is. Not `{"` at the start: that starts an entry even inside a value.
     return (
         c !== 0xfeff &&
-        line.charCodeAt(0) !== 0xfeff &&
+        text.charCodeAt(pos) !== 0xfeff &&
         !(c >= 48 && c <= 57) &&
         c !== 94 &&
         c !== OPEN_BRACKET &&
-        !(i === 0 && c === 123 && line.charCodeAt(1) === 34)
+        !(i === pos && c === 123 && text.charCodeAt(pos + 1) === 34)
     );
+}
+
+/** Whether `from`…`to` of `text` holds a `{` or a `[`. */
+function opensValue(text: string, from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 123 || c === OPEN_BRACKET) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /** What the last `headAt` found besides the entry: whether the line starts one, the line (ANSI-free) and where
@@ -440,21 +452,21 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
             // the parser.
             let verdict = DEMOTE;
             if (heldLines < MAX_DEFERRED_LINES && esc >= end) {
-                const line = text.slice(pos, end);
+                // Lines are read in place in `text` (cutting each out would cost more than reading it).
                 if (heldMode === JSON_OPEN) {
-                    if (plainLine(line)) {
+                    if (plainLine(text, pos)) {
                         verdict = JOINS;
-                        const close = scanJsonLine(line, json);
+                        const close = scanJsonLine(text, pos, end, json);
                         if (close >= 0) {
                             // Closed: the rest of the line is fields; unless one opens a value again, the record
                             // is done (`head` is cleared in an open value, so no wrap rule applies).
-                            heldMode = line.indexOf('{', close) < 0 && line.indexOf('[', close) < 0 ? STACK : JSON_CLOSED;
+                            heldMode = opensValue(text, close, end) ? JSON_CLOSED : STACK;
                             heldClosed = true;
                             heldHead = undefined;
                         }
                     }
                 } else if (heldMode === STACK) {
-                    if (isStackLine(line)) {
+                    if (isStackLine(text, pos)) {
                         verdict = JOINS;
                     } else {
                         if (headUnread) {
@@ -465,14 +477,14 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                             // The parser keeps a request's head to join a wrapped record's next piece to.
                             heldHead = held.kind === 'request' ? s : undefined;
                         }
-                        if (heldClosed && plainLine(line) && !continuesWrapped(heldHead, line)) {
+                        if (heldClosed && plainLine(text, pos) && !continuesWrapped(heldHead, text.slice(pos, end))) {
                             verdict = ENDS;
                         }
                     }
                 } else if (heldMode === ASPNET) {
-                    if ((hasAt(line, ASPNET_INDENT, 0) && plainLine(line)) || isStackLine(line)) {
+                    if ((hasAt(text, ASPNET_INDENT, pos) && plainLine(text, pos)) || isStackLine(text, pos)) {
                         verdict = JOINS;
-                    } else if (plainLine(line)) {
+                    } else if (plainLine(text, pos)) {
                         verdict = ENDS;
                     }
                 }

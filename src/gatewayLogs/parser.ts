@@ -255,15 +255,16 @@ export function levelClose(s: string, from = 0, lineEnd = s.length): number {
     return -1;
 }
 
-export function isStackLine(s: string): boolean {
-    let i = 0;
+/** Whether the line at `from` in `s` is a .NET stack line (`s` may be a whole log: the words hold no line end). */
+export function isStackLine(s: string, from = 0): boolean {
+    let i = from;
     while (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB) {
         i++;
     }
     // Every line after an entry is asked this: the first character settles it for nearly all of them.
     const c = s.charCodeAt(i);
     if (c === 97) {
-        return i > 0 && hasAt(s, 'at ', i);
+        return i > from && hasAt(s, 'at ', i);
     }
     return c === 45 && (hasAt(s, '---> ', i) || hasAt(s, '--- End of', i));
 }

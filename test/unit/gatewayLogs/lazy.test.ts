@@ -60,6 +60,23 @@ describe('parseGatewayLogLazy', () => {
         assert.ok(deferred > 0, 'some entries deferred');
     });
 
+    it('follows a lastError value to where it closes, past escaped quotes and brackets inside its strings', () => {
+        const head =
+            '[Info] 2025-03-14T08:00:00.123 [GatewayLogs], isRequestSuccess: False, responseCode: 500, lastError: {';
+        const values = [
+            ['  "message": "a \\" } ] b",', '  "reason": "x"', '}, correlationId: 7'],
+            ['  "message": "ends in a backslash \\\\",', '  "path": "{[\\"",', '}'],
+            ['  "message": "unclosed \\", "x": {', '}', '}, apiId: a'],
+        ];
+        for (const lines of values) {
+            for (const next of ['[Info] 2025-03-14T08:00:01.000 [HeartbeatSent], source: S', 'text after', '   at A.B()']) {
+                const text = [head, ...lines, next, ''].join('\n');
+                assertSame(text);
+                assert.ok(parseGatewayLogLazy(text)[0] instanceof LazyEntry, 'the record is deferred');
+            }
+        }
+    });
+
     it('defers ASP.NET console entries too (their message lines are certain)', () => {
         const fixture = FIXTURES.find((f) => f.name === 'v2-text.log');
         assert.ok(fixture);
