@@ -266,11 +266,10 @@ function twoDigits(s: string, i: number): number {
 export const USUAL_TIMESTAMP_LENGTH = 23;
 
 /**
- * Where the shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, ends when it is at `from` and
- * followed by a space, a comma, a `[` or `lineEnd`; else -1. Reads at fixed places and allocates nothing, so a lazy
- * reader can find the end of a line's timestamp and read the timestamp itself only when asked.
+ * Where the shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, would end if it is at `from`:
+ * its separators in place and followed by a space, a comma, a `[` or `lineEnd`; else -1. Digits not checked.
  */
-export function usualShapeEnd(line: string, from: number, lineEnd: number): number {
+function usualFrameEnd(line: string, from: number, lineEnd: number): number {
     const end = from + USUAL_TIMESTAMP_LENGTH;
     if (
         line.charCodeAt(from + 4) !== 45 ||
@@ -284,10 +283,20 @@ export function usualShapeEnd(line: string, from: number, lineEnd: number): numb
         return -1;
     }
     const next = line.charCodeAt(end);
-    if (end < lineEnd && next !== 32 && next !== 44 && next !== 91) {
+    return end < lineEnd && next !== 32 && next !== 44 && next !== 91 ? -1 : end;
+}
+
+/**
+ * Where the usual 2.x timestamp at `from` ends (see `usualFrameEnd`), its digits checked too; else -1. Allocates
+ * nothing, so a lazy reader can find the end of a line's timestamp and read the timestamp only when asked.
+ */
+export function usualShapeEnd(line: string, from: number, lineEnd: number): number {
+    const end = usualFrameEnd(line, from, lineEnd);
+    if (end < 0) {
         return -1;
     }
-    return (twoDigits(line, from) |
+    const digits =
+        twoDigits(line, from) |
         twoDigits(line, from + 2) |
         twoDigits(line, from + 5) |
         twoDigits(line, from + 8) |
@@ -295,17 +304,16 @@ export function usualShapeEnd(line: string, from: number, lineEnd: number): numb
         twoDigits(line, from + 14) |
         twoDigits(line, from + 17) |
         twoDigits(line, from + 20) |
-        twoDigits(line, from + 21)) < 0
-        ? -1
-        : end;
+        twoDigits(line, from + 21);
+    return digits < 0 ? -1 : end;
 }
 
 /**
- * The shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, read at fixed places; undefined for
- * anything else, which `isoLike` then reads (this gives what it would).
+ * The usual 2.x timestamp read at fixed places; undefined for anything else, which `isoLike` then reads (this gives
+ * what it would).
  */
 function usualShape(line: string, from: number): LogTimestamp | undefined {
-    const end = usualShapeEnd(line, from, line.length);
+    const end = usualFrameEnd(line, from, line.length);
     if (end < 0) {
         return undefined;
     }
@@ -318,6 +326,9 @@ function usualShape(line: string, from: number): LogTimestamp | undefined {
     const sec = twoDigits(line, from + 17);
     const ms10 = twoDigits(line, from + 20);
     const ms1 = line.charCodeAt(from + 22) - 48;
+    if ((century | year | mo | d | h | mi | sec | ms10) < 0 || !(ms1 >= 0 && ms1 <= 9)) {
+        return undefined;
+    }
     pos = end;
     return build(line.slice(from, end), dayEpoch(century * 100 + year, mo, d), h, mi, sec, ms10 * 10 + ms1, NO_ZONE);
 }
