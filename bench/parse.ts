@@ -8,8 +8,9 @@
 // work), whose src/gatewayLogs is taken from git into a temporary folder and timed in the same rounds on the same text.
 //
 // Each round works on a fresh copy of the text as a file read gives it (V8 may cache a repeated split of one string) and times the split, the
-// lazy, the eager and the baseline parse, after a full garbage collection each, in an order that changes from round to
-// round so that none always runs right after another; the figures are medians over the rounds, with the spread (min–max) as the noise,
+// lazy, the eager and the baseline parse, in an order that changes from round to round so that each runs after each
+// other one as often (a call may pay for the garbage the one before left; a forced full collection before each call
+// was tried and penalised the next call more, as the young generation must grow again); the figures are medians over the rounds, with the spread (min–max) as the noise,
 // and the first round (cold: compiling, growing the heap) is shown too. GC share: the garbage collector's pauses
 // (`gc` performance entries) during a parse, over its time.
 
@@ -19,8 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { generateGatewayLog } from './gatewayLogMix.ts';
 import { parseGatewayLogLazy } from '../src/gatewayLogs/lazy.ts';
 import { parseGatewayLog } from '../src/gatewayLogs/parser.ts';
@@ -46,10 +45,6 @@ new PerformanceObserver((list) => {
     }
 }).observe({ entryTypes: ['gc'] });
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-// A full collection before each timed call, so that none pays for the garbage of the one before (the lazy parse's
-// entries, promoted and then dropped, would otherwise be collected during whichever parse comes next).
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
 
 type Parse = (text: string) => ArrayLike<{ kind: string }>;
 
@@ -80,7 +75,6 @@ interface Run {
 }
 /** Times one call in a function of its own, so that its result is garbage before the next one starts. */
 async function time(run: (text: string) => ArrayLike<{ kind: string }>, input: string): Promise<Run> {
-    collect();
     await tick();
     const gcBefore = gcMs;
     const cpuBefore = process.cpuUsage();

@@ -56,22 +56,31 @@ export function scanHead(s: string, from: number, lineEnd: number, names: Recent
         }
     }
     if (s.charCodeAt(i) === OPEN_BRACKET) {
-        // `[Name]` with no space in the name. Read to the `]` within the line: `s` may be a whole log, where a search
-        // could run on over many lines, again for every line.
-        for (let j = i + 1; j < lineEnd; j++) {
-            const d = s.charCodeAt(j);
-            if (d === CLOSE_BRACKET) {
-                if (j > i + 1) {
-                    head.event = names.get(s, i + 1, j);
-                    i = j + 1;
-                }
-                break;
-            }
-            if (d === SPACE) {
-                break;
+        // `[Name]` with no space in the name. In a line alone two searches find it; in a whole log a search could run
+        // on over many lines, again for every line, so there the name is read to its `]` within the line.
+        const close = lineEnd === s.length ? s.indexOf(']', i + 1) : nameEnd(s, i + 1, lineEnd);
+        if (close > i + 1) {
+            const space = lineEnd === s.length ? s.indexOf(' ', i + 1) : -1;
+            if (space < 0 || space > close) {
+                head.event = names.get(s, i + 1, close);
+                i = close + 1;
             }
         }
     }
     head.end = i;
     return head;
+}
+
+/** Index of the `]` ending a name that starts at `from`, when it comes before a space and `lineEnd`; else -1. */
+function nameEnd(s: string, from: number, lineEnd: number): number {
+    for (let j = from; j < lineEnd; j++) {
+        const c = s.charCodeAt(j);
+        if (c === CLOSE_BRACKET) {
+            return j;
+        }
+        if (c === SPACE) {
+            return -1;
+        }
+    }
+    return -1;
 }
