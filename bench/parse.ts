@@ -7,12 +7,13 @@
 // parse (`parseGatewayLog`) no slower than the parser of `--baseline` (#15: `--baseline 9116a74`, before the pasted-log
 // work), whose src/gatewayLogs is taken from git into a temporary folder and timed in the same rounds on the same text.
 //
-// Each round works on a fresh copy of the text as a file read gives it (V8 may cache a repeated split of one string) and times the split, the
-// lazy, the eager and the baseline parse, in an order that changes from round to round so that each runs after each
-// other one as often (a call may pay for the garbage the one before left; a forced full collection before each call
-// was tried and penalised the next call more, as the young generation must grow again); the figures are medians over the rounds, with the spread (min–max) as the noise,
-// and the first round (cold: compiling, growing the heap) is shown too. GC share: the garbage collector's pauses
-// (`gc` performance entries) during a parse, over its time.
+// Each round works on a fresh copy of the text as a file read gives it (V8 may cache a repeated split of one string)
+// and times the split, the lazy, the eager and the baseline parse, in an order that changes from round to round so
+// that each runs after each other one as often (a call may pay for the garbage the one before left; a forced full
+// collection before each call was tried and penalised the next call more, as the young generation must grow again).
+// The figures are medians over the rounds with the spread (min–max) as the noise, in wall-clock time and in CPU time
+// of the process; the first round (cold: compiling, growing the heap) is shown too. GC share: the garbage
+// collector's pauses (`gc` performance entries) during a call, over its wall-clock time.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
