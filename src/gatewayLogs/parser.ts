@@ -8,12 +8,13 @@
 
 import { FieldBuilder } from './fields.ts';
 import { fillFromJson, readJsonLine } from './json.ts';
+import { scanHead } from './head.ts';
 import { recoverJsonLike } from './jsonLike.ts';
 import { KvScanner, MAX_FIELDS, hasAt, keyAt } from './kv.ts';
 import { MAX_LEVEL_NAME_LENGTH, normalizeLevel } from './levels.ts';
 import type { GatewayLogEntry, LineOrigin, LogLevel } from './entry.ts';
 import { REQUEST_KEYS, buildRequest, buildRequestPlanned, looksLikeRequest, requestPlan } from './request.ts';
-import { parseTimestamp, parseTimestampAt, timestampEnd } from './timestamp.ts';
+import { parseTimestamp } from './timestamp.ts';
 
 export type {
     EntryFormat,
@@ -150,7 +151,7 @@ export function stripAnsi(s: string): string {
     return out + s.slice(from);
 }
 
-const ASPNET_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
+export const ASPNET_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
     ['trce', 'trace'],
     ['dbug', 'debug'],
     ['info', 'info'],
@@ -163,7 +164,7 @@ const ASPNET_LEVELS: ReadonlyMap<string, LogLevel> = new Map([
 const NO_FIELDS_YET: Record<string, string> = Object.freeze({});
 
 /** ASP.NET Core's console logger writes `info: Category[eventId]` and the message on indented lines below. */
-const ASPNET_INDENT = '      ';
+export const ASPNET_INDENT = '      ';
 
 /**
  * The entry still open to continuation lines. One instance per parser, reset for each entry: a fresh object per line
@@ -207,14 +208,22 @@ export class RecentNames {
         const h =
             (length * 31 + s.charCodeAt(from) * 7 + s.charCodeAt(to - 1) * 3 + s.charCodeAt(from + (length >> 1))) &
             (RecentNames.SIZE - 1);
-        // Copied, then compared (see `hasAt`): a copy that turns out known dies young, which costs little.
-        const name = s.slice(from, to);
-        const known = this.slots[h];
-        if (name === known) {
-            return known;
+        // Compared in place: a name is short, and nearly always the one known, which then costs no copy.
+        const known = this.slots[h] as string;
+        if (known.length === length) {
+            let i = 0;
+            while (i < length && known.charCodeAt(i) === s.charCodeAt(from + i)) {
+                i++;
+            }
+            if (i === length) {
+                return known;
+            }
         }
+        const name = s.slice(from, to);
         if (length <= 256) {
-            this.slots[h] = name;
+            // A copy of its own (the JSON round trip makes one; a short slice is one already): a slice of a long text
+            // would keep that whole text alive with it, and is slower to read.
+            this.slots[h] = length < 13 ? name : (JSON.parse(JSON.stringify(name)) as string);
         }
         return name;
     }
@@ -230,30 +239,32 @@ function note(entry: GatewayLogEntry, text: string): void {
 
 /**
  * Index of the `]` that closes a `[Level]` at the start of the line (the shape every text-format gateway entry
- * has), or -1. Only the first few characters are read: a level name is short.
+ * has), or -1. Only the first few characters are read: a level name is short. `from` and `lineEnd` give the line
+ * inside a larger text.
  */
-export function levelClose(s: string): number {
-    if (s.charCodeAt(0) !== OPEN_BRACKET) {
+export function levelClose(s: string, from = 0, lineEnd = s.length): number {
+    if (s.charCodeAt(from) !== OPEN_BRACKET) {
         return -1;
     }
-    const last = Math.min(s.length - 1, MAX_LEVEL_NAME_LENGTH + 1);
-    for (let i = 1; i <= last; i++) {
+    const last = Math.min(lineEnd - 1, from + MAX_LEVEL_NAME_LENGTH + 1);
+    for (let i = from + 1; i <= last; i++) {
         if (s.charCodeAt(i) === CLOSE_BRACKET) {
-            return i >= 2 ? i : -1;
+            return i >= from + 2 ? i : -1;
         }
     }
     return -1;
 }
 
-export function isStackLine(s: string): boolean {
-    let i = 0;
+/** Whether the line at `from` in `s` is a .NET stack line (`s` may be a whole log: the words hold no line end). */
+export function isStackLine(s: string, from = 0): boolean {
+    let i = from;
     while (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB) {
         i++;
     }
     // Every line after an entry is asked this: the first character settles it for nearly all of them.
     const c = s.charCodeAt(i);
     if (c === 97) {
-        return i > 0 && hasAt(s, 'at ', i);
+        return i > from && hasAt(s, 'at ', i);
     }
     return c === 45 && (hasAt(s, '---> ', i) || hasAt(s, '--- End of', i));
 }
@@ -603,29 +614,10 @@ export class GatewayLogParser {
     /** `[Level] timestamp [Event], key: value, …` and the untagged 1.x request `[Level] timestamp, key: …`. */
     private textRecord(p: Pending, line: string, s: string, n: number, level: LogLevel, headEnd: number): void {
         const levelRaw = this.levelRaw;
-        let i = headEnd;
-        while (s.charCodeAt(i) === SPACE) {
-            i++;
-        }
-        const timestamp = parseTimestampAt(s, i);
-        if (timestamp) {
-            i = timestampEnd();
-            while (s.charCodeAt(i) === SPACE) {
-                i++;
-            }
-        }
-        let event: string | undefined;
-        if (s.charCodeAt(i) === OPEN_BRACKET) {
-            // `[Name]` with no space in the name.
-            const close = s.indexOf(']', i + 1);
-            if (close > i + 1) {
-                const space = s.indexOf(' ', i + 1);
-                if (space < 0 || space > close) {
-                    event = this.names.get(s, i + 1, close);
-                    i = close + 1;
-                }
-            }
-        }
+        const head = scanHead(s, headEnd, s.length, this.names, true);
+        const timestamp = head.timestamp;
+        const event = head.event;
+        const i = head.end;
         const isRequest = event === 'GatewayLogs';
         let colon = -1;
         let firstExpected = false;

@@ -262,24 +262,59 @@ function twoDigits(s: string, i: number): number {
     return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
+/** The length of the usual 2.x timestamp, `yyyy-MM-ddTHH:mm:ss.fff`. */
+export const USUAL_TIMESTAMP_LENGTH = 23;
+
 /**
- * The shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, read at fixed places; undefined for
- * anything else, which `isoLike` then reads (this gives what it would).
+ * Where the shape 2.x writes on every line, `yyyy-MM-ddTHH:mm:ss.fff` with no zone, would end if it is at `from`:
+ * its separators in place and followed by a space, a comma, a `[` or `lineEnd`; else -1. Digits not checked.
  */
-function usualShape(line: string, from: number): LogTimestamp | undefined {
-    const end = from + 23;
+function usualFrameEnd(line: string, from: number, lineEnd: number): number {
+    const end = from + USUAL_TIMESTAMP_LENGTH;
     if (
         line.charCodeAt(from + 4) !== 45 ||
         line.charCodeAt(from + 7) !== 45 ||
         line.charCodeAt(from + 10) !== 84 ||
         line.charCodeAt(from + 13) !== 58 ||
         line.charCodeAt(from + 16) !== 58 ||
-        line.charCodeAt(from + 19) !== 46
+        line.charCodeAt(from + 19) !== 46 ||
+        end > lineEnd
     ) {
-        return undefined;
+        return -1;
     }
     const next = line.charCodeAt(end);
-    if (end < line.length && next !== 32 && next !== 44 && next !== 91) {
+    return end < lineEnd && next !== 32 && next !== 44 && next !== 91 ? -1 : end;
+}
+
+/**
+ * Where the usual 2.x timestamp at `from` ends (see `usualFrameEnd`), its digits checked too; else -1. Allocates
+ * nothing, so a lazy reader can find the end of a line's timestamp and read the timestamp only when asked.
+ */
+export function usualShapeEnd(line: string, from: number, lineEnd: number): number {
+    const end = usualFrameEnd(line, from, lineEnd);
+    if (end < 0) {
+        return -1;
+    }
+    const digits =
+        twoDigits(line, from) |
+        twoDigits(line, from + 2) |
+        twoDigits(line, from + 5) |
+        twoDigits(line, from + 8) |
+        twoDigits(line, from + 11) |
+        twoDigits(line, from + 14) |
+        twoDigits(line, from + 17) |
+        twoDigits(line, from + 20) |
+        twoDigits(line, from + 21);
+    return digits < 0 ? -1 : end;
+}
+
+/**
+ * The usual 2.x timestamp read at fixed places; undefined for anything else, which `isoLike` then reads (this gives
+ * what it would).
+ */
+function usualShape(line: string, from: number): LogTimestamp | undefined {
+    const end = usualFrameEnd(line, from, line.length);
+    if (end < 0) {
         return undefined;
     }
     const century = twoDigits(line, from);

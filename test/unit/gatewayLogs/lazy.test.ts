@@ -60,6 +60,32 @@ describe('parseGatewayLogLazy', () => {
         assert.ok(deferred > 0, 'some entries deferred');
     });
 
+    it('follows a lastError value to where it closes, past escaped quotes and brackets inside its strings', () => {
+        const head =
+            '[Info] 2025-03-14T08:00:00.123 [GatewayLogs], isRequestSuccess: False, responseCode: 500, lastError: {';
+        const values = [
+            ['  "message": "a \\" } ] b",', '  "reason": "x"', '}, correlationId: 7'],
+            ['  "message": "ends in a backslash \\\\",', '  "path": "{[\\"",', '}'],
+            ['  "message": "unclosed \\", "x": {', '}', '}, apiId: a'],
+        ];
+        for (const lines of values) {
+            for (const next of ['[Info] 2025-03-14T08:00:01.000 [HeartbeatSent], source: S', 'text after', '   at A.B()']) {
+                const text = [head, ...lines, next, ''].join('\n');
+                assertSame(text);
+                assert.ok(parseGatewayLogLazy(text)[0] instanceof LazyEntry, 'the record is deferred');
+            }
+        }
+    });
+
+    it('defers ASP.NET console entries too (their message lines are certain)', () => {
+        const fixture = FIXTURES.find((f) => f.name === 'v2-text.log');
+        assert.ok(fixture);
+        assertSame(fixture.text);
+        const aspNet = parseGatewayLogLazy(fixture.text).filter((e) => /^(info|warn|fail): /.test(e.raw[0] ?? ''));
+        assert.ok(aspNet.length > 0, 'the fixture has ASP.NET entries');
+        assert.ok(aspNet.every((e) => e instanceof LazyEntry), 'all deferred');
+    });
+
     it('gives the eager entries on the fixtures dressed as pasted (CRLF, colour, prefixes, indentation, no last EOL)', () => {
         const dress = [
             (t: string) => t.replace(/\n/g, '\r\n'),
@@ -87,6 +113,7 @@ describe('parseGatewayLogLazy', () => {
             '[Info] 2025-03-14T08:00:00.123 [GatewayLogs], isRequestSuccess: False, url: "/a", lastError: {',
             '[Error] 2025-03-14T08:00:00.123 [PollFailed], exception: System.Exception: x', '  "reason": "Timeout",',
             '}, correlationId: 7', '}', '"\\"', '\uFEFF', '2021-06-03T03:25:12.570859341Z ', 'responseCode: ', ':',
+            'info: Microsoft.Hosting.Lifetime[14]', 'fail: A[x]', 'warn: A B[2]', '      Now listening on: http://[::]:8080',
         ];
         const line = fc.oneof(
             { weight: 5, arbitrary: fc.constantFrom(...realLines) },
