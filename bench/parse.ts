@@ -15,7 +15,7 @@
 // of the process; the first round (cold: compiling, growing the heap) is shown too. GC share: the garbage
 // collector's pauses (`gc` performance entries) during a call, over its wall-clock time.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,9 @@ const { values: args } = parseArgs({
         lines: { type: 'string', default: '300000' },
         rounds: { type: 'string', default: '5' },
         baseline: { type: 'string' },
+        // Internal: one eager parser alone in this process ('now' or 'baseline'), for the isolated comparison below.
+        child: { type: 'string' },
+        pairs: { type: 'string', default: '6' },
     },
 });
 const targetLines = Number(args.lines);
@@ -59,6 +62,25 @@ async function loadBaseline(commit: string): Promise<{ parse: Parse; dispose: ()
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     const module = (await import(join(dir, 'src/gatewayLogs/parser.ts'))) as { parseGatewayLog: Parse };
     return { parse: module.parseGatewayLog, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+if (args.child !== undefined) {
+    // Isolated: only one eager parser is ever loaded and run in this process, so neither pays for the other's
+    // garbage, heap growth or compiled code. Three rounds; the later two are warm.
+    const parse = args.child === 'baseline' && args.baseline !== undefined ? await loadBaseline(args.baseline) : { parse: parseGatewayLog, dispose: () => {} };
+    const { text: log } = generateGatewayLog(targetLines);
+    const cpu: number[] = [];
+    for (let round = 0; round < 3; round++) {
+        const input = Buffer.from(log, 'utf8').toString('utf8');
+        const before = process.cpuUsage();
+        parse.parse(input);
+        const used = process.cpuUsage(before);
+        cpu.push((used.user + used.system) / 1000);
+        await tick();
+    }
+    parse.dispose();
+    console.log(JSON.stringify({ cpu }));
+    process.exit(0);
 }
 
 const baseline = args.baseline !== undefined ? await loadBaseline(args.baseline) : undefined;
@@ -194,4 +216,33 @@ for (const m of ['ms', 'cpu'] as const) {
                 `${r.map((x) => x.toFixed(2)).join(' ')}): ${median(r) <= 1 ? 'met' : 'NOT met'}`,
         );
     }
+}
+
+if (args.baseline !== undefined) {
+    // The same comparison with each parser alone in a fresh process, now and baseline alternating (and which goes
+    // first alternating too), so the machine's load over the run falls on both alike. CPU time of the warm rounds.
+    const pairs = Number(args.pairs);
+    const isolated = (which: 'now' | 'baseline'): number => {
+        const out = spawnSync(process.execPath, [process.argv[1] as string, '--child', which, '--lines', String(targetLines), '--baseline', args.baseline as string], { encoding: 'utf8', maxBuffer: 1 << 20 });
+        if (out.status !== 0) throw new Error(`isolated ${which} run failed: ${out.stderr}`);
+        const { cpu } = JSON.parse(out.stdout.trim().split('\n').at(-1) as string) as { cpu: number[] };
+        return median(cpu.slice(1));
+    };
+    const now: number[] = [];
+    const base: number[] = [];
+    for (let pair = 0; pair < pairs; pair++) {
+        if (pair % 2 === 0) {
+            now.push(isolated('now'));
+            base.push(isolated('baseline'));
+        } else {
+            base.push(isolated('baseline'));
+            now.push(isolated('now'));
+        }
+    }
+    const r = now.map((t, i) => t / (base[i] as number));
+    console.log(
+        `isolated (a fresh process each, ${pairs} pairs, warm cpu): eager now ${median(now).toFixed(0)} ms (${spread(now, 0)}), ` +
+            `at ${args.baseline} ${median(base).toFixed(0)} ms (${spread(base, 0)}); now/baseline ${median(r).toFixed(3)} ` +
+            `(pairs ${r.map((x) => x.toFixed(2)).join(' ')}): ${median(r) <= 1 ? 'met' : 'NOT met'}`,
+    );
 }
