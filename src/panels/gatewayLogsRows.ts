@@ -121,6 +121,7 @@ export function toEntryDetails(entry: TaggedEntry): EntryDetails {
     notes: entry.notes ? [...entry.notes] : [],
   };
   if (entry.pod !== undefined) details.pod = entry.pod;
+  if (entry.lineWindow !== undefined) details.lineWindow = entry.lineWindow;
   const level = entry.levelRaw ?? entry.level;
   if (level !== undefined) details.level = level;
   if (entry.timestamp) details.timestamp = entry.timestamp.raw;

@@ -40,7 +40,7 @@ export function testRequestResult(outcome: RunOutcome): TestRequestResult {
       ? {
           record: {
             ...(record.pod ? { pod: record.pod } : {}),
-            line: record.entry.line,
+            ...(outcome.lookup.recordLine !== undefined ? { line: outcome.lookup.recordLine } : {}),
             ...(req?.timeGenerated?.raw ? { timeGenerated: req.timeGenerated.raw } : {}),
             fields: Object.entries(record.entry.fields)
               .filter(([k]) => k !== 'lastError' && k !== 'errors')
