@@ -84,7 +84,7 @@ describe('e2e: Deploy APIM Gateway to Arc Cluster through the real QuickPicks', 
     const extension = row(page, /^rb-arc-aks-apimgw(Succeeded|Creating|Failed)/);
     await extension.waitFor({ timeout: 120_000 });
     await page.locator('.notifications-toasts').filter({ hasText: 'deployed to rb-arc-aks as rb-arc-aks-apimgw' }).waitFor({ timeout: 120_000 });
-    assert.match((await extension.textContent()) ?? '', /Succeeded · v[\d.]+ · ClusterIP · current settings/);
+    assert.match((await extension.textContent()) ?? '', /Succeeded · chart v[\d.]+ · ClusterIP · current settings/);
     await expand(page, /^rb-arc-aks-apimgwSucceeded/);
     const pod = row(page, /^rb-arc-aks-apimgw-[a-z0-9]+-[a-z0-9]+/);
     await pod.filter({ hasText: 'Running · 1/1 ready' }).waitFor({ timeout: 60_000 });
