@@ -86,11 +86,12 @@ describe('editor document model: how entries become lines', () => {
   it('skips entries it already has (a batch that repeats the end of the snapshot)', () => {
     const list = tagged(fixture('seed-blog-v1.log'));
     const model = new LogDocumentModel({ maxEntries: 50_000 });
-    model.commit(model.plan(entries(list.slice(0, 100))));
-    const update = model.plan(entries(list.slice(90, 110)));
+    assert.ok(list.length >= 80);
+    model.commit(model.plan(entries(list.slice(0, 70))));
+    const update = model.plan(entries(list.slice(60, 80)));
     assert.equal(update.appendedEntries, 10);
     model.commit(update);
-    assert.equal(model.entryCount, 110);
+    assert.equal(model.entryCount, 80);
   });
 
   it('writes session notices as one comment line', () => {
