@@ -133,6 +133,7 @@ class GatewayLogsView {
         return;
       case 'gatewayLogs/pods':
         this.pods = message.pods;
+        this.table.podNames.seed(message.pods.map((p) => p.pod));
         this.updateStatus();
         return;
       case 'gatewayLogs/notice':
@@ -166,6 +167,7 @@ class GatewayLogsView {
     this.ended = message.ended;
     this.title = message.title;
     this.pods = message.pods;
+    this.table.podNames.seed(message.pods.map((p) => p.pod));
     this.droppedBefore = message.droppedBefore;
     this.skipped = 0;
     this.evictedAtClear = 0;
@@ -340,7 +342,7 @@ class GatewayLogsView {
         const restarts = p.restartCount ? ` ↻${p.restartCount}` : '';
         return el('span', {
           className: `pod-chip st-${p.state}`,
-          text: `${p.pod} · ${p.state}${restarts}`,
+          text: `${this.table.podNames.nameOf(p.pod)} · ${p.state}${restarts}`,
           attrs: { title: p.message ? `${p.pod}: ${p.state} — ${p.message}` : `${p.pod}: ${p.state}` },
         });
       }),
