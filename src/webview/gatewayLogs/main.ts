@@ -342,7 +342,7 @@ class GatewayLogsView {
         const restarts = p.restartCount ? ` ↻${p.restartCount}` : '';
         return el('span', {
           className: `pod-chip st-${p.state}`,
-          text: `${this.table.podNames.nameOf(p.pod)} · ${p.state}${restarts}`,
+          text: `${p.pod} · ${p.state}${restarts}`,
           attrs: { title: p.message ? `${p.pod}: ${p.state} — ${p.message}` : `${p.pod}: ${p.state}` },
         });
       }),
