@@ -25,6 +25,15 @@ const say = (line: string): void => {
   else console.error(line);
 };
 
+/**
+ * The sandbox's default layout, for trying the extension (tests keep VS Code's own): no empty secondary side bar
+ * (Chat, with AI features off) taking a quarter of the window from the editor. The primary side bar's width is layout
+ * state the workbench keeps in the browser's storage (300 px on a first visit), out of reach of a setting.
+ */
+const SANDBOX_LAYOUT: Record<string, unknown> = {
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
 let sandbox: RunningSandbox | undefined;
 let server: RunningCodeServer | undefined;
 let stopping = false;
@@ -59,7 +68,7 @@ try {
     ...(explorer.available ? { extraVsix: [explorer.path], extraExtensionFolders: [sandboxAuthExtension] } : {}),
     env: { ...sandbox.env, ...(explorer.available ? azureResourcesEnv(sandbox.info) : {}) },
     // The sandbox is a custom cloud reached through the Azure CLI credential, whose `az` is the sandbox's stand-in.
-    settings: { ...sandbox.settings, ...(explorer.available ? azureResourcesSettings(sandbox.info) : {}) },
+    settings: { ...SANDBOX_LAYOUT, ...sandbox.settings, ...(explorer.available ? azureResourcesSettings(sandbox.info) : {}) },
     ...(values.port ? { port: Number(values.port) } : {}),
   });
   const ready = { url: server.url, workspace: server.folder, pid: process.pid, ...sandbox.info };

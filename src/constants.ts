@@ -45,6 +45,7 @@ export const Settings = {
   section: 'arcApimGateway',
   kubeconfig: 'kubeconfig',
   logsMaxEntries: 'logs.maxEntries',
+  logsEditorKubeletTime: 'logs.editor.kubeletTime',
   logsMaxLineLength: 'logs.maxLineLength',
   azureCredential: 'azure.credential',
   azureCloud: 'azure.cloud',

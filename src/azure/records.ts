@@ -80,6 +80,13 @@ export class AzureRecords {
     return isBinding(value) ? value : undefined;
   }
 
+  /** Forgets which APIM gateway a Deployment runs (it is learnt or asked again). */
+  async forgetGatewayFor(ref: DeploymentRef): Promise<void> {
+    const all = { ...(this.store.get<Record<string, unknown>>(BINDINGS) ?? {}) };
+    delete all[bindingKey(ref)];
+    await this.store.update(BINDINGS, all);
+  }
+
   async setGatewayFor(ref: DeploymentRef, binding: GatewayBinding): Promise<void> {
     const { serviceId, gatewayId, gatewayName } = binding;
     const { context, namespace, deployment } = ref;

@@ -4,7 +4,12 @@
 // kubeconfig context); otherwise asked once, when the user started something that needs it.
 import { parseApimGatewayId, parseArcExtensionId } from '../azure/armIds.ts';
 import type { DeploymentRef, GatewayBinding } from '../azure/records.ts';
-import { pickApimService, pickGateway } from '../wizards/pickers.ts';
+import { isGatewayExtensionType } from '../azure/gatewayExtension.ts';
+import { findApimService, joinedGatewayId } from '../azure/gatewayJoin.ts';
+import { matchKubeContext } from '../azure/kubeContexts.ts';
+import type { ClusterExtensionInfo } from '../azure/models.ts';
+import { joinOfExtension } from '../tree/extensionJoin.ts';
+import { pickApimService, pickGateway, selectedSubscriptions } from '../wizards/pickers.ts';
 import type { Prompter } from '../wizards/prompter.ts';
 import type { CommandServices } from './types.ts';
 
@@ -30,9 +35,13 @@ export async function armGatewayFor(services: CommandServices, prompter: Prompte
     services.log.debug(`gateway of ${ref.deployment}: deployment records not usable (${error instanceof Error ? error.message : String(error)})`);
     return undefined;
   });
-  if (learnt) {
-    await records.setGatewayFor(ref, learnt);
-    return learnt;
+  const fromSettings = learnt ?? (await fromExtensionSettings(services, ref, options.signal).catch((error: unknown) => {
+    services.log.debug(`gateway of ${ref.deployment}: extension settings not usable (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }));
+  if (fromSettings) {
+    await records.setGatewayFor(ref, fromSettings);
+    return fromSettings;
   }
   if (!options.ask) return undefined;
   const source = await prompter.pick<'arm' | 'none'>({
@@ -53,6 +62,47 @@ export async function armGatewayFor(services: CommandServices, prompter: Prompte
   const binding: GatewayBinding = { serviceId: apim.id, gatewayId: gateway.id, gatewayName: gateway.name };
   await records.setGatewayFor(ref, binding);
   return binding;
+}
+
+/**
+ * The gateway the Arc extension behind this Deployment runs, as the Gateways tree joins them (src/tree/extensionJoin.ts:
+ * the extension's endpoint setting names the service; the endpoint or the running token names the gateway) — so a
+ * gateway installed anywhere (portal, az) is known without asking. The extension is the gateway extension in the
+ * Deployment's namespace on an Arc cluster whose kubeconfig context is the Deployment's.
+ */
+async function fromExtensionSettings(services: CommandServices, ref: DeploymentRef, signal: AbortSignal | undefined): Promise<GatewayBinding | undefined> {
+  const { account, records } = services.azure;
+  const data = services.azure.data();
+  const summary = await services.kubeconfig.read();
+  if (!summary.ok) return undefined;
+  const subscriptionIds = (await selectedSubscriptions(data, account)).map((s) => s.subscriptionId);
+  const options = signal ? { signal } : undefined;
+  const candidates: ClusterExtensionInfo[] = [];
+  for (const subscriptionId of subscriptionIds) {
+    let next: string | undefined;
+    do {
+      const page = await data.listArcClusters(subscriptionId, next, options);
+      for (const cluster of page.items) {
+        if (matchKubeContext(cluster.name, summary.value.contexts, records.kubeContextFor(cluster.id)) !== ref.context) continue;
+        const extensions = await data.listClusterExtensions(cluster.id, options).catch(() => [] as ClusterExtensionInfo[]);
+        candidates.push(...extensions.filter((e) => isGatewayExtensionType(e.extensionType) && e.namespace === ref.namespace));
+      }
+      next = page.next;
+    } while (next);
+  }
+  // The chart names the Deployment after the extension (`<extension>` or `<extension>-azure-api-management-gateway`).
+  const extension = onlyOne(candidates.filter((e) => ref.deployment === e.name || ref.deployment.startsWith(`${e.name}-`))) ?? onlyOne(candidates);
+  if (!extension) return undefined;
+  const tree = { account, records, kube: services.kubernetes, kubeconfig: services.kubeconfig, log: services.log, now: () => new Date(), redraw: () => undefined };
+  const join = await joinOfExtension(tree, extension);
+  if (!join.serviceName || !join.gatewayName) return undefined;
+  const service = await findApimService(data, subscriptionIds, join.serviceName, signal);
+  if (!service) return undefined;
+  return { serviceId: service.id, gatewayId: joinedGatewayId(service, join.gatewayName), gatewayName: join.gatewayName };
+}
+
+function onlyOne<T>(items: readonly T[]): T | undefined {
+  return items.length === 1 ? items[0] : undefined;
 }
 
 /** A gateway deployed from here as an Arc extension into this namespace of the cluster bound to this context. */

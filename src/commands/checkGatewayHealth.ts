@@ -9,7 +9,7 @@ import type { HealthHandle } from '../panels/healthPanel.ts';
 import { armGatewayFor } from './armGateway.ts';
 import { armTarget, runningGatewayTarget, type RunningGatewayTarget } from './targets.ts';
 import { azureChooseKubeContext } from './azure/chooseKubeContext.ts';
-import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
+import { pickContext, pickGatewayDeployment } from './gatewayPicker.ts';
 import { defineCommand, type CommandServices } from './types.ts';
 
 const TITLE = 'Check Gateway Health';
@@ -88,7 +88,7 @@ async function extensionStart(services: CommandServices, extensionId: string, cl
 }
 
 async function pickTarget(services: CommandServices): Promise<DeploymentRef | undefined> {
-  const choice = await vscode.window.showQuickPick(await contextItems(services), { title: `${TITLE} (1/2): cluster context`, placeHolder: 'The kubeconfig context of the cluster the gateway runs in' });
+  const choice = await pickContext(services, `${TITLE} (1/2): cluster context`);
   const picked = choice ? await pickGatewayDeployment(services, choice, `${TITLE} (2/2): gateway`) : undefined;
   return picked?.deployment !== undefined ? { context: picked.context, namespace: picked.namespace, deployment: picked.deployment } : undefined;
 }

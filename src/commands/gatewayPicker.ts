@@ -50,13 +50,28 @@ export async function contextItems(services: CommandServices): Promise<(vscode.Q
   }));
 }
 
+/**
+ * The kubeconfig context a palette command works in: the only one without asking, else picked. Undefined when the
+ * user closed the picker; throws when the kubeconfig has none.
+ */
+export async function pickContext(services: CommandServices, title: string): Promise<ContextChoice | undefined> {
+  const items = await contextItems(services);
+  if (items.length === 1) return items[0];
+  return vscode.window.showQuickPick(items, { title, placeHolder: 'The kubeconfig context of the cluster the gateway runs in' });
+}
+
+/** The only item of a list, or undefined when there are none or several: what a palette picker need not ask about. */
+export function onlyChoice<T>(items: readonly T[]): T | undefined {
+  return items.length === 1 ? items[0] : undefined;
+}
+
 interface TargetPick extends vscode.QuickPickItem {
   readonly target: FollowTarget;
 }
 
 /**
  * A gateway Deployment of `choice.context`, picked in a QuickPick that opens at once and fills in while the cluster
- * answers; closing it cancels the listing.
+ * answers; closing it cancels the listing. When the cluster has exactly one, it is the answer without a click.
  */
 export async function pickGatewayDeployment(services: CommandServices, choice: ContextChoice, title: string): Promise<FollowTarget | undefined> {
   const { context } = choice;
@@ -68,7 +83,9 @@ export async function pickGatewayDeployment(services: CommandServices, choice: C
   const controller = new AbortController();
   try {
     const found = listGatewayDeployments(await services.kubernetes.forContext(context), controller.signal, choice.namespace);
+    let settle: (target: FollowTarget | undefined) => void = () => undefined;
     const chosen = new Promise<FollowTarget | undefined>((resolve) => {
+      settle = resolve;
       quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]?.target));
       quickPick.onDidHide(() => resolve(undefined));
     });
@@ -77,6 +94,11 @@ export async function pickGatewayDeployment(services: CommandServices, choice: C
         quickPick.busy = false;
         if (deployments.length === 0) {
           quickPick.placeholder = `No gateway Deployment (image …/azure-api-management/gateway, or its Helm chart) in ${context}`;
+          return;
+        }
+        const only = onlyChoice(deployments);
+        if (only) {
+          settle({ context, namespace: only.namespace, deployment: only.name });
           return;
         }
         quickPick.items = deployments.map((d) => ({

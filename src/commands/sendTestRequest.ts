@@ -7,6 +7,7 @@ import { openTestRequest, TEST_REQUEST_TITLE as TITLE, testRequestKey, type Test
 import { defaultForm } from '../requests/form.ts';
 import { pickGateway } from '../wizards/pickers.ts';
 import type { Prompter } from '../wizards/prompter.ts';
+import { onlyChoice } from './gatewayPicker.ts';
 import { testRequestTarget, type TestRequestTarget } from './targets.ts';
 import { defineCommand, type CommandServices } from './types.ts';
 
@@ -59,16 +60,19 @@ async function resolve(services: CommandServices, prompter: Prompter, target: Te
 async function pickTarget(services: CommandServices, prompter: Prompter): Promise<DeploymentRef> {
   const summary = await services.kubeconfig.read();
   if (!summary.ok) throw new Error(summary.error);
-  const context = await prompter.pick({
-    id: 'kubeContext',
-    title: TITLE,
-    placeholder: 'The kubeconfig context of the cluster the gateway runs in',
-    emptyMessage: `No contexts in the kubeconfig (${services.kubeconfig.describe()})`,
-    items: summary.value.contexts.map((c) => ({ label: c.name, description: c.name === summary.value.currentContext ? 'current' : c.cluster, value: c })),
-  });
+  // Only one context, or one gateway Deployment in it: nothing to ask (gatewayPicker.ts does the same for the others).
+  const context =
+    onlyChoice(summary.value.contexts) ??
+    (await prompter.pick({
+      id: 'kubeContext',
+      title: TITLE,
+      placeholder: 'The kubeconfig context of the cluster the gateway runs in',
+      emptyMessage: `No contexts in the kubeconfig (${services.kubeconfig.describe()})`,
+      items: summary.value.contexts.map((c) => ({ label: c.name, description: c.name === summary.value.currentContext ? 'current' : c.cluster, value: c })),
+    }));
   const client = await services.kubernetes.forContext(context.name);
-  const items = discoverGateways(client, context.namespace).then((found) =>
+  const items = await discoverGateways(client, context.namespace).then((found) =>
     [...found.byNamespace.values()].flat().map((g) => ({ label: g.name, description: g.namespace, value: { context: context.name, namespace: g.namespace, deployment: g.name } })),
   );
-  return prompter.pick({ id: 'gatewayDeployment', title: TITLE, placeholder: `Gateway Deployments in ${context.name}`, emptyMessage: `No gateway Deployment in ${context.name}`, items });
+  return onlyChoice(items)?.value ?? prompter.pick({ id: 'gatewayDeployment', title: TITLE, placeholder: `Gateway Deployments in ${context.name}`, emptyMessage: `No gateway Deployment in ${context.name}`, items });
 }

@@ -5,7 +5,7 @@ import type { TaggedEntry } from '../logSessions/session.ts';
 import type { GatewayLogsPanelHandle } from '../panels/gatewayLogsPanel.ts';
 import { logsMaxEntries, logsMaxLineLength } from '../panels/logSettings.ts';
 import { formFromRecord } from '../requests/form.ts';
-import { contextItems, pickGatewayDeployment } from './gatewayPicker.ts';
+import { pickContext, pickGatewayDeployment } from './gatewayPicker.ts';
 import { explainRecord } from './recordDiagnosis.ts';
 import { followTargetOf } from './targets.ts';
 import { defineCommand, type CommandServices } from './types.ts';
@@ -79,9 +79,6 @@ async function cancellable<T extends vscode.Disposable | { dispose(): unknown }>
 }
 
 async function pickTarget(services: CommandServices): Promise<FollowTarget | undefined> {
-  const choice = await vscode.window.showQuickPick(await contextItems(services), {
-    title: 'Tail Gateway Logs (1/2): cluster context',
-    placeHolder: 'The kubeconfig context of the cluster the gateway runs in',
-  });
+  const choice = await pickContext(services, 'Tail Gateway Logs (1/2): cluster context');
   return choice ? pickGatewayDeployment(services, choice, 'Tail Gateway Logs (2/2): gateway') : undefined;
 }

@@ -47,6 +47,8 @@ export interface LogRow {
 export interface EntryDetails {
   readonly seq: number;
   readonly line: number;
+  /** `line` counts from the first of this many lines read with `--tail` (see `TaggedEntry.lineWindow`). */
+  readonly lineWindow?: number;
   readonly kind: EntryKind;
   readonly format: EntryFormat;
   readonly pod?: string;
@@ -311,11 +313,20 @@ function isExplanation(value: Shape): boolean {
   }
 }
 
+/**
+ * An entry's line number as a reader can use it with `kubectl logs`: the number alone when it is the log's (or the
+ * file's) own, otherwise saying what it counts from, so it is never taken for the pod log's line.
+ */
+export function entryLineText(line: number, lineWindow: number | undefined): string {
+  return lineWindow === undefined ? String(line) : `${line} of the last ${lineWindow} lines read at start (--tail=${lineWindow}), not the pod log's line number`;
+}
+
 function isEntryDetails(value: unknown): value is EntryDetails {
   return (
     isObject(value) &&
     isCount(value.seq) &&
     isCount(value.line) &&
+    optional(value.lineWindow, isCount) &&
     KINDS.has(value.kind as string) &&
     (value.format === 'text' || value.format === 'json') &&
     optional(value.pod, isString) &&

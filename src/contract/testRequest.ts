@@ -32,7 +32,8 @@ export type TestResponseView =
 
 export interface TestRequestRecordView {
   readonly pod?: string;
-  readonly line: number;
+  /** The record's line in the pod's log as `kubectl logs` numbers it; absent when not known. */
+  readonly line?: number;
   readonly timeGenerated?: string;
   readonly fields: readonly (readonly [string, string])[];
   /** lastError as indented JSON. */

@@ -22,7 +22,7 @@ export function isDiagnosableRecord(entry: GatewayLogEntry): boolean {
  * the query masked), sent at `timeGenerated`, answered with `responseCode`, the record itself as the log lookup.
  * Header names are not in a record, so nothing is claimed about headers. Undefined for anything but a request record.
  */
-export function diagnosisInputFromRecord(entry: GatewayLogEntry, gateway?: GatewayFacts): DiagnosisInput | undefined {
+export function diagnosisInputFromRecord(entry: GatewayLogEntry & { readonly lineWindow?: number }, gateway?: GatewayFacts): DiagnosisInput | undefined {
   const r = entry.request;
   if (entry.kind !== 'request' || !r) return undefined;
   const { url, key } = maskKey(r.url ?? '');
@@ -37,7 +37,8 @@ export function diagnosisInputFromRecord(entry: GatewayLogEntry, gateway?: Gatew
   return {
     request,
     ...(r.responseCode !== undefined ? { response: { kind: 'http' as const, status: r.responseCode } } : {}),
-    log: { record: entry, searchedMs: 0, requestRecordsSeen: 1 },
+    // An entry of a live view that started from `--tail` (`lineWindow`) counts lines from the tail, not the pod's log.
+    log: { record: entry, ...(entry.lineWindow === undefined ? { recordLine: entry.line } : {}), searchedMs: 0, requestRecordsSeen: 1 },
     ...(gateway ? { gateway } : {}),
   };
 }

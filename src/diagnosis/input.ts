@@ -182,13 +182,14 @@ function readKey(value: unknown): SubscriptionKeySent | undefined {
   return (where === 'header' || where === 'query') && name !== undefined ? { in: where, name } : undefined;
 }
 
-function readRecord(entry: unknown): RecordModel | undefined {
+function readRecord(entry: unknown, line: unknown): RecordModel | undefined {
   const e = obj(entry);
   const r = obj(e?.['request']) as (Record<string, unknown> & GatewayRequest) | undefined;
   if (!e || !r) return undefined;
   const le = obj(r.lastError) ?? obj(list(r.errors).at(-1));
   const record: RecordModel = {
-    line: num(e['line']),
+    // The record's own `line` counts within whatever part of the log was read: only `recordLine` is the pod's.
+    line: num(line),
     method: text(r.method),
     url: text(r.url),
     responseCode: num(r.responseCode),
@@ -384,7 +385,7 @@ function readChanges(value: unknown): ConfigurationChange[] {
 export function readInput(input: DiagnosisInput | undefined): Model {
   const root = obj(input);
   const logObj = obj(root?.['log']);
-  const record = readRecord(logObj?.['record']);
+  const record = readRecord(logObj?.['record'], logObj?.['recordLine']);
   const { request, problem } = readRequest(root?.['request'], record);
   return {
     request,

@@ -63,6 +63,11 @@ export type ObservedResponse = HttpResponse | TransportFailure;
 export interface LogLookup {
   /** The request record correlated with this request (as `parseGatewayLog` gives it), or absent when none was found. */
   record?: GatewayLogEntry;
+  /**
+   * The record's line in its pod's log as `kubectl logs` (no `--tail`) numbers it, or in the log file it came from.
+   * Absent when not known: the record's `line` counts from the start of whatever window of the log was read.
+   */
+  recordLine?: number;
   /** How long the gateway's log was watched for the record, in milliseconds. */
   searchedMs: number;
   /** Request records of any request seen while watching: tells "no record for this one" from "no records at all". */

@@ -3,12 +3,18 @@
 // arithmetic and the bound.
 //
 // Lines follow `kubectl logs --timestamps [--prefix]`: every physical line of an entry carries the entry's kubelet
-// time, and once the document has seen more than one pod, the pod as `[pod/NAME] `. Lines already written are never
-// rewritten, so the pod prefix starts with the first entry of a second pod rather than being added to older lines.
+// time (by default only when the gateway wrote no timestamp of its own: `arcApimGateway.logs.editor.kubeletTime`), and
+// once the document has seen more than one pod, the pod as `[pod/NAME] `, NAME shortened to the part that tells the
+// pods apart (podNames.ts; the hover names the pod in full). Lines already written are never rewritten, so the pod
+// prefix starts with the first entry of a second pod rather than being added to older lines.
 import { stripAnsi } from '../gatewayLogs/parser.ts';
 import type { EntryKind } from '../gatewayLogs/entry.ts';
 import type { SessionNotice, TaggedEntry } from '../logSessions/session.ts';
+import { PodNamer } from '../logSessions/podNames.ts';
 import { redact } from '../util/redact.ts';
+
+/** When lines carry the kubelet's time: always (`kubectl logs --timestamps`), or only for entries without their own. */
+export type KubeletTimeMode = 'always' | 'whenMissing';
 
 export interface DocumentModelOptions {
   /** The most entries the document holds (`arcApimGateway.logs.maxEntries`). */
@@ -20,6 +26,8 @@ export interface DocumentModelOptions {
   readonly lowWaterRatio?: number;
   /** Clock for notices the document writes itself. */
   readonly now?: () => number;
+  /** Default `whenMissing`: the gateway's own timestamp is enough, and at 1280 px there is no room for two. */
+  readonly kubeletTime?: KubeletTimeMode;
 }
 
 /** What arrives from the session, in arrival order. */
@@ -32,7 +40,8 @@ interface Item {
   readonly lineCount: number;
   /** UTF-16 length of its lines with their line breaks. */
   readonly chars: number;
-  readonly podPrefix: boolean;
+  /** The pod's name as its `[pod/NAME] ` prefix shows it; undefined: no prefix. */
+  readonly podPrefix: string | undefined;
   /** Line number counted from the first line the document ever had: stays put while the top is dropped. */
   readonly absStart: number;
 }
@@ -78,15 +87,16 @@ export function cleanLine(line: string): string {
   return redact(stripAnsi(line)).replace(LINE_BREAKS, (c) => SHOWN_FOR[c] ?? ' ');
 }
 
-export function linePrefixFor(entry: TaggedEntry, podPrefix: boolean): string {
-  let prefix = podPrefix && entry.pod !== undefined ? `[pod/${entry.pod}] ` : '';
-  if (entry.kubeletTime) prefix += `${entry.kubeletTime.raw} `;
+/** `podName`: the name the `[pod/NAME] ` prefix shows; undefined for none. */
+export function linePrefixFor(entry: TaggedEntry, podName: string | undefined, kubeletTime: KubeletTimeMode = 'always'): string {
+  let prefix = podName !== undefined ? `[pod/${podName}] ` : '';
+  if (entry.kubeletTime && (kubeletTime === 'always' || entry.timestamp === undefined)) prefix += `${entry.kubeletTime.raw} `;
   return prefix;
 }
 
 /** The document lines of one entry (without line breaks). */
-export function renderEntry(entry: TaggedEntry, podPrefix: boolean): string[] {
-  const prefix = linePrefixFor(entry, podPrefix);
+export function renderEntry(entry: TaggedEntry, podName: string | undefined, kubeletTime: KubeletTimeMode = 'always'): string[] {
+  const prefix = linePrefixFor(entry, podName, kubeletTime);
   const raw = entry.raw.length > 0 ? entry.raw : [''];
   return raw.map((line) => prefix + cleanLine(line));
 }
@@ -102,6 +112,8 @@ export class LogDocumentModel {
   readonly maxEntries: number;
   private readonly lowWater: number;
   private readonly now: () => number;
+  private readonly kubeletTime: KubeletTimeMode;
+  private readonly podNames = new PodNamer();
   /** Items in document order; `head` is the first one still in the document (avoids shifting a 50k array). */
   private items: Item[] = [];
   private head = 0;
@@ -123,6 +135,7 @@ export class LogDocumentModel {
     const ratio = options.lowWaterRatio ?? 0.9;
     this.lowWater = Math.max(1, Math.min(this.maxEntries, Math.floor(this.maxEntries * ratio)));
     this.now = options.now ?? Date.now;
+    this.kubeletTime = options.kubeletTime ?? 'whenMissing';
   }
 
   /** Lines in the document (each ends with a line break, so the editor shows one more, empty, line). */
@@ -152,6 +165,7 @@ export class LogDocumentModel {
   /** Seeds the pod prefix decision from the pods the session already knows (a Deployment with several replicas). */
   notePods(pods: readonly string[]): void {
     if (this.firstPod === undefined && pods.length > 0) this.firstPod = pods[0];
+    this.podNames.seed(pods);
     if (new Set(pods).size > 1) this.multiPod = true;
   }
 
@@ -168,7 +182,7 @@ export class LogDocumentModel {
     for (const item of incoming) {
       if ('notice' in item) {
         const notice = renderNotice(item.notice);
-        newItems.push({ notice, lineCount: 1, chars: notice.length + 1, podPrefix: false, absStart: 0 });
+        newItems.push({ notice, lineCount: 1, chars: notice.length + 1, podPrefix: undefined, absStart: 0 });
         continue;
       }
       const entry = item.entry;
@@ -180,7 +194,7 @@ export class LogDocumentModel {
         else if (entry.pod !== firstPod) multiPod = true;
       }
       const lineCount = Math.max(1, entry.raw.length);
-      newItems.push({ entry, lineCount, chars: 0, podPrefix: multiPod, absStart: 0 });
+      newItems.push({ entry, lineCount, chars: 0, podPrefix: multiPod && entry.pod !== undefined ? this.podNames.nameOf(entry.pod) : undefined, absStart: 0 });
       newEntries++;
     }
 
@@ -221,7 +235,7 @@ export class LogDocumentModel {
         noticeWritten = true;
         const text = `Older entries are now dropped from the top: this editor keeps at most ${this.maxEntries.toLocaleString('en-US')} entries (setting arcApimGateway.logs.maxEntries).`;
         const notice = renderNotice({ time: this.now(), text });
-        newItems.push({ notice, lineCount: 1, chars: notice.length + 1, podPrefix: false, absStart: 0 });
+        newItems.push({ notice, lineCount: 1, chars: notice.length + 1, podPrefix: undefined, absStart: 0 });
       }
     }
     const kept: Item[] = [];
@@ -230,7 +244,7 @@ export class LogDocumentModel {
     let at = this.nextAbs;
     for (let i = skipNew; i < newItems.length; i++) {
       const item = newItems[i] as Item;
-      const lines = item.entry ? renderEntry(item.entry, item.podPrefix) : [item.notice ?? ''];
+      const lines = item.entry ? renderEntry(item.entry, item.podPrefix, this.kubeletTime) : [item.notice ?? ''];
       let chars = 0;
       for (const line of lines) {
         out.push(line);
@@ -286,7 +300,7 @@ export class LogDocumentModel {
 
   /** The whole text, as the document has it after the last commit. */
   text(): string {
-    return renderItems(this.items, this.head);
+    return renderItems(this.items, this.head, this.kubeletTime);
   }
 
   /** The entry or notice covering a 0-based document line. */
@@ -317,11 +331,11 @@ function toSpan(item: Item, top: number): DocumentSpan {
   return item.entry ? { start, lineCount: item.lineCount, kind: item.entry.kind, entry: item.entry } : { start, lineCount: 1, kind: 'notice' };
 }
 
-function renderItems(items: readonly Item[], from = 0): string {
+function renderItems(items: readonly Item[], from: number, kubeletTime: KubeletTimeMode): string {
   const out: string[] = [];
   for (let i = from; i < items.length; i++) {
     const item = items[i] as Item;
-    if (item.entry) for (const line of renderEntry(item.entry, item.podPrefix)) out.push(line);
+    if (item.entry) for (const line of renderEntry(item.entry, item.podPrefix, kubeletTime)) out.push(line);
     else out.push(item.notice ?? '');
   }
   return out.length > 0 ? `${out.join('\n')}\n` : '';

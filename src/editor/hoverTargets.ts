@@ -126,7 +126,7 @@ export function hoverTargetAt(line: string, character: number): HoverTarget | un
 }
 
 /** The hover's Markdown for a target; `entry` is the entry the line belongs to, when known. */
-export function hoverMarkdown(target: HoverTarget, entry: GatewayLogEntry | undefined): string | undefined {
+export function hoverMarkdown(target: HoverTarget, entry: (GatewayLogEntry & { readonly pod?: string }) | undefined): string | undefined {
   let explanation: Explanation | undefined;
   switch (target.kind) {
     case 'status': {
@@ -164,7 +164,8 @@ export function hoverMarkdown(target: HoverTarget, entry: GatewayLogEntry | unde
     case 'kubeletTime':
       return `**Kubelet time** ${codeSpan(target.raw)}\n\nWhen the kubelet received this line from the container (\`kubectl logs --timestamps\`), in UTC. Unlike the gateway's own timestamp it is always complete and in order for one pod.`;
     case 'pod':
-      return `**Pod** ${codeSpan(target.pod)}\n\nThe pod that wrote this line.`;
+      // The prefix may show only the part of the name that tells the pods apart: the entry knows the whole name.
+      return `**Pod** ${codeSpan(entry?.pod ?? target.pod)}\n\nThe pod that wrote this line.`;
   }
   return explanation ? explanationMarkdown(explanation) : undefined;
 }

@@ -42,7 +42,7 @@ export class GatewayLogHoverProvider implements vscode.HoverProvider {
     const target = hoverTargetAt(line, position.character);
     if (!target) return undefined;
     // Only a status needs its record (what else the record says decides what the status means); the rest is the word.
-    const span = target.kind === 'status' || target.kind === 'reason' ? await this.source.spanAt(document, position.line, token) : undefined;
+    const span = target.kind === 'status' || target.kind === 'reason' || target.kind === 'pod' ? await this.source.spanAt(document, position.line, token) : undefined;
     if (token.isCancellationRequested) return undefined;
     const markdown = hoverMarkdown(target, span?.entry);
     if (!markdown) return undefined;

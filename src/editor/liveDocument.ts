@@ -17,11 +17,13 @@ import type { DeploymentRef } from '../azure/records.ts';
 import type { Logger } from '../extensionLog.ts';
 import type { LogSession } from '../logSessions/session.ts';
 import { Disposable } from '../util/disposable.ts';
-import { LogDocumentModel, type DocumentUpdate, type Incoming } from './documentModel.ts';
+import { LogDocumentModel, type DocumentUpdate, type Incoming, type KubeletTimeMode } from './documentModel.ts';
 import { UpdatePump, type PumpTimers } from './updatePump.ts';
 
 export interface LiveDocumentOptions {
   readonly maxEntries: number;
+  /** `arcApimGateway.logs.editor.kubeletTime`: the kubelet's time on every line, or only where the gateway wrote none. */
+  readonly kubeletTime?: KubeletTimeMode;
   /** Shortest time between two edits; 100 ms = at most 10 updates a second. */
   readonly intervalMs?: number;
   /** Dispose the session with the document (the command created it for this document). */
@@ -79,7 +81,7 @@ export class LiveLogDocument extends Disposable {
     this.session = session;
     this.source = options.source;
     this.log = options.log;
-    this.model = new LogDocumentModel({ maxEntries: options.maxEntries });
+    this.model = new LogDocumentModel({ maxEntries: options.maxEntries, ...(options.kubeletTime ? { kubeletTime: options.kubeletTime } : {}) });
     this.model.notePods(session.pods().map((p) => p.pod));
     // The snapshot and the subscription are taken in the same tick, so no entry falls between them; the model skips
     // any entry it already has by seq.

@@ -2,7 +2,7 @@
 // language's folding and hovers, and the lifetime of each live document (it ends when its last tab closes).
 // Why a read-only file system and appends: see liveDocument.ts.
 import * as vscode from 'vscode';
-import { Languages } from '../constants.ts';
+import { Languages, Settings } from '../constants.ts';
 import type { DeploymentRef } from '../azure/records.ts';
 import type { Logger } from '../extensionLog.ts';
 import type { LogSession } from '../logSessions/session.ts';
@@ -76,6 +76,7 @@ export class LogEditorService extends Disposable implements vscode.FileSystemPro
     const uri = vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${id}/${fileName(session.title)}.apimlog` });
     const live = new LiveLogDocument(uri, session, {
       maxEntries: options.maxEntries ?? this.options.maxEntries(),
+      kubeletTime: vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.logsEditorKubeletTime) === 'always' ? 'always' : 'whenMissing',
       ownsSession: options.ownsSession,
       log: this.options.log,
       ...(options.source ? { source: options.source } : {}),

@@ -6,6 +6,7 @@
 // newest entry is held back until the next line (or `end()`), because that line may still belong to it (a stack
 // frame, the rest of a `lastError`). `flush()` lets a live view have it earlier, at the cost of that invariance.
 
+import { BannerGrouper } from './banner.ts';
 import { FieldBuilder } from './fields.ts';
 import { fillFromJson, readJsonLine } from './json.ts';
 import { scanHead } from './head.ts';
@@ -294,6 +295,8 @@ export class GatewayLogParser {
     private readonly names = new RecentNames();
     private readonly fieldBuilder = new FieldBuilder();
     private readonly scanner = new KvScanner(this.fieldBuilder);
+    /** Gathers the start-up banner's lines into one entry (banner.ts). */
+    private readonly banner = new BannerGrouper();
     /** The level as written, from the last `levelAt`. */
     private levelRaw = '';
     /** What a `kubectl logs --prefix` / `--timestamps` prefix said about the line being handled. */
@@ -355,7 +358,7 @@ export class GatewayLogParser {
             // Kept as pieces: joining on every push would make one long line arriving in many chunks quadratic.
             this.carry.push(start === 0 ? chunk : chunk.slice(start));
         }
-        return out;
+        return this.banner.take(out);
     }
 
     /**
@@ -369,9 +372,9 @@ export class GatewayLogParser {
     flush(): GatewayLogEntry[] {
         const p = this.pending;
         if (!p.entry || p.kv?.isOpen) {
-            return [];
+            return this.banner.release();
         }
-        return [this.finish(p, p.entry)];
+        return [...this.banner.take([this.finish(p, p.entry)]), ...this.banner.release()];
     }
 
     /** Ends the stream: parses an unterminated last line and returns every entry still held. Resets the parser. */
@@ -386,7 +389,7 @@ export class GatewayLogParser {
             out.push(this.finish(this.pending, this.pending.entry));
         }
         this.lineNo = 0;
-        return out;
+        return [...this.banner.take(out), ...this.banner.release()];
     }
 
     /**

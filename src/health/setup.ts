@@ -2,7 +2,7 @@
 // Service's ports against the assigned APIs' protocols, its replicas and its APIs.
 import { capped, listText } from '../diagnosis/text.ts';
 import { ev, excerpt, gatewayName, lineEvidence, outcome, plural } from './common.ts';
-import type { HealthModel, PortModel } from './input.ts';
+import type { HealthModel, LineModel, PortModel } from './input.ts';
 import type { HealthCheck, HealthFinding, HealthFix } from './types.ts';
 
 /** The release that fixed CVE-2025-55248 and CVE-2025-55315. */
@@ -41,8 +41,9 @@ export function checkImage(model: HealthModel): HealthCheck {
   const image = model.deployment?.images.find((i) => /azure-api-management\/gateway/.test(i)) ?? model.deployment?.images[0]
     ?? model.pods?.flatMap((p) => p.specImages).find((i) => /azure-api-management\/gateway/.test(i));
   // The banner's `version: 2.11.1.0` is what runs; a floating tag (`v2`) says nothing about it.
-  const banner = model.log?.all.find((l) => l.part !== 'previous' && /^version: \d+\.\d+/.test(l.text.trim()));
-  const bannerVersion = banner ? parseVersion(banner.text.trim().slice('version: '.length)) : undefined;
+  // The parser gives the whole banner as one entry (src/gatewayLogs/banner.ts): the version is one of its lines.
+  const banner = model.log?.all.flatMap((l) => (l.part !== 'previous' ? versionLine(l) : [])).at(0);
+  const bannerVersion = banner ? parseVersion(banner.text.slice('version: '.length)) : undefined;
   const tag = image !== undefined ? imageTag(image) : undefined;
   const evidence = [...(image !== undefined ? [ev('Image', image)] : []), ...(banner ? [lineEvidence(model, banner)] : [])];
   let version = bannerVersion;
@@ -212,4 +213,12 @@ export function checkApis(model: HealthModel): HealthCheck {
     return outcome('apis', title, [finding], { unknown: '' });
   }
   return outcome('apis', title, [], { summary: plural(apis.length, 'API'), evidence: [ev('Assigned APIs', capped(apis.map((a) => a.displayName ?? a.name)))] });
+}
+
+/** The `version: 2.11.1.0` line of a log entry, as a line of its own (its line number counted from the entry's). */
+function versionLine(l: LineModel): LineModel[] {
+  const lines = l.text.split('\n');
+  const at = lines.findIndex((t) => /^version: \d+\.\d+/.test(t.trim()));
+  if (at < 0) return [];
+  return [{ ...l, text: (lines[at] ?? '').trim(), ...(l.line !== undefined ? { line: l.line + at } : {}) }];
 }

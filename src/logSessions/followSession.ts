@@ -88,8 +88,15 @@ interface PodEntry {
   follower: PodLogFollower | undefined;
   parser: StreamParser;
   lineNo: number;
+  /** Set when the pod's history was read with `--tail`: its line numbers count from the tail, not the log's start. */
+  lineWindow: number | undefined;
   lastDataAt: number;
   flushTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+function withWindow(pod: PodEntry, entries: UnsequencedEntry[]): UnsequencedEntry[] {
+  if (pod.lineWindow !== undefined) for (const e of entries) (e as { lineWindow?: number }).lineWindow = pod.lineWindow;
+  return entries;
 }
 
 class FollowSession extends Disposable implements LogSession {
@@ -191,6 +198,7 @@ class FollowSession extends Disposable implements LogSession {
       follower: undefined,
       parser: known?.parser ?? new StreamParser(name),
       lineNo: known?.lineNo ?? 0,
+      lineWindow: known ? known.lineWindow : initial ? this.tailLines : undefined,
       lastDataAt: 0,
       flushTimer: undefined,
     };
@@ -251,7 +259,7 @@ class FollowSession extends Disposable implements LogSession {
     const lineNos = new Array<number>(lines.length);
     for (let i = 0; i < lines.length; i++) lineNos[i] = ++entry.lineNo;
     const entries = entry.parser.push(lines, times, lineNos);
-    if (entries.length > 0) this.queue(entries);
+    if (entries.length > 0) this.queue(withWindow(entry, entries));
     entry.lastDataAt = Date.now();
     this.armIdleFlush(entry);
   }
@@ -275,7 +283,7 @@ class FollowSession extends Disposable implements LogSession {
       entry.flushTimer = undefined;
     }
     const entries = ended ? entry.parser.end() : entry.parser.flush();
-    if (entries.length > 0) this.queue(entries);
+    if (entries.length > 0) this.queue(withWindow(entry, entries));
   }
 
   private queue(entries: UnsequencedEntry[]): void {

@@ -12,6 +12,11 @@ export interface TaggedEntry extends GatewayLogEntry {
   readonly pod?: string;
   /** When the kubelet received the entry's first line (`timestamps=true`). */
   readonly kubeletTime?: LogTimestamp;
+  /**
+   * Set when the pod's history was read with `--tail=N` (N here): `line` then counts from the first line read, not
+   * from the start of the pod's log as `kubectl logs` numbers it. Undefined: `line` is the log's (or file's) own.
+   */
+  readonly lineWindow?: number;
 }
 
 export type PodState = 'following' | 'waiting' | 'resuming' | 'restarted' | 'gone' | 'error';

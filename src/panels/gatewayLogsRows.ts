@@ -6,6 +6,7 @@
 // copies what the webview shows) never holds the secret.
 import type { EntryDetails, FindingView, LogRow, TimeSource } from '../contract/gatewayLogs.ts';
 import type { Finding } from '../diagnosis/types.ts';
+import { displayFields } from '../gatewayLogs/displayFields.ts';
 import { isFailedRequest, stripAnsi } from '../gatewayLogs/parser.ts';
 import type { TaggedEntry } from '../logSessions/session.ts';
 import { redact, redactField } from '../util/redact.ts';
@@ -107,9 +108,10 @@ function clip(text: string, max: number): string {
 
 /** Everything about one entry for the details pane, secrets masked, colour codes removed. */
 export function toEntryDetails(entry: TaggedEntry): EntryDetails {
-  const fields: (readonly [string, string])[] = [];
   // By name too: `ocp-apim-subscription-key: <key>` is a secret whatever the key looks like.
-  for (const key in entry.fields) fields.push([key, redactField(key, entry.fields[key] ?? '')]);
+  const masked: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const key in entry.fields) masked[key] = redactField(key, entry.fields[key] ?? '');
+  const fields = displayFields(masked);
   const request = entry.request;
   const details: { -readonly [K in keyof EntryDetails]: EntryDetails[K] } = {
     seq: entry.seq,
@@ -121,6 +123,7 @@ export function toEntryDetails(entry: TaggedEntry): EntryDetails {
     notes: entry.notes ? [...entry.notes] : [],
   };
   if (entry.pod !== undefined) details.pod = entry.pod;
+  if (entry.lineWindow !== undefined) details.lineWindow = entry.lineWindow;
   const level = entry.levelRaw ?? entry.level;
   if (level !== undefined) details.level = level;
   if (entry.timestamp) details.timestamp = entry.timestamp.raw;

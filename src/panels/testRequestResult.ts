@@ -1,6 +1,7 @@
 // A test request's outcome shaped for the Test Request view (contract: src/contract/testRequest.ts): every text that
 // can carry the subscription key or a secret is masked, fixes are buttons when the fix registry has their kind. Pure:
 // no `vscode` (the sandbox tests shape outcomes too).
+import { displayFields } from '../gatewayLogs/displayFields.ts';
 import type { TestRequestFindingView, TestRequestResult } from '../contract/testRequest.ts';
 import { isActionableFix } from '../requests/fixes/index.ts';
 import type { RunOutcome } from '../requests/run.ts';
@@ -40,9 +41,9 @@ export function testRequestResult(outcome: RunOutcome): TestRequestResult {
       ? {
           record: {
             ...(record.pod ? { pod: record.pod } : {}),
-            line: record.entry.line,
+            ...(outcome.lookup.recordLine !== undefined ? { line: outcome.lookup.recordLine } : {}),
             ...(req?.timeGenerated?.raw ? { timeGenerated: req.timeGenerated.raw } : {}),
-            fields: Object.entries(record.entry.fields)
+            fields: displayFields(record.entry.fields)
               .filter(([k]) => k !== 'lastError' && k !== 'errors')
               .map(([k, v]) => [k, mask(v)] as const),
             ...(req?.lastError ? { lastError: mask(JSON.stringify(req.lastError, null, 2)) } : {}),

@@ -201,6 +201,23 @@ export function formHints(form: TestRequestForm, ctx: TestRequestFormContext): s
   return hints;
 }
 
+/** What a subscription's scope reaches, in words: `/products/starter` → `product starter`. */
+export function subscriptionScopeText(scope: string): string {
+  const m = /^\/(apis|products)(?:\/([^/]+))?\/?$/i.exec(scope);
+  if (!m) return scope;
+  if (!m[2]) return m[1]?.toLowerCase() === 'apis' ? 'all APIs' : 'all products';
+  return `${m[1]?.toLowerCase() === 'apis' ? 'API' : 'product'} ${m[2]}`;
+}
+
+/**
+ * A subscription's name for people: its display name, or — for the ones APIM creates without one, whose name is a
+ * generated id (the Starter and Unlimited products' subscriptions) — what it opens.
+ */
+export function subscriptionTitle(s: { readonly name: string; readonly displayName: string; readonly scope: string }): string {
+  const display = s.displayName.trim();
+  return display !== '' && display !== s.name ? display : `Subscription to ${subscriptionScopeText(s.scope)}`;
+}
+
 /** Subscriptions whose key can open this API, by scope (products cannot be told apart without reading them). */
 export function subscriptionsFor(ctx: TestRequestFormContext, api: FormApi | undefined): NonNullable<TestRequestFormContext['arm']>['subscriptions'] {
   const all = ctx.arm?.subscriptions ?? [];

@@ -15,6 +15,7 @@ import { actionNode, dataOrThrow, errorNode, type ArmNode, type AzureTreeContext
 import { GatewayDeploymentNode } from './gatewayNodes.ts';
 import { MessageNode, type TreeNode } from './items.ts';
 import { matchKubeContext } from '../azure/kubeContexts.ts';
+import { extensionVersionText } from './descriptions.ts';
 import { arcClusterTooltip, extensionTooltip } from './tooltips.ts';
 import { forgetJoins, joinOfExtension, type ExtensionJoin } from './extensionJoin.ts';
 import { readDeployment } from '../kubernetes/resources.ts';
@@ -183,7 +184,7 @@ export class GatewayExtensionNode implements ArmNode {
     const style = settingStyleOf(e.configurationSettings);
     this.readJoin();
     const apim = this.apimGateway;
-    item.description = [state, e.version ? `v${e.version}` : undefined, serviceTypeOf(e.configurationSettings), style === 'legacy' ? '2021 settings' : style === 'current' ? 'current settings' : 'no endpoint setting', apim ? `→ ${apim}` : undefined]
+    item.description = [state, e.version ? extensionVersionText(e.version) : undefined, serviceTypeOf(e.configurationSettings), style === 'legacy' ? '2021 settings' : style === 'current' ? 'current settings' : 'no endpoint setting', apim ? `→ ${apim}` : undefined]
       .filter(Boolean)
       .join(' · ');
     const record = this.tree.records.deploymentOfExtension(e.id);

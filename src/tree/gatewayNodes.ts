@@ -21,6 +21,7 @@ import { Disposable } from '../util/disposable.ts';
 import { safeErrorMessage } from '../util/errors.ts';
 import type { TokenExpiryWatch } from '../rotation/expiryWatch.ts';
 import { MessageNode, type TreeNode } from './items.ts';
+import { gatewayImageText } from './descriptions.ts';
 import { deploymentTooltip } from './tooltips.ts';
 import { collectionPaths, listDeployments, listServices } from '../kubernetes/resources.ts';
 
@@ -168,7 +169,7 @@ export class GatewayDeploymentNode implements TreeNode {
     const key = { context: this.context, namespace: this.namespace, deployment: this.name };
     this.tree.expiry?.refresh(this.client, key, () => this.tree.redraw(this));
     const expiry = this.tree.expiry?.label(key);
-    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${g.tag}` : ''}${expiry ? ` · ${expiry}` : ''}${badge}`;
+    item.description = `${g.ready}/${g.desired} ready${g.tag ? ` · ${gatewayImageText(g.tag)}` : ''}${expiry ? ` · ${expiry}` : ''}${badge}`;
     // Names, image and release come from the cluster: escaped by deploymentTooltip, no theme icons.
     item.tooltip = new vscode.MarkdownString(deploymentTooltip(g, this.context));
     return item;

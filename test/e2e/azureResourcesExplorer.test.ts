@@ -142,8 +142,7 @@ describe('e2e: our actions in the real Azure Resources explorer', { skip: explor
     await contextMenu(page, service);
     await runMenuItem(page, /^Send Test Request/);
     await pick(page, 'Self-hosted gateway', 'rb-arc-gateway');
-    // Where that gateway runs is asked once (the binding is remembered afterwards).
-    await pick(page, 'The kubeconfig context', 'rb-arc-aks');
+    // Where that gateway runs: the only kubeconfig context, not asked.
     const testTab = page.locator('.tabs-container .tab').filter({ hasText: 'Test: rb-arc-aks-apimgw' });
     const deploymentStep = quickInput(page).locator('input[placeholder^="Gateway Deployments in rb-arc-aks"]');
     await testTab.or(deploymentStep).first().waitFor({ timeout: 60_000 });

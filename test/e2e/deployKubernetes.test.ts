@@ -53,7 +53,7 @@ describe('e2e: Deploy APIM Gateway to Kubernetes — reviewed YAML → Apply →
 
     // A test request to the new Service, over http to the Dummy API (http and https, no key): 200.
     await palette(page, 'Send Test Request');
-    await pick(page, 'The kubeconfig context', 'rb-arc-aks');
+    // The only kubeconfig context is not asked; which of its two gateway Deployments is.
     await pick(page, 'Gateway Deployments in rb-arc-aks', 'rb-arc-gateway');
     const view = testRequestView(page);
     const preview = view.locator('[data-role="preview"]');

@@ -5,8 +5,8 @@
 // history. Screenshots of the 404 and the 200 go to test-results/.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { echo404To200, palette } from './journeySteps.ts';
-import { openGatewaysView, pick, withFailureScreenshot, worldWorkbench } from './workbench.ts';
+import { echo404To200, palette, testRequestView } from './journeySteps.ts';
+import { openGatewaysView, quickInput, withFailureScreenshot, worldWorkbench } from './workbench.ts';
 
 describe('e2e: Send Test Request in the real workbench — 404 → Allow HTTP → 401 → key → 200', () => {
   const world = worldWorkbench('blog-deployed');
@@ -18,16 +18,17 @@ describe('e2e: Send Test Request in the real workbench — 404 → Allow HTTP �
   async function journey(): Promise<void> {
     const { workbench, sandbox } = world;
     const { page } = workbench;
-    // The palette: the command, then which gateway (context → Deployment), then — asked once — its APIM gateway.
+    // The palette: the command, and nothing asked (see below).
     // Our view first: the extension's contributions are registered by then.
     await openGatewaysView(page);
     await page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^Kubernetes/ }).first().waitFor({ timeout: 60_000 });
     await palette(page, 'Send Test Request');
-    await pick(page, 'The kubeconfig context', 'rb-arc-aks');
-    await pick(page, 'Gateway Deployments in rb-arc-aks', 'rb-arc-aks-apimgw');
-    await pick(page, 'Which API Management gateway does rb-arc-aks-apimgw', 'Pick its API Management service and gateway');
-    await pick(page, 'API Management service', 'rb-azure-apim');
-    await pick(page, 'Self-hosted gateway', 'rb-arc-gateway');
+    // The only context, its only gateway Deployment, and its APIM gateway read from the Arc extension's settings
+    // (installed elsewhere, the 2021 gateway.endpoint): nothing is asked.
+    const binding = quickInput(page).locator('input[placeholder^="Which API Management gateway does rb-arc-aks-apimgw"]');
+    const preview = testRequestView(page).locator('[data-role="preview"]');
+    await Promise.race([preview.waitFor({ timeout: 60_000 }), binding.waitFor({ timeout: 60_000 })]);
+    assert.equal(await binding.isVisible(), false, 'the join read from the extension settings is not asked again');
 
     const [shot404, , shot200] = await echo404To200(page, { base: 'http://rb-arc-aks-apimgw-azure-api-management-gateway.apim:5000', port: 5000, deployment: 'rb-arc-aks-apimgw' }, (name) => workbench.screenshot(name));
 

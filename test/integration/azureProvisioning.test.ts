@@ -151,7 +151,7 @@ describe('azure provisioning journey (blog-start)', function () {
     const extension = await child(await clusterNode(), EXTENSION);
     const item = api.tree.getTreeItem(extension);
     assert.equal(item.contextValue, 'azureGatewayExtension');
-    assert.match(String(item.description), /^Succeeded · v[\d.]+ · ClusterIP · current settings(?: · → \S+ \/ \S+)?$/);
+    assert.match(String(item.description), /^Succeeded · chart v[\d.]+ · ClusterIP · current settings(?: · → \S+ \/ \S+)?$/);
     const children = await waitFor('a Running pod under the extension', async () => {
       const list = await api.tree.getChildren(extension);
       return list.some((c) => api.tree.getTreeItem(c).contextValue === 'gatewayPod' && /^Running · 1\/1 ready/.test(String(api.tree.getTreeItem(c).description))) ? list : undefined;

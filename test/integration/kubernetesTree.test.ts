@@ -70,7 +70,7 @@ describe('kubernetes tree and log follow', () => {
     const item = api.tree.getTreeItem(deployment);
     assert.equal(item.contextValue, 'gatewayDeployment');
     // The token's expiry and the last health check may follow (other tests of this world may have run one).
-    assert.match(String(item.description), /^1\/1 ready · v2(?: · |$)/);
+    assert.match(String(item.description), /^1\/1 ready · gateway v2(?: · |$)/);
     assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     // Open before the Deployment is expanded: the context's own watch on gateway Deployments, and whatever earlier
     // tests of this world left open on purpose. The Deployment's watches come on top, and must go with its node.

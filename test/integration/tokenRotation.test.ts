@@ -58,7 +58,7 @@ describe('live gateway: rotate and update (blog-deployed)', function () {
         const d = String(api.tree.getTreeItem(deployment).description);
         return /token expires in 30 days/.test(d) && d;
       });
-      assert.match(description, /^1\/1 ready · v2 · token expires in 30 days(?: · |$)/);
+      assert.match(description, /^1\/1 ready · gateway v2 · token expires in 30 days(?: · |$)/);
       assert.equal(await waitFor('the status-bar warning', () => api.expiry.statusText()), '$(warning) Gateway token expires in 30 days');
       assert.match(api.azure.stateSnapshot(), /arcApimGateway\.tokenExpiryNotified.*apim\/rb-arc-aks-apimgw/, 'the notification was shown once and remembered for a day');
     } finally {

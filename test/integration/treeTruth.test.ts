@@ -56,7 +56,7 @@ describe('truthful tree: the Arc extension ↔ APIM gateway join (blog-deployed)
       const d = String(api.tree.getTreeItem(extension).description);
       return d.includes('→') && d;
     });
-    assert.match(description, new RegExp(`^Succeeded · v[\\d.]+ · ClusterIP · 2021 settings · → ${SERVICE} / ${GATEWAY}$`));
+    assert.match(description, new RegExp(`^Succeeded · chart v[\\d.]+ · ClusterIP · 2021 settings · → ${SERVICE} / ${GATEWAY}$`));
     const tooltip = api.tree.getTreeItem(extension).tooltip;
     // Markdown-escaped (every value comes from ARM or the cluster).
     const text = (typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '')).replace(/\\(.)/g, '$1');

@@ -10,6 +10,7 @@ import { createKubernetesClients, type KubeContextClient, type KubernetesClients
 import { buildTestRequest } from '../../src/requests/build.ts';
 import { CurlPodTransport } from '../../src/requests/curlPod.ts';
 import { findRequestRecord } from '../../src/requests/logLookup.ts';
+import { readPodLogText } from '../../src/kubernetes/resources.ts';
 import { ServiceProxyTransport } from '../../src/requests/serviceProxy.ts';
 import type { BuiltRequest, RequestTransport, TransportResult } from '../../src/requests/types.ts';
 import { armClientOptions, staticTokenCredential } from './arm/testing.ts';
@@ -44,6 +45,11 @@ async function sendAndCorrelate(transport: RequestTransport, req: BuiltRequest, 
   const found = await findRequestRecord(kube, NS, SELECTOR, { method: req.method, pathAndQuery: req.pathAndQuery, status, sentAt: result.sentAt, receivedAt: result.receivedAt }, { signal: new AbortController().signal, waitMs: 10_000 });
   assert.ok(found.lookup.record, `a request record for ${status} via ${transport.kind} (seen ${found.lookup.requestRecordsSeen})`);
   assert.equal(found.lookup.record.request?.responseCode, status);
+  // The line shown with the record is the one `kubectl logs <pod>` shows it at, not its place in the window read.
+  const pod = found.match?.record.pod ?? '';
+  const whole = await readPodLogText(kube, NS, pod, {}, new AbortController().signal);
+  assert.ok(found.lookup.recordLine !== undefined && found.lookup.recordLine > found.lookup.record.line, `line ${found.lookup.recordLine} in the pod's log (${found.lookup.record.line} in the window)`);
+  assert.equal(whole?.text.split('\n')[found.lookup.recordLine - 1], found.lookup.record.raw[0]);
   if (req.subscriptionKey) assert.ok(!result.description.includes(req.subscriptionKey), 'the key is masked in the description');
   return { result, status };
 }

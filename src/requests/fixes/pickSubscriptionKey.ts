@@ -1,5 +1,5 @@
 // Pick a subscription whose key opens the API, then send with its key (read from ARM, kept in memory for the view).
-import { findApi, subscriptionsFor } from '../form.ts';
+import { findApi, subscriptionScopeText, subscriptionsFor, subscriptionTitle } from '../form.ts';
 import { defineFix, needArm, serviceName } from './types.ts';
 
 export const pickSubscriptionKey = defineFix({
@@ -16,12 +16,12 @@ export const pickSubscriptionKey = defineFix({
       title: scope.title,
       placeholder: `A subscription whose key opens ${fix.apiId}`,
       emptyMessage: `No active subscription of ${serviceName(binding)} can open ${fix.apiId}`,
-      items: subscriptionsFor(ctx, api).map((s) => ({ label: s.displayName, description: `${s.scope} · ${s.name}`, value: s })),
+      items: subscriptionsFor(ctx, api).map((s) => ({ label: subscriptionTitle(s), description: subscriptionScopeText(s.scope), detail: `id ${s.name}`, value: s })),
     });
   },
   confirm: (_fix, _form, subscription) => ({
     id: 'useKey',
-    message: `Send with the key of subscription ${subscription.displayName}?`,
+    message: `Send with the key of subscription ${subscriptionTitle(subscription)}?`,
     detail: 'The primary key is read from Azure and kept in memory for this view only; it is never logged or shown.',
     action: 'Use Key',
   }),

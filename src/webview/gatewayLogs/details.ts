@@ -1,6 +1,6 @@
 // The details pane: every field of one entry, its lastError / errors as indented JSON, and its lines as written,
 // with copy buttons. Details come from the host on request (rows do not carry them); all of it is set as text.
-import type { EntryDetails, ExplanationMessage, FindingView, LogRow } from '../../contract/gatewayLogs.ts';
+import { entryLineText, type EntryDetails, type ExplanationMessage, type FindingView, type LogRow } from '../../contract/gatewayLogs.ts';
 import { button, el } from '../shared/dom.ts';
 import { formatIsoTime } from './format.ts';
 
@@ -84,7 +84,7 @@ export class DetailsPane {
       this.explanationBox.hidden = true;
     }
 
-    const summary: [string, string][] = [['Line', String(details.line)], ['Kind', details.kind], ['Format', details.format]];
+    const summary: [string, string][] = [['Line', entryLineText(details.line, details.lineWindow)], ['Kind', details.kind], ['Format', details.format]];
     if (details.level) summary.push(['Level', details.level]);
     if (details.timestamp) summary.push(['Timestamp', details.timestamp]);
     if (details.kubeletTime) summary.push(['Kubelet time', details.kubeletTime]);

@@ -133,6 +133,7 @@ class GatewayLogsView {
         return;
       case 'gatewayLogs/pods':
         this.pods = message.pods;
+        this.table.podNames.seed(message.pods.map((p) => p.pod));
         this.updateStatus();
         return;
       case 'gatewayLogs/notice':
@@ -166,6 +167,7 @@ class GatewayLogsView {
     this.ended = message.ended;
     this.title = message.title;
     this.pods = message.pods;
+    this.table.podNames.seed(message.pods.map((p) => p.pod));
     this.droppedBefore = message.droppedBefore;
     this.skipped = 0;
     this.evictedAtClear = 0;

@@ -1,6 +1,7 @@
 // The virtualised log table: a fixed pool of row elements, moved and re-filled as the view scrolls, so the DOM holds
 // the visible rows (plus a few each side) whether the view has 10 rows or 1M. Every cell is filled with textContent.
 import type { LogRow } from '../../contract/gatewayLogs.ts';
+import { PodNamer } from '../../logSessions/podNames.ts';
 import { el, setText } from '../shared/dom.ts';
 import { formatIsoTime, formatTime } from './format.ts';
 import { DEFAULT_MAX_CONTENT_HEIGHT, computeWindow, maxScrollTop, scrollTopForRow, type WindowInput } from './virtualWindow.ts';
@@ -58,6 +59,8 @@ const TIME_TITLES: Readonly<Record<LogRow['timeSource'], string>> = {
 };
 
 export class VirtualTable {
+  /** Short pod names (podNames.ts), fixed once given so rows do not change as pods come and go. */
+  readonly podNames = new PodNamer();
   readonly element: HTMLDivElement;
   private readonly area: HTMLDivElement;
   private readonly layer: HTMLDivElement;
@@ -256,7 +259,11 @@ export class VirtualTable {
       time.title = row.time !== undefined ? `${formatIsoTime(row.time)} — ${TIME_TITLES[row.timeSource]}` : TIME_TITLES[row.timeSource];
       time.className = `c time t-${row.timeSource}`;
     }
-    if (pod) setText(pod, row.pod ?? '');
+    if (pod) {
+      // The part of the name that tells the replicas apart; the full name in the tooltip.
+      setText(pod, row.pod !== undefined ? this.podNames.nameOf(row.pod) : '');
+      pod.title = row.pod ?? '';
+    }
     if (level) setText(level, row.level ?? '');
     if (kind) setText(kind, row.kind);
     if (method) setText(method, row.method ?? '');

@@ -3,7 +3,7 @@
 // the dependent parts and re-checks the values with the same pure rules the host applies on Send (src/requests/form.ts).
 // Built with el()/textContent only: API names and descriptions come from ARM and are shown as text.
 import type { FormApi, FormTransport, TestRequestForm, TestRequestFormContext } from '../../contract/testRequest.ts';
-import { defaultPort, findApi, findOperation, formHints, formToRequest, METHODS, previewPath, subscriptionsFor } from '../../requests/form.ts';
+import { defaultPort, findApi, findOperation, formHints, formToRequest, METHODS, previewPath, subscriptionScopeText, subscriptionsFor, subscriptionTitle } from '../../requests/form.ts';
 import { button, el } from '../shared/dom.ts';
 
 export interface FormCallbacks {
@@ -152,7 +152,7 @@ export class RequestForm {
     // The key.
     if (ctx.arm) {
       const subs = subscriptionsFor(ctx, api);
-      const sub = this.select('subscription', [['', 'None'], ...subs.map((s): [string, string] => [s.name, `${s.displayName} (${s.scope})`])], form.subscription, (value) => this.update({ subscription: value }));
+      const sub = this.select('subscription', [['', 'None'], ...subs.map((s): [string, string] => [s.name, `${subscriptionTitle(s)} (${subscriptionScopeText(s.scope)})`])], form.subscription, (value) => this.update({ subscription: value }));
       const copy = button('Copy key', 'Copy this subscription’s primary key to the clipboard (it is never shown here)', () => {
         if (this.form?.subscription) this.callbacks.copyKey(this.form.subscription);
       }, 'btn secondary copy-key');

@@ -100,11 +100,17 @@ export function resultView(result: TestRequestResult, attempt: number, live = tr
     className: 'record',
     children: rec
       ? [
-          text('h3', `Gateway request record (${rec.pod ? `pod ${rec.pod}, ` : ''}line ${rec.line})`),
+          text('h3', `Gateway request record${recordPlace(rec.pod, rec.line)}`),
           table(rec.fields),
           ...(rec.lastError ? [text('h3', 'lastError'), text('pre', rec.lastError, 'body')] : []),
         ]
       : [text('h3', 'Gateway request record'), text('p', `No matching record found after ${Math.round(result.recordSearch.searchedMs / 100) / 10} s (${result.recordSearch.seen} request records seen).`)],
   };
   return [summary, findings, response, record];
+}
+
+/** ` (pod P, line N)`: the line as `kubectl logs P` numbers it, left out when not known. */
+function recordPlace(pod: string | undefined, line: number | undefined): string {
+  const parts = [...(pod ? [`pod ${pod}`] : []), ...(line !== undefined ? [`line ${line}`] : [])];
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

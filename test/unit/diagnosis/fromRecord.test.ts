@@ -24,8 +24,18 @@ describe('diagnosisInputFromRecord', () => {
       sentAt: '2021-06-03T15:25:37.000Z',
     });
     assert.deepEqual(input.response, { kind: 'http', status: 404 });
-    assert.deepEqual(input.log, { record: seed404, searchedMs: 0, requestRecordsSeen: 1 });
+    assert.deepEqual(input.log, { record: seed404, recordLine: seed404.line, searchedMs: 0, requestRecordsSeen: 1 });
     assert.equal(input.gateway, undefined);
+  });
+
+  it('names no line for a record of a live view that started from --tail: its line is not the pod log\'s', () => {
+    assert.ok(seed404);
+    const tailed = { ...seed404, line: 5, lineWindow: 1000 };
+    const evidence = diagnose(diagnosisInputFromRecord(tailed) ?? { request: { url: '' } }).flatMap((f) => f.evidence.map((e) => e.label));
+    assert.ok(evidence.includes('Gateway log'), evidence.join(' | '));
+    assert.ok(!evidence.some((l) => /line 5/.test(l)), evidence.join(' | '));
+    const whole = diagnose(diagnosisInputFromRecord(seed404) ?? { request: { url: '' } }).flatMap((f) => f.evidence.map((e) => e.label));
+    assert.ok(whole.includes(`Gateway log (line ${seed404.line})`), whole.join(' | '));
   });
 
   it('carries the gateway facts it is given: the seed 404 is scheme-not-allowed, with retry-https and allow-http', () => {

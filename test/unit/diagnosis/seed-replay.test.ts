@@ -22,7 +22,8 @@ function load(name: string): { input: DiagnosisInput; expected: Finding[] } {
   const entries = parseGatewayLog(readFileSync(new URL(c.log.file, dir), 'utf8'));
   const record = entries.find((e) => e.request?.correlationId === c.log.correlationId);
   assert.ok(record, `${name}: no record ${c.log.correlationId} in ${c.log.file}`);
-  const input: DiagnosisInput = { ...c.input, log: { searchedMs: 0, ...c.input.log, record } };
+  // The file is a whole `kubectl logs` output, so the record's line is the pod log's.
+  const input: DiagnosisInput = { ...c.input, log: { searchedMs: 0, ...c.input.log, record, recordLine: record.line } };
   const expected = JSON.parse(readFileSync(new URL(`${name}.expected.json`, dir), 'utf8')) as Finding[];
   return { input, expected };
 }

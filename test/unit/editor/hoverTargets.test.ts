@@ -68,7 +68,7 @@ describe('editor hovers: what is under the cursor', () => {
   it('the kubelet time and the pod prefix of a live document line', () => {
     const [entry] = tagged(`${record}\n`, 'gw-7d9f-abcde');
     assert.ok(entry);
-    const line = renderEntry(entry, true)[0] ?? '';
+    const line = renderEntry(entry, entry.pod)[0] ?? '';
     const prefix = linePrefix(line);
     assert.equal(prefix.pod?.name, 'gw-7d9f-abcde');
     assert.equal(line.slice(prefix.body), record);

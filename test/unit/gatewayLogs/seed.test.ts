@@ -127,11 +127,21 @@ describe('seed blog log (gateway 1.x)', () => {
         assert.deepStrictEqual(noMessage[0]?.fields, { source: 'KubernetesConfigurationRepositoryProvider' });
     });
 
-    it('keeps banner, licence, ASCII art and ASP.NET lines as text, one entry per line', () => {
-        const text1 = entries.filter((e) => e.kind === 'text');
+    it('keeps the start-up banner as one text entry (every line kept), licence and ASP.NET lines as text', () => {
+        const lines = text.split('\n');
+        const banners = entries.filter((e) => e.raw.length > 1 && e.kind === 'text');
+        assert.equal(banners.length, 1, 'one banner entry, not a row per line of ASCII art');
+        const banner = banners[0];
+        assert.ok(banner);
+        assert.equal(banner.line, 3);
+        assert.equal(banner.raw[0], '(c) Microsoft Corporation. All rights reserved.');
+        assert.equal(banner.raw.at(-1), 'commit: a1434b5a6f41a3b878cbb27ec4d7b69b5c45b5af');
+        assert.deepEqual(banner.raw, lines.slice(2, 2 + banner.raw.length), 'the banner text is kept as written');
+        assert.deepEqual(banner.fields, { version: '1.3.0.0', commit: 'a1434b5a6f41a3b878cbb27ec4d7b69b5c45b5af' });
+        assert.equal(banner.message, 'Gateway start-up banner (50 lines: version 1.3.0.0, commit a1434b5)');
+        const text1 = entries.filter((e) => e.kind === 'text' && e !== banner);
         assert.ok(text1.every((e) => e.raw.length === 1));
         const messages = text1.map((e) => e.message);
-        assert.ok(messages.includes('version: 1.3.0.0'));
         assert.ok(messages.includes('Now listening on: http://0.0.0.0:8080'));
         assert.ok(messages.includes('Hosting environment: Production'));
         // Lines 1–52 are the banner; every `[Info]`/`[Warn]` line starts its own event or request.

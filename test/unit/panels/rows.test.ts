@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
+import { entryLineText, isGatewayLogsToWebview } from '../../../src/contract/gatewayLogs.ts';
 import type { TaggedEntry } from '../../../src/logSessions/session.ts';
 import { MAX_SEARCH_CHARS, pickTime, toEntryDetails, toLogRow, urlPath } from '../../../src/panels/gatewayLogsRows.ts';
 
@@ -62,6 +63,16 @@ describe('rows and details sent to the Gateway Logs webview', () => {
     const details = toEntryDetails(entry);
     assert.ok(!JSON.stringify(details).includes('0123456789abcdef0123'), 'no secret in the details either');
     assert.ok(details.raw[0]?.includes('<img src=x onerror=alert(1)>'));
+  });
+
+  it('details: a line counted from --tail says so instead of passing for the pod log\'s line', () => {
+    const [entry] = tag(V1_REQUEST, { lineWindow: 1000 });
+    assert.ok(entry);
+    const details = toEntryDetails(entry);
+    assert.equal(details.lineWindow, 1000);
+    assert.ok(isGatewayLogsToWebview({ type: 'gatewayLogs/details', seq: details.seq, details }), 'the contract lets lineWindow through');
+    assert.equal(entryLineText(details.line, details.lineWindow), '1 of the last 1000 lines read at start (--tail=1000), not the pod log\'s line number');
+    assert.equal(entryLineText(99, undefined), '99');
   });
 
   it('details: every field in order, pretty lastError JSON, raw lines without colour codes', () => {

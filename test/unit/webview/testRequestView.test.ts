@@ -39,6 +39,13 @@ describe('test request view', () => {
     assert.deepEqual([...new Set(keys(view))].sort(), ['action', 'children', 'className', 'tag', 'text']);
   });
 
+  it('names the record\'s line only when it is the pod log\'s line', () => {
+    assert.ok(texts(resultView(result('{}'), 1)).includes('Gateway request record (pod gw-1, line 3)'));
+    const { line: _line, ...unknownLine } = result('{}').record ?? { fields: [] };
+    const noLine = texts(resultView({ ...result('{}'), record: unknownLine }, 1));
+    assert.ok(noLine.includes('Gateway request record (pod gw-1)'), noLine.join(' | '));
+  });
+
   it('offers buttons only for fixes the host acts on, plus Retry', () => {
     const actions = (function collect(nodes: readonly ViewNode[]): unknown[] {
       return nodes.flatMap((n) => [...(n.action ? [n.action] : []), ...collect(n.children ?? [])]);

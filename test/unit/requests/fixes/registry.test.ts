@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Fix } from '../../../../src/diagnosis/types.ts';
 import { applyFix, FIX_KINDS, isActionableFix } from '../../../../src/requests/fixes/index.ts';
-import { form, recordingScope } from './scope.ts';
+import { context, form, recordingScope } from './scope.ts';
 
 const signal = new AbortController().signal;
 
@@ -21,6 +21,32 @@ describe('fix registry', () => {
     assert.deepEqual(await applyFix(fix, form, scope, signal), { resend: false });
     assert.equal(asked.length, 1);
     assert.deepEqual(done, []);
+  });
+
+  it('pick-subscription-key: lists subscriptions by name and scope, the generated id only as detail', async () => {
+    const subscriptions = [
+      { name: 'master', displayName: 'Built-in all-access subscription', scope: '/apis' },
+      // APIM's Starter subscription has no display name: ARM gives its generated id as the name.
+      { name: '69a1c0d4e2b3f4a5b6c7d8e9', displayName: '69a1c0d4e2b3f4a5b6c7d8e9', scope: '/products/starter' },
+    ];
+    const arm = { serviceName: 'rb-azure-apim', gatewayName: 'gw', apis: [], subscriptions };
+    const listed: { label: string; description?: string; detail?: string }[] = [];
+    const { scope } = recordingScope(true, {
+      binding: { serviceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/rb-azure-apim', gatewayId: 'g', gatewayName: 'gw' },
+      context: () => ({ ...context, arm }),
+    });
+    scope.prompter.pick = ((options: { items: { label: string; description?: string; detail?: string; value: unknown }[] }) => {
+      listed.push(...options.items.map(({ label, description, detail }) => ({ label, ...(description ? { description } : {}), ...(detail ? { detail } : {}) })));
+      return Promise.resolve(options.items[1]?.value);
+    }) as unknown as typeof scope.prompter.pick;
+    const fix: Fix = { id: 'pick-subscription-key', label: 'Send with a subscription key', apiId: 'echo-api' };
+    const result = await applyFix(fix, form, scope, signal);
+    assert.deepEqual(listed, [
+      { label: 'Built-in all-access subscription', description: 'all APIs', detail: 'id master' },
+      { label: 'Subscription to product starter', description: 'product starter', detail: 'id 69a1c0d4e2b3f4a5b6c7d8e9' },
+    ]);
+    assert.ok(!listed.some((i) => i.label.includes('69a1c0d4')), 'no raw id as a name');
+    assert.equal(result.form?.subscription, '69a1c0d4e2b3f4a5b6c7d8e9', 'the form still sends by id');
   });
 
   it('retry-https: refuses a port the Service does not have, before asking', async () => {
