@@ -102,9 +102,11 @@ describe('e2e: Check Gateway Health in the real workbench — expired token → 
       if (Date.now() > healed) assert.fail(`still token ${token}, configuration ${configuration}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
-    // What remains is a notice: one replica. (Not linked to its APIM gateway in this fresh workbench, the view says
-    // so, and the Service-vs-APIs check stays "not known" rather than failed.)
-    assert.deepEqual(await view.locator('.finding').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-code'))), ['single-replica']);
+    // What remains: the blog's own 404 cause and a notice. The APIM gateway is known from the Arc extension's
+    // settings (no question asked), so the Service-vs-APIs check runs: Echo API accepts only https while the
+    // Service exposes only http. And one replica.
+    assert.deepEqual(await view.locator('.finding').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-code'))), ['service-ports-mismatch', 'single-replica']);
+    assert.match((await view.locator('.finding[data-code="service-ports-mismatch"]').textContent()) ?? '', /Echo API/);
     assert.equal(await view.locator('li.check[data-check="service-ports"]').getAttribute('data-status'), 'unknown');
     assert.equal(await view.locator('h2.overall').textContent(), 'Healthy');
     await workbench.screenshot('gateway-health-renewed');
