@@ -94,12 +94,14 @@ const TOKEN_URLENCODED = /[^\s&"'<>*#+:?=/\\%]{1,80}%26\d{12}%26(?:[A-Za-z0-9_-]
  */
 const TOKEN_PLAIN_CORE = /&\d{12}&/;
 const TOKEN_URLENCODED_CORE = /%26\d{12}%26/;
+/** Every name NAMED_VALUE knows contains one of these. */
+const NAME_CORE = /key|authorization|token|secret|password|sig/i;
 /** Base64 runs long enough to hold a token (`/[A-Za-z0-9+/_-]{32,}={0,2}/g`, see replaceBase64Runs); decoded to check. */
 
 function decodesToToken(run: string): boolean {
   let text: string;
   try {
-    const standard = run.replace(/-/g, '+').replace(/_/g, '/');
+    const standard = run.includes('-') || run.includes('_') ? run.replace(/-/g, '+').replace(/_/g, '/') : run;
     text = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
   } catch {
     return false;
@@ -113,7 +115,7 @@ export function redact(text: string): string {
   // (`Authorization: Bearer ***`), which SCHEMED then finds masked already.
   let out = TOKEN_URLENCODED_CORE.test(text) ? text.replace(TOKEN_URLENCODED, MASK) : text;
   if (TOKEN_PLAIN_CORE.test(out)) out = out.replace(TOKEN_PLAIN, MASK);
-  out = out.replace(NAMED_VALUE, `$1${MASK}`);
+  if (NAME_CORE.test(out)) out = out.replace(NAMED_VALUE, `$1${MASK}`);
   out = out.replace(SCHEMED, `$1${MASK}`);
   out = out.replace(SAS_PART, `$1${MASK}`);
   return replaceBase64Runs(out, (run) => {
@@ -126,10 +128,10 @@ export function redact(text: string): string {
   });
 }
 
-/** `A-Z a-z 0-9 + / _ -`: the characters base64 (standard and URL-safe) is written with. */
-function isBase64Char(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 95 || c === 45;
-}
+/** 1 for `A-Z a-z 0-9 + / _ -`: the characters base64 (standard and URL-safe) is written with. */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64_CHAR[c.charCodeAt(0)] = 1;
+const isBase64Char = (c: number): boolean => c < 128 && BASE64_CHAR[c] === 1;
 
 /**
  * `text.replace(/[A-Za-z0-9+/_-]{32,}={0,2}/g, replace)` in one pass. The regex tries every start position of a shorter run again (a
