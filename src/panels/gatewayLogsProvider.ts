@@ -163,6 +163,8 @@ export class GatewayLogsDataProvider extends Disposable {
       pods: maskPods(this.session.pods()),
     });
     this.trimPending();
+    // The first rows go now, not behind whatever else is queued on the host (a file session's next slice).
+    if (this.pending.length > this.head) this.postBatch();
     this.schedule();
   }
 
