@@ -2,7 +2,7 @@
 // API) into the Gateway Logs webview (the built bundle in Chromium, fed by the real data provider). Prints lines lost
 // (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the webview's
 // heap and the extension-host side's heap and CPU (per minute). Needs `npm run build` first.
-//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1]
+//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000]
 // `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
 // the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
 // 600 s).
@@ -27,7 +27,7 @@ const option = (name: string, fallback: number): number => {
 const seconds = option('seconds', 60);
 const rate = option('rate', 20_000);
 const pods = option('pods', 1);
-const maxEntries = 50_000;
+const maxEntries = option('max-entries', 50_000);
 
 const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url));
 const replies: ((message: FromSandbox) => void)[] = [];
@@ -185,7 +185,8 @@ try {
       const webview = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
       minutes.push({ hostHeap, cpu: (used.user + used.system) / 1e6, seconds: (performance.now() - minuteStart) / 1000, webviewHeap: webview.usedSize });
       const r = minutes.at(-1);
-      if (r) console.log(`tail: interval ${minutes.length} (${r.seconds.toFixed(0)} s): host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core, webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB, skipped so far ${provider.delivery().skippedRows}`);
+      const note = await harness.page.evaluate<string>(`document.querySelector('.dropped')?.hidden ? '(none)' : document.querySelector('.dropped')?.textContent ?? ''`);
+      if (r) console.log(`tail: interval ${minutes.length} (${r.seconds.toFixed(0)} s): host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core, webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB; session let go ${session.droppedCount}, provider skipped ${provider.delivery().skippedRows}; the view says: ${note}`);
       minuteStart = performance.now();
       hostHeap = 0;
     }
