@@ -124,4 +124,24 @@ describe('webview row store and filtered view', () => {
       { numRuns: 500 },
     );
   });
+
+  it('the pair signatures never rule out a row that holds the text (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'x', 'é', ' '), maxLength: 12 }), { maxLength: 30 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', 'x', 'é', 'ab', ' '), maxLength: 6 }),
+        (texts, text) => {
+          const store = new RowStore(100);
+          store.append(texts.map((search, i) => row(i + 1, { search })));
+          const filter: LogFilter = { ...EMPTY_FILTER, text };
+          const bulk = new FilteredView();
+          bulk.rebuild(store, compileFilter(filter), Number.POSITIVE_INFINITY, compileBulkFilter(filter));
+          const oneByOne = new FilteredView();
+          oneByOne.rebuild(store, compileFilter(filter));
+          assert.deepEqual(seqs(bulk), seqs(oneByOne));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });
