@@ -127,7 +127,7 @@ export class RowStore {
         this.namesVersion++;
       }
     }
-    if (accepted.length > 0) this.blockList.push(new RowBlock(accepted));
+    if (accepted.length > 0) this.addBlock(accepted);
     const excess = this.rows.length - this.maxEntries;
     if (excess <= 0) return 0;
     this.rows.dropFirst(excess);
@@ -145,6 +145,13 @@ export class RowStore {
   /** The blocks holding stored rows, oldest first; the first may also hold rows let go (older than `first()`). */
   blocks(): readonly RowBlock[] {
     return this.blockHead === 0 ? this.blockList : this.blockList.slice(this.blockHead);
+  }
+
+  /** A trickle (a few rows a post) is gathered into blocks of 256 rows or more rather than one small block a post. */
+  private addBlock(rows: LogRow[]): void {
+    const last = this.blockList.length > this.blockHead ? this.blockList[this.blockList.length - 1] : undefined;
+    if (last && last.rows.length < 256) this.blockList[this.blockList.length - 1] = new RowBlock([...last.rows, ...rows]);
+    else this.blockList.push(new RowBlock(rows));
   }
 
   /** Lets go of blocks whose rows are all gone. */
