@@ -29,7 +29,9 @@ const rate = option('rate', 20_000);
 const pods = option('pods', 1);
 const maxEntries = option('max-entries', 50_000);
 
-const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url));
+// The sandbox's kubelet keeps every line it was given (no log rotation): 10 minutes at 20k lines/s is ~12M lines,
+// several GB, past a worker's default heap limit (the run of 19:51 ended with ERR_WORKER_OUT_OF_MEMORY at 5.5M lines).
+const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 14_000 } });
 const replies: ((message: FromSandbox) => void)[] = [];
 worker.on('message', (message: FromSandbox) => {
   if (message.type === 'error') {
