@@ -2,7 +2,7 @@
 // API) into the Gateway Logs webview (the built bundle in Chromium, fed by the real data provider). Prints lines lost
 // (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the webview's
 // heap and the extension-host side's heap and CPU (per minute). Needs `npm run build` first.
-//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1]
+//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000]
 // `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
 // the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
 // 600 s).
@@ -27,9 +27,11 @@ const option = (name: string, fallback: number): number => {
 const seconds = option('seconds', 60);
 const rate = option('rate', 20_000);
 const pods = option('pods', 1);
-const maxEntries = 50_000;
+const maxEntries = option('max-entries', 50_000);
 
-const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url));
+// The sandbox's kubelet keeps every line it was given (no log rotation): 10 minutes at 20k lines/s is ~12M lines,
+// several GB, past a worker's default heap limit (the run of 19:51 ended with ERR_WORKER_OUT_OF_MEMORY at 5.5M lines).
+const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 14_000 } });
 const replies: ((message: FromSandbox) => void)[] = [];
 worker.on('message', (message: FromSandbox) => {
   if (message.type === 'error') {
@@ -67,13 +69,44 @@ const session = await createDeploymentLogSession(
 );
 
 // What the session produced, per entry: when the kubelet stamped it and how many lines it holds.
-const stampOf = new Map<number, number>();
-const linesOf = new Map<number, number>();
+// Typed arrays indexed by seq, not Maps: 10 minutes at 20k lines/s is 12M entries, and the bench's own bookkeeping
+// must not be what fills the heap it reports (typed arrays' contents are outside the JS heap).
+class PerSeq {
+  private stamps = new Float64Array(1 << 20).fill(Number.NaN);
+  private lines = new Uint32Array(1 << 20);
+  maxSeq = -1;
+  set(seq: number, stamp: number | undefined, lines: number): void {
+    if (seq >= this.stamps.length) {
+      const size = Math.max(seq + 1, this.stamps.length * 2);
+      const stamps = new Float64Array(size).fill(Number.NaN);
+      stamps.set(this.stamps);
+      const count = new Uint32Array(size);
+      count.set(this.lines);
+      this.stamps = stamps;
+      this.lines = count;
+    }
+    if (stamp !== undefined) this.stamps[seq] = stamp;
+    this.lines[seq] = lines;
+    if (seq > this.maxSeq) this.maxSeq = seq;
+  }
+  stamp(seq: number): number | undefined {
+    const value = this.stamps[seq];
+    return value === undefined || Number.isNaN(value) ? undefined : value;
+  }
+  linesOf(seq: number): number {
+    return this.lines[seq] ?? 0;
+  }
+}
+const perSeq = new PerSeq();
 let sessionLines = 0;
+/** Where the time goes, per batch: age of its newest line when the session appended it / the provider posted it, and post → ack. */
+const stages = { append: [] as number[], post: [] as number[], ack: [] as number[] };
+const postedAt = new Map<number, number>();
 session.onDidAppend((batch) => {
+  const newest = batch.at(-1)?.kubeletTime?.value;
+  if (newest !== undefined) stages.append.push(Date.now() - newest);
   for (const entry of batch) {
-    if (entry.kubeletTime?.value !== undefined) stampOf.set(entry.seq, entry.kubeletTime.value);
-    linesOf.set(entry.seq, entry.raw.length);
+    perSeq.set(entry.seq, entry.kubeletTime?.value, entry.raw.length);
     sessionLines += entry.raw.length;
   }
 });
@@ -87,7 +120,12 @@ const early: GatewayLogsToWebview[] = [];
 const provider = new GatewayLogsDataProvider(
   session,
   (message: GatewayLogsToWebview) => {
-    if (message.type === 'gatewayLogs/append') batches.set(message.batch, message.rows.map((r) => r.seq));
+    if (message.type === 'gatewayLogs/append') {
+      batches.set(message.batch, message.rows.map((r) => r.seq));
+      const newest = perSeq.stamp(message.rows.at(-1)?.seq ?? -1);
+      if (newest !== undefined) stages.post.push(Date.now() - newest);
+      postedAt.set(message.batch, performance.now());
+    }
     if (opened.page) opened.page.post(message);
     else early.push(message);
   },
@@ -98,9 +136,12 @@ const harness = await openWebviewPage({
     if (message.type === 'ready') provider.onReady();
     else if (isGatewayLogsToHost(message)) {
       if (message.type === 'gatewayLogs/ack') {
-        for (const seq of batches.get(message.batch) ?? []) ackedLines += linesOf.get(seq) ?? 0;
+        for (const seq of batches.get(message.batch) ?? []) ackedLines += perSeq.linesOf(seq);
         ackedRows += message.rows;
         batches.delete(message.batch);
+        const sent = postedAt.get(message.batch);
+        if (sent !== undefined) stages.ack.push(performance.now() - sent);
+        postedAt.delete(message.batch);
       }
       provider.handle(message);
     }
@@ -116,7 +157,7 @@ try {
   const deadline = Date.now() + 30_000;
   while (ackedRows === 0 && Date.now() < deadline) await sleep(50);
   // Lines from the snapshot were stamped before the page existed: only lines written under load are timed.
-  const firstTimedSeq = Math.max(0, ...stampOf.keys()) + 1;
+  const firstTimedSeq = Math.max(0, perSeq.maxSeq) + 1;
 
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -146,7 +187,8 @@ try {
       const webview = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
       minutes.push({ hostHeap, cpu: (used.user + used.system) / 1e6, seconds: (performance.now() - minuteStart) / 1000, webviewHeap: webview.usedSize });
       const r = minutes.at(-1);
-      if (r) console.log(`tail: interval ${minutes.length} (${r.seconds.toFixed(0)} s): host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core, webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB, skipped so far ${provider.delivery().skippedRows}`);
+      const note = await harness.page.evaluate<string>(`document.querySelector('.dropped')?.hidden ? '(none)' : document.querySelector('.dropped')?.textContent ?? ''`);
+      if (r) console.log(`tail: interval ${minutes.length} (${r.seconds.toFixed(0)} s): host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core, webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB; session let go ${session.droppedCount}, provider skipped ${provider.delivery().skippedRows}; the view says: ${note}`);
       minuteStart = performance.now();
       hostHeap = 0;
     }
@@ -175,18 +217,17 @@ try {
   const latencies: number[] = [];
   const perMinute: number[][] = [];
   let p = 0;
-  const timedSeqs = [...stampOf.keys()].filter((seq) => seq >= firstTimedSeq).sort((a, b) => a - b);
-  for (const seq of timedSeqs) {
+  for (let seq = firstTimedSeq; seq <= perSeq.maxSeq; seq++) {
     while (p < paints.length && (paints[p]?.[0] ?? 0) < seq) p++;
     const paint = paints[p];
-    const stamp = stampOf.get(seq);
+    const stamp = perSeq.stamp(seq);
     if (!paint || stamp === undefined) continue;
     latencies.push(paint[1] - stamp);
     (perMinute[Math.max(0, Math.floor((stamp - startedAt) / 60_000))] ??= []).push(paint[1] - stamp);
   }
-  latencies.sort((a, b) => a - b);
-  const pctOf = (sorted: number[], q: number): number => sorted[Math.max(0, Math.ceil(sorted.length * q) - 1)] ?? Number.NaN;
-  const pct = (q: number): number => pctOf(latencies, q);
+  const sortedLatencies = Float64Array.from(latencies).sort();
+  const pctOf = (sorted: ArrayLike<number>, q: number): number => sorted[Math.max(0, Math.ceil(sorted.length * q) - 1)] ?? Number.NaN;
+  const pct = (q: number): number => pctOf(sortedLatencies, q);
 
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
@@ -196,11 +237,13 @@ try {
   console.log(`tail: session followed ${sessionLines} lines; webview stored ${ackedLines} lines (${ackedRows} rows); let go by the view's bound: ${skipped}`);
   console.log(`tail: lines lost ${lost} (goal 0): ${lost === 0 ? 'met' : 'NOT met'}`);
   console.log(`tail: line-to-screen latency over ${latencies.length} lines: p50 ${pct(0.5).toFixed(0)} ms, p95 ${pct(0.95).toFixed(0)} ms, max ${pct(1).toFixed(0)} ms (goal p95 < 250 ms): ${pct(0.95) < 250 ? 'met' : 'NOT met'}`);
+  const p95 = (values: number[]): string => `${pctOf(Float64Array.from(values).sort(), 0.95).toFixed(0)} ms`;
+  console.log(`tail: stages (p95 per batch): newest line's age when the session appended it ${p95(stages.append)}, when the provider posted it ${p95(stages.post)}; post → ack ${p95(stages.ack)}`);
   console.log(`tail: ${provider.delivery().batches} posts (${(provider.delivery().batches / loadSeconds).toFixed(1)}/s), ${paints.length} frames with new rows`);
   console.log(`tail: webview heap after GC ${(heap.usedSize / 1e6).toFixed(1)} MB (rows kept: ${maxEntries}); rows in the DOM: ${domRows}`);
   console.log(`tail: extension-host side CPU ${(((cpu.user + cpu.system) / 1e6 / loadSeconds) * 100).toFixed(0)}% of a core (session + provider + harness transport); heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
   for (let m = 0; m < Math.max(perMinute.length, minutes.length); m++) {
-    const l = (perMinute[m] ?? []).sort((a, b) => a - b);
+    const l = Float64Array.from(perMinute[m] ?? []).sort();
     const r = minutes[m];
     console.log(
       `tail: minute ${m + 1}: p95 line-to-screen ${pctOf(l, 0.95).toFixed(0)} ms over ${l.length} lines` +

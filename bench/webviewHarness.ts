@@ -64,12 +64,20 @@ export async function openWebviewPage(options: HarnessOptions = {}): Promise<Web
     };
     window.__channelOpen = fetch('/events').then((response) => {
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-      let carry = '';
+      // Pieces of the line being read: a message of several MB arrives in many chunks, and re-splitting the joined
+      // text at every chunk would copy it over and over (quadratic: a million rows never arrived).
+      let pieces = [];
       const pump = () => reader.read().then(({ value, done }) => {
         if (done) return;
-        const parts = (carry + value).split('\\n');
-        carry = parts.pop();
-        for (const line of parts) if (line) for (const m of JSON.parse(line)) window.postMessage(m, '*');
+        let from = 0;
+        for (let nl = value.indexOf('\\n'); nl >= 0; nl = value.indexOf('\\n', from)) {
+          pieces.push(value.slice(from, nl));
+          const line = pieces.join('');
+          pieces = [];
+          from = nl + 1;
+          if (line) for (const m of JSON.parse(line)) window.postMessage(m, '*');
+        }
+        if (from < value.length) pieces.push(value.slice(from));
         return pump();
       });
       pump();

@@ -19,6 +19,8 @@ export interface FileLogSession extends LogSession {
 
 /** Lines parsed per slice: large enough to be fast, small enough that the extension host stays responsive. */
 const SLICE_LINES = 20_000;
+/** The first slice is small: its rows are what the view shows first, before the rest of a large file is read. */
+const FIRST_SLICE_LINES = 2_000;
 
 let nextSessionId = 1;
 
@@ -106,9 +108,10 @@ class FileSession implements FileLogSession {
   /** Parses the next slice of lines; true when the file is done. */
   private readSlice(): boolean {
     const text = this.text;
+    const sliceLines = this.lineNo === 0 ? FIRST_SLICE_LINES : SLICE_LINES;
     const byStream = new Map<StreamParser, { lines: string[]; times: (KubeletTime | undefined)[]; lineNos: number[] }>();
     let count = 0;
-    while (this.offset < text.length && count < SLICE_LINES) {
+    while (this.offset < text.length && count < sliceLines) {
       let nl = text.indexOf('\n', this.offset);
       if (nl < 0) nl = text.length;
       let line = text.slice(this.offset, nl > this.offset && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);

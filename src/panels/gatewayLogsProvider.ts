@@ -39,6 +39,8 @@ export interface ProviderOptions {
   readonly maxEntries: number;
   /** Rows per message. */
   readonly maxBatchRows?: number;
+  /** Rows in the first message after a (re)start: a screenful and more, so the view has rows to show at once. */
+  readonly firstBatchRows?: number;
   /** Approximate characters per message (rows carry their search text): keeps one message well under a few MB. */
   readonly maxBatchChars?: number;
   /** Minimum time between two posts of a light stream (100 ms: at most ~10 posts a second). */
@@ -70,6 +72,9 @@ export class GatewayLogsDataProvider extends Disposable {
   private readonly post: (message: GatewayLogsToWebview) => void;
   private readonly maxEntries: number;
   private readonly maxBatchRows: number;
+  private readonly firstBatchRows: number;
+  /** The next batch is the first since the webview (re)started. */
+  private firstBatch = true;
   private readonly maxBatchChars: number;
   private readonly flushIntervalMs: number;
   private readonly maxInFlight: number;
@@ -102,6 +107,7 @@ export class GatewayLogsDataProvider extends Disposable {
     this.post = post;
     this.maxEntries = options.maxEntries;
     this.maxBatchRows = options.maxBatchRows ?? 5000;
+    this.firstBatchRows = options.firstBatchRows ?? 500;
     this.maxBatchChars = options.maxBatchChars ?? 4_000_000;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxInFlight = options.maxInFlight ?? 2;
@@ -133,6 +139,7 @@ export class GatewayLogsDataProvider extends Disposable {
   onReady(): void {
     if (this.isDisposed) return;
     this.ready = true;
+    this.firstBatch = true;
     this.inFlight.clear();
     this.cancelTimer();
     const snapshot = this.session.snapshot();
@@ -156,6 +163,8 @@ export class GatewayLogsDataProvider extends Disposable {
       pods: maskPods(this.session.pods()),
     });
     this.trimPending();
+    // The first rows go now, not behind whatever else is queued on the host (a file session's next slice).
+    if (this.pending.length > this.head) this.postBatch();
     this.schedule();
   }
 
@@ -299,7 +308,7 @@ export class GatewayLogsDataProvider extends Disposable {
       return;
     }
     // A full batch goes at once (a snapshot, a burst); a trickle waits for the interval so it is coalesced.
-    const due = waiting >= this.maxBatchRows ? 0 : Math.max(0, this.lastPostAt + this.flushIntervalMs - this.timers.now());
+    const due = waiting >= this.batchLimit() || this.firstBatch ? 0 : Math.max(0, this.lastPostAt + this.flushIntervalMs - this.timers.now());
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.flush();
@@ -330,10 +339,16 @@ export class GatewayLogsDataProvider extends Disposable {
     while (this.pending.length - this.head > 0 || this.skipped > 0) this.postBatch();
   }
 
+  private batchLimit(): number {
+    return this.firstBatch ? Math.min(this.firstBatchRows, this.maxBatchRows) : this.maxBatchRows;
+  }
+
   private postBatch(): void {
     const rows: LogRow[] = [];
     let chars = 0;
-    while (this.head < this.pending.length && rows.length < this.maxBatchRows && chars < this.maxBatchChars) {
+    const limit = this.batchLimit();
+    this.firstBatch = false;
+    while (this.head < this.pending.length && rows.length < limit && chars < this.maxBatchChars) {
       const entry = this.pending[this.head++];
       if (!entry) continue;
       const row = toLogRow(entry);

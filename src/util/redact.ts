@@ -88,13 +88,20 @@ const SAS_PART = /((?:^|[?&\s"']|%26|%3F)(?:sig|sn|se|skn)(?:=|%3D))(?!\*\*\*)(?
 const TOKEN_PLAIN = /[^\s&"'<>*#+:?=/\\]{1,80}&\d{12}&[A-Za-z0-9+/=_-]{16,}/g;
 /** URL-encoded (`&` → %26, `+` → %2B, `/` → %2F, `=` → %3D). */
 const TOKEN_URLENCODED = /[^\s&"'<>*#+:?=/\\%]{1,80}%26\d{12}%26(?:[A-Za-z0-9_-]|%2[BbFf]|%3[Dd]){16,}/g;
-/** Base64 runs long enough to hold a token; decoded to check. */
-const BASE64_RUN = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
+/**
+ * What each token pattern cannot match without: scanned for first (a literal start, so it runs at memchr speed), so
+ * the patterns above, which try up to 80 characters at every position, only run on text that may hold a token.
+ */
+const TOKEN_PLAIN_CORE = /&\d{12}&/;
+const TOKEN_URLENCODED_CORE = /%26\d{12}%26/;
+/** Every name NAMED_VALUE knows contains one of these. */
+const NAME_CORE = /key|authorization|token|secret|password|sig/i;
+/** Base64 runs long enough to hold a token (`/[A-Za-z0-9+/_-]{32,}={0,2}/g`, see replaceBase64Runs); decoded to check. */
 
 function decodesToToken(run: string): boolean {
   let text: string;
   try {
-    const standard = run.replace(/-/g, '+').replace(/_/g, '/');
+    const standard = run.includes('-') || run.includes('_') ? run.replace(/-/g, '+').replace(/_/g, '/') : run;
     text = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
   } catch {
     return false;
@@ -106,12 +113,12 @@ export function redact(text: string): string {
   if (text === '') return text;
   // Whole tokens first (a name's value stops at `&`, a token does not); then names, keeping a scheme word
   // (`Authorization: Bearer ***`), which SCHEMED then finds masked already.
-  let out = text.replace(TOKEN_URLENCODED, MASK);
-  out = out.replace(TOKEN_PLAIN, MASK);
-  out = out.replace(NAMED_VALUE, `$1${MASK}`);
+  let out = TOKEN_URLENCODED_CORE.test(text) ? text.replace(TOKEN_URLENCODED, MASK) : text;
+  if (TOKEN_PLAIN_CORE.test(out)) out = out.replace(TOKEN_PLAIN, MASK);
+  if (NAME_CORE.test(out)) out = out.replace(NAMED_VALUE, `$1${MASK}`);
   out = out.replace(SCHEMED, `$1${MASK}`);
   out = out.replace(SAS_PART, `$1${MASK}`);
-  out = out.replace(BASE64_RUN, (run) => {
+  return replaceBase64Runs(out, (run) => {
     if (decodesToToken(run)) return MASK;
     // `/` is a base64 character: `/echo/<base64 token>` is one run, so try from each `/` as well.
     for (let i = run.indexOf('/'); i >= 0 && run.length - i > 32; i = run.indexOf('/', i + 1)) {
@@ -119,7 +126,40 @@ export function redact(text: string): string {
     }
     return run;
   });
-  return out;
+}
+
+/** 1 for `A-Z a-z 0-9 + / _ -`: the characters base64 (standard and URL-safe) is written with. */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64_CHAR[c.charCodeAt(0)] = 1;
+const isBase64Char = (c: number): boolean => c < 128 && BASE64_CHAR[c] === 1;
+
+/**
+ * `text.replace(/[A-Za-z0-9+/_-]{32,}={0,2}/g, replace)` in one pass. The regex tries every start position of a shorter run again (a
+ * run of n word characters costs n²/2), which made it most of the cost of masking a log line; the first match of the
+ * regex is always a whole maximal run of 32 or more plus up to two `=`, which is what this finds.
+ */
+export function replaceBase64Runs(text: string, replace: (run: string) => string): string {
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    if (!isBase64Char(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < n && isBase64Char(text.charCodeAt(end))) end++;
+    if (end - i >= 32) {
+      let stop = end;
+      while (stop < n && stop - end < 2 && text.charCodeAt(stop) === 61) stop++;
+      out += text.slice(copied, i) + replace(text.slice(i, stop));
+      copied = stop;
+      end = stop;
+    }
+    i = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** A named value (a parsed field, a header): masked whole when its name is a secret's, else `redact`ed. */

@@ -7,7 +7,7 @@ import { el, setText } from '../shared/dom.ts';
 import { hostApi, onHostMessage } from '../shared/vscodeApi.ts';
 import { RequestChart } from './chart.ts';
 import { DetailsPane } from './details.ts';
-import { EMPTY_FILTER, LEVEL_RANK, compileFilter, type LogFilter } from './filter.ts';
+import { EMPTY_FILTER, LEVEL_RANK, compileBulkFilter, compileFilter, type LogFilter } from './filter.ts';
 import { formatCount, formatIsoTime } from './format.ts';
 import { FilteredView, RowStore } from './store.ts';
 import { VirtualTable } from './table.ts';
@@ -231,7 +231,7 @@ class GatewayLogsView {
   private applyFilter(): void {
     const started = performance.now();
     const selected = this.table.selectedSeq;
-    this.view.rebuild(this.store, compileFilter(this.filter), this.paused ? this.pausedAt : Number.POSITIVE_INFINITY);
+    this.view.rebuild(this.store, compileFilter(this.filter), this.paused ? this.pausedAt : Number.POSITIVE_INFINITY, compileBulkFilter(this.filter));
     this.table.setSource(this.view);
     probe?.filtered?.(performance.now() - started, this.view.length);
     if (this.follow && !this.paused) {

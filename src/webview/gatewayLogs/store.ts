@@ -4,7 +4,7 @@
 // arrays are compacted only when the dead prefix is larger than the live part, so every operation is amortised O(1)
 // per row and nothing is copied per frame.
 import type { LogRow } from '../../contract/gatewayLogs.ts';
-import type { RowPredicate } from './filter.ts';
+import { RowBlock, type BulkFilter, type RowPredicate } from './filter.ts';
 
 class RowList {
   private items: LogRow[] = [];
@@ -67,6 +67,9 @@ export class RowStore {
   readonly maxEntries: number;
   private readonly rows = new RowList();
   private evictedCount = 0;
+  /** The stored rows again, one block per append (with their filter keys), oldest first from `blockHead`. */
+  private blockList: RowBlock[] = [];
+  private blockHead = 0;
   private apiSet = new Set<string>();
   private podSet = new Set<string>();
   /** Bumped when a new API or pod name is seen, so the filter menus rebuild only then. */
@@ -109,10 +112,12 @@ export class RowStore {
   /** Appends rows in order (a row not newer than the newest is ignored); returns how many old rows were let go. */
   append(rows: readonly LogRow[]): number {
     let newest = this.rows.last()?.seq ?? -1;
+    const accepted: LogRow[] = [];
     for (const row of rows) {
       if (row.seq <= newest) continue;
       newest = row.seq;
       this.rows.push(row);
+      accepted.push(row);
       if (row.api !== undefined && !this.apiSet.has(row.api)) {
         this.apiSet.add(row.api);
         this.namesVersion++;
@@ -122,16 +127,43 @@ export class RowStore {
         this.namesVersion++;
       }
     }
+    if (accepted.length > 0) this.addBlock(accepted);
     const excess = this.rows.length - this.maxEntries;
     if (excess <= 0) return 0;
     this.rows.dropFirst(excess);
     this.evictedCount += excess;
+    this.dropBlocks();
     return excess;
   }
 
   /** Removes every row up to and including `seq` (what the user cleared). */
   clearThrough(seq: number): void {
     this.rows.dropFirst(this.rows.lowerBound(seq + 1));
+    this.dropBlocks();
+  }
+
+  /** The blocks holding stored rows, oldest first; the first may also hold rows let go (older than `first()`). */
+  blocks(): readonly RowBlock[] {
+    return this.blockHead === 0 ? this.blockList : this.blockList.slice(this.blockHead);
+  }
+
+  /** A trickle (a few rows a post) is gathered into blocks of 256 rows or more rather than one small block a post. */
+  private addBlock(rows: LogRow[]): void {
+    const last = this.blockList.length > this.blockHead ? this.blockList[this.blockList.length - 1] : undefined;
+    if (last && last.rows.length < 256) this.blockList[this.blockList.length - 1] = new RowBlock([...last.rows, ...rows]);
+    else this.blockList.push(new RowBlock(rows));
+  }
+
+  /** Lets go of blocks whose rows are all gone. */
+  private dropBlocks(): void {
+    const oldest = this.rows.first()?.seq ?? Number.POSITIVE_INFINITY;
+    while (this.blockHead < this.blockList.length && (this.blockList[this.blockHead]?.rows.at(-1)?.seq ?? -1) < oldest) {
+      this.blockList[this.blockHead++] = undefined as unknown as RowBlock;
+    }
+    if (this.blockHead > 64 && this.blockHead * 2 > this.blockList.length) {
+      this.blockList = this.blockList.slice(this.blockHead);
+      this.blockHead = 0;
+    }
   }
 
   /** Index of the first row with seq ≥ `seq`. */
@@ -175,11 +207,31 @@ export class FilteredView {
     return this.scannedSeq;
   }
 
-  /** Tests every stored row up to `upToSeq` against a new filter. */
-  rebuild(store: RowStore, predicate: RowPredicate | undefined, upToSeq = Number.POSITIVE_INFINITY): void {
+  /**
+   * Tests every stored row up to `upToSeq` against a new filter. With `bulk` (the same filter, compiled by
+   * compileBulkFilter) the rows are tested a block at a time on their precomputed keys; rows that arrive later are
+   * tested one by one with `predicate`.
+   */
+  rebuild(store: RowStore, predicate: RowPredicate | undefined, upToSeq = Number.POSITIVE_INFINITY, bulk?: BulkFilter): void {
     this.predicate = predicate;
     this.rows.clear();
     this.scannedSeq = -1;
+    if (bulk && predicate) {
+      const oldest = store.first()?.seq ?? Number.POSITIVE_INFINITY;
+      const rows = this.rows;
+      for (const block of store.blocks()) {
+        const list = block.rows;
+        let from = 0;
+        while (from < list.length && (list[from] as LogRow).seq < oldest) from++;
+        let to = list.length;
+        while (to > from && (list[to - 1] as LogRow).seq > upToSeq) to--;
+        if (from < to) {
+          bulk(block, from, to, (i) => rows.push(list[i] as LogRow));
+          this.scannedSeq = (list[to - 1] as LogRow).seq;
+        }
+        if (to < list.length) break;
+      }
+    }
     this.extend(store, upToSeq);
   }
 

@@ -35,7 +35,7 @@ class ManualTimers implements Timers {
   }
 }
 
-function setUp(options: { maxEntries?: number; maxBatchRows?: number; session?: FakeLiveSession } = {}) {
+function setUp(options: { maxEntries?: number; maxBatchRows?: number; firstBatchRows?: number; session?: FakeLiveSession } = {}) {
   const session = options.session ?? new FakeLiveSession();
   const timers = new ManualTimers();
   const posted: GatewayLogsToWebview[] = [];
@@ -47,7 +47,13 @@ function setUp(options: { maxEntries?: number; maxBatchRows?: number; session?: 
       assert.ok(isGatewayLogsToWebview(m), `invalid message ${JSON.stringify(m).slice(0, 200)}`);
       posted.push(m);
     },
-    { maxEntries: options.maxEntries ?? 1000, maxBatchRows: options.maxBatchRows ?? 100, timers, copy: (t) => copied.push(t) },
+    {
+      maxEntries: options.maxEntries ?? 1000,
+      maxBatchRows: options.maxBatchRows ?? 100,
+      ...(options.firstBatchRows !== undefined ? { firstBatchRows: options.firstBatchRows } : {}),
+      timers,
+      copy: (t) => copied.push(t),
+    },
   );
   const appends = (): AppendMessage[] => posted.filter((m): m is AppendMessage => m.type === 'gatewayLogs/append');
   const ackAll = (): void => {
@@ -69,6 +75,22 @@ describe('gateway logs data provider', () => {
     assert.equal(reset.settings.maxEntries, 1000);
     t.timers.advance(100);
     assert.deepEqual(t.appends().flatMap((m) => m.rows.map((r) => r.message)), ['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
+  it('sends a small first batch at once after every ready, so the view has rows before the snapshot is through', () => {
+    const t = setUp({ maxBatchRows: 100, firstBatchRows: 20 });
+    t.session.push(entries(500));
+    t.provider.onReady();
+    t.timers.advance(0);
+    assert.deepEqual(t.appends().map((m) => m.rows.length), [20, 100]);
+    t.ackAll();
+    t.timers.advance(0);
+    assert.deepEqual(t.appends().map((m) => m.rows.length), [20, 100, 100, 100]);
+    // A reload starts over with a small batch.
+    t.provider.onLost();
+    t.provider.onReady();
+    t.timers.advance(0);
+    assert.equal(t.appends().at(-2)?.rows.length, 20);
   });
 
   it('coalesces a trickle into at most one post per 100 ms', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { compileFilter, EMPTY_FILTER } from '../../../src/webview/gatewayLogs/filter.ts';
+import { compileBulkFilter, compileFilter, EMPTY_FILTER, type LogFilter } from '../../../src/webview/gatewayLogs/filter.ts';
 import { FilteredView, RowStore } from '../../../src/webview/gatewayLogs/store.ts';
 import { request, row } from './rows.ts';
 
@@ -78,6 +78,70 @@ describe('webview row store and filtered view', () => {
           assert.equal(store.length + store.evicted, seq);
         },
       ),
+    );
+  });
+
+  it('a rebuild over blocks (precomputed keys, one text search per block) keeps exactly the rows the predicate keeps (property)', () => {
+    const rowArb = fc.record({
+      level: fc.option(fc.constantFrom('debug', 'info', 'warn', 'error' as const), { nil: undefined }),
+      status: fc.option(fc.constantFrom(101, 200, 302, 404, 500, 700), { nil: undefined }),
+      api: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+      pod: fc.option(fc.constantFrom('p1', 'p2'), { nil: undefined }),
+      search: fc.string({ unit: fc.constantFrom('a', 'b', 'x', ' ', '\0'), maxLength: 8 }),
+    });
+    const filterArb = fc.record({
+      minLevel: fc.option(fc.constantFrom('debug', 'warn' as const), { nil: undefined }),
+      statusClasses: fc.subarray(['2xx', '3xx', '4xx', '5xx'] as const),
+      failuresOnly: fc.boolean(),
+      api: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+      pod: fc.option(fc.constantFrom('p1', 'p2'), { nil: undefined }),
+      text: fc.string({ unit: fc.constantFrom('a', 'b', 'x', 'ab', ' ', '\0'), maxLength: 5 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(rowArb, { maxLength: 12 }), { maxLength: 8 }),
+        filterArb,
+        fc.integer({ min: 1, max: 40 }),
+        fc.nat(60),
+        fc.nat(60),
+        (batches, f, max, clearAt, upTo) => {
+          const filter: LogFilter = { ...EMPTY_FILTER, ...f };
+          const store = new RowStore(max);
+          let seq = 0;
+          for (const batch of batches) {
+            store.append(batch.map((r) => row(++seq, { ...r, kind: r.status === undefined ? 'event' : 'request', failed: (r.status ?? 0) >= 400 })));
+            if (seq === clearAt) store.clearThrough(seq - 2);
+          }
+          const predicate = compileFilter(filter);
+          const bulk = new FilteredView();
+          bulk.rebuild(store, predicate, upTo, compileBulkFilter(filter));
+          const oneByOne = new FilteredView();
+          oneByOne.rebuild(store, predicate, upTo);
+          assert.deepEqual(seqs(bulk), seqs(oneByOne));
+          assert.equal(bulk.newestScannedSeq, oneByOne.newestScannedSeq);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('the pair signatures never rule out a row that holds the text (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'x', 'é', ' '), maxLength: 12 }), { maxLength: 30 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', 'x', 'é', 'ab', ' '), maxLength: 6 }),
+        (texts, text) => {
+          const store = new RowStore(100);
+          store.append(texts.map((search, i) => row(i + 1, { search })));
+          const filter: LogFilter = { ...EMPTY_FILTER, text };
+          const bulk = new FilteredView();
+          bulk.rebuild(store, compileFilter(filter), Number.POSITIVE_INFINITY, compileBulkFilter(filter));
+          const oneByOne = new FilteredView();
+          oneByOne.rebuild(store, compileFilter(filter));
+          assert.deepEqual(seqs(bulk), seqs(oneByOne));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
