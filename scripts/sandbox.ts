@@ -28,8 +28,10 @@ const say = (line: string): void => {
 /**
  * The sandbox's default layout, for trying the extension (tests keep VS Code's own): no empty secondary side bar
  * (Chat, with AI features off) taking a quarter of the window from the editor. The primary side bar's width is layout
- * state the workbench keeps in the browser's storage (300 px on a first visit), out of reach of a setting.
+ * state the workbench keeps in the browser's storage (300 px on a first visit), out of reach of a setting: the
+ * sandbox-only `test/extensions/sandbox-layout` widens it once per sandbox profile, as a user would.
  */
+const sandboxLayoutExtension = path.join(repoRoot, 'test', 'extensions', 'sandbox-layout');
 const SANDBOX_LAYOUT: Record<string, unknown> = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
@@ -65,7 +67,9 @@ try {
   say(explorer.available ? `installing the ${explorer.why}` : `not installing the explorer: ${explorer.why}`);
   server = await startCodeServer({
     vsix,
-    ...(explorer.available ? { extraVsix: [explorer.path], extraExtensionFolders: [sandboxAuthExtension] } : {}),
+    ...(explorer.available ? { extraVsix: [explorer.path] } : {}),
+    // The sandbox's layout helper always; the sign-in for the explorer when it is installed.
+    extraExtensionFolders: [sandboxLayoutExtension, ...(explorer.available ? [sandboxAuthExtension] : [])],
     env: { ...sandbox.env, ...(explorer.available ? azureResourcesEnv(sandbox.info) : {}) },
     // The sandbox is a custom cloud reached through the Azure CLI credential, whose `az` is the sandbox's stand-in.
     settings: { ...SANDBOX_LAYOUT, ...sandbox.settings, ...(explorer.available ? azureResourcesSettings(sandbox.info) : {}) },

@@ -2,9 +2,10 @@
 // behind it, and nothing of ours left running after SIGTERM.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { launchChromium } from '../../scripts/lib/browser.ts';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
 
 interface Ready {
@@ -54,6 +55,40 @@ describe('npm run sandbox -- --headless', () => {
     assert.ok(items.some((p) => p.status.phase === 'Running'), pods);
     const svc = run(['get', 'svc', '-n', 'apim'], info.kubeconfig);
     assert.match(svc, /rb-arc-aks-apimgw-azure-api-management-gateway\s+ClusterIP\s+\S+\s+<none>\s+5000\/TCP/);
+  });
+
+  it('opens at 1280 px on the Gateways view with its descriptions whole and no empty secondary side bar', { timeout: 120_000 }, async () => {
+    const info = await ready;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${info.url}?folder=${encodeURIComponent(info.workspace)}`);
+      const sidebar = page.locator('.part.sidebar');
+      // The sandbox's layout helper widens the side bar by the workbench's own resize steps once it has started.
+      const deadline = Date.now() + 90_000;
+      let width = 0;
+      while ((width = (await sidebar.boundingBox().catch(() => null))?.width ?? 0) < 450 && Date.now() < deadline) await page.waitForTimeout(250);
+      assert.ok(width >= 450, `the primary side bar is ${width} px wide`);
+      const rows = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^(Azure|Kubernetes)/ });
+      await rows.first().waitFor({ timeout: 30_000 });
+      // Down to the gateway Deployment, whose description is the longest (ready, image, token expiry).
+      const row = (text: RegExp) => page.locator('.part.sidebar .monaco-list-row').filter({ hasText: text }).first();
+      for (const [parent, childRow] of [[/^rb-arc-akscurrent/, /^apim/], [/^apim/, /^rb-arc-aks-apimgw/]] as const) {
+        await row(parent).waitFor({ timeout: 30_000 });
+        if ((await row(parent).getAttribute('aria-expanded')) !== 'true') await row(parent).click();
+        await row(childRow).waitFor({ timeout: 30_000 });
+      }
+      await row(/^rb-arc-aks-apimgw.*ready/).waitFor({ timeout: 30_000 });
+      mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
+      await page.screenshot({ path: path.join(repoRoot, 'test-results', 'sandbox-default-layout-1280x800.png') });
+      const cut = await page.locator('.part.sidebar .monaco-list-row .monaco-icon-label-container').evaluateAll((nodes) =>
+        nodes.filter((n) => n.scrollWidth > n.clientWidth + 1).map((n) => n.textContent ?? ''));
+      assert.deepEqual(cut, [], 'no tree label or description is cut off');
+      assert.equal(await page.locator('.part.auxiliarybar').isVisible(), false, 'no secondary side bar');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('leaves no process of ours behind after SIGTERM', async () => {
