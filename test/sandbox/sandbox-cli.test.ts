@@ -68,8 +68,8 @@ describe('npm run sandbox -- --headless', () => {
       // The sandbox's layout helper widens the side bar by the workbench's own resize steps once it has started.
       const deadline = Date.now() + 90_000;
       let width = 0;
-      while ((width = (await sidebar.boundingBox().catch(() => null))?.width ?? 0) < 450 && Date.now() < deadline) await page.waitForTimeout(250);
-      assert.ok(width >= 450, `the primary side bar is ${width} px wide`);
+      while ((width = (await sidebar.boundingBox().catch(() => null))?.width ?? 0) < 520 && Date.now() < deadline) await page.waitForTimeout(250);
+      assert.ok(width >= 520, `the primary side bar is ${width} px wide`);
       const rows = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: /^(Azure|Kubernetes)/ });
       await rows.first().waitFor({ timeout: 30_000 });
       // Down to the gateway Deployment, whose description is the longest (ready, image, token expiry).
