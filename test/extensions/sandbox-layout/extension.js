@@ -4,7 +4,7 @@
 // sandbox profile (a throwaway user-data-dir, so once per `npm run sandbox`), this opens the Gateways view and widens
 // the side bar by four of the workbench's own resize steps (60 px each: 300 → 540 px), as a user would with
 // View: Increase Current View Size. Installed only by scripts/sandbox.ts; the tests keep VS Code's own layout.
-/* global require, exports, console */
+/* global require, exports, console, setTimeout */
 'use strict';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const vscode = require('vscode');
