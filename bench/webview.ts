@@ -3,8 +3,12 @@
 // Baselines from the same run: the same measures with --baseline-entries (100k) first, and one pass of `includes`
 // over every row's search text in this process (what a text filter scanning every row must do). Needs
 // `npm run build` first.
-//   node bench/webview.ts [--entries 1000000] [--baseline-entries 100000] [--frames 400]
+//   node bench/webview.ts [--entries 1000000] [--baseline-entries 100000] [--frames 400] [--profile <dir>]
+// --profile writes a Chromium CPU profile of each filter and of the scroll frames (open them in DevTools'
+// Performance panel) and prints each profile's heaviest functions by self time.
 // Page code is kept in strings: it runs in the browser, and this project's Node type-check has no DOM library.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { LogRow } from '../src/contract/gatewayLogs.ts';
 import { toLogRow } from '../src/panels/gatewayLogsRows.ts';
 import { generateTaggedEntries } from '../test/sandbox/gateway/logGenerator.ts';
@@ -19,12 +23,55 @@ const arg = (name: string, fallback: number): number => {
 const targetEntries = arg('entries', 1_000_000);
 const baselineEntries = arg('baseline-entries', 100_000);
 const frameCount = arg('frames', 400);
+const profileAt = process.argv.indexOf('--profile');
+const profileDir = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+if (profileAt > 0 && (profileDir === undefined || profileDir.startsWith('--'))) throw new Error('--profile needs a directory');
 
 const percentileOf = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)] ?? Number.NaN;
 };
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+type Cdp = { send(method: string, params?: object): Promise<unknown> };
+
+/** Runs `work` under the CPU profiler when --profile is given: saves the profile and prints the heaviest functions. */
+async function profiled<T>(cdp: Cdp, name: string, work: () => Promise<T>): Promise<T> {
+  if (profileDir === undefined) return work();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  const result = await work();
+  const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+  mkdirSync(profileDir, { recursive: true });
+  const file = path.join(profileDir, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  (profile.samples ?? []).forEach((id, i) => {
+    const node = byId.get(id);
+    const dt = (profile.timeDeltas?.[i] ?? 0) / 1000;
+    if (!node || node.callFrame.functionName === '(idle)') return;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url ? `${path.basename(url)}:${lineNumber + 1}` : ''}`.trim();
+    self.set(key, (self.get(key) ?? 0) + dt);
+    total += dt;
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`webview: profile ${file}: ${fmt(total)} busy; self time: ${top.map(([k, ms]) => `${k} ${fmt(ms)}`).join('; ')}`);
+  return result;
+}
 
 /** Rows as the provider sends them, built 50k entries at a time: a million parsed entries at once would not fit this process's heap. */
 function generateRows(count: number): LogRow[] {
@@ -99,12 +146,15 @@ async function measure(entries: number): Promise<void> {
       })()`);
       await until(countIs(rows.length));
     };
+    const cdp = await page.context().newCDPSession(page);
     const filterTimes: number[] = [];
-    for (const [label, apply] of cases) {
+    for (const [n, [label, apply]] of cases.entries()) {
       await resetFilters();
       const before = await page.evaluate<number>('window.__filters.length');
-      await apply();
-      await until(`window.__filters.length > ${before}`);
+      await profiled(cdp, `filter-${entries}-${n}`, async () => {
+        await apply();
+        await until(`window.__filters.length > ${before}`);
+      });
       const [ms, matched] = await page.evaluate<[number, number]>('window.__filters[window.__filters.length - 1]');
       filterTimes.push(ms);
       console.log(`webview: filter ${label}: ${fmt(ms)} (${matched} rows match)`);
@@ -121,7 +171,7 @@ async function measure(entries: number): Promise<void> {
     // Scrolling: each frame jumps the scroll position (as a fast wheel or a dragged scrollbar does) and measures that
     // frame's work: the table's render, then style and layout forced synchronously. Paint and compositing are the
     // browser's and not included.
-    const frames = await page.evaluate<{ work: number[]; intervals: number[] }>(`(async () => {
+    const frames = await profiled(cdp, `scroll-${entries}`, () => page.evaluate<{ work: number[]; intervals: number[] }>(`(async () => {
       const table = document.querySelector('.table');
       const layer = document.querySelector('.layer');
       const work = [];
@@ -142,13 +192,12 @@ async function measure(entries: number): Promise<void> {
         work.push(performance.now() - t0);
       }
       return { work, intervals: intervals.slice(1) };
-    })()`);
+    })()`));
     const p50 = percentileOf(frames.work, 0.5);
     const p95 = percentileOf(frames.work, 0.95);
     console.log(`webview: scroll frame work p50 ${fmt(p50)}, p95 ${fmt(p95)}, max ${fmt(Math.max(...frames.work))} over ${frames.work.length} frames (goal p95 < 16 ms): ${p95 < 16 ? 'met' : 'NOT met'}`);
     const late = frames.intervals.filter((ms) => ms > 1000 / 60 + 4).length;
     console.log(`webview: frame interval p95 ${fmt(percentileOf(frames.intervals, 0.95))}; ${late} of ${frames.intervals.length} frames later than 20.7 ms`);
-    const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
     console.log(`webview: JS heap after GC with ${rows.length} rows: ${(heap.usedSize / 1e6).toFixed(1)} MB`);

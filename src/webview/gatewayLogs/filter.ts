@@ -66,10 +66,16 @@ export function compileFilter(filter: LogFilter): RowPredicate | undefined {
 
 /**
  * Filter keys of the rows of one appended batch, computed once when the batch is stored, so a filter over a million
- * rows reads small typed arrays instead of calling a closure on a million row objects. Free text: each row has a
- * signature of the character pairs in its search text (SIGNATURE_BITS bits); a term can only be in a row whose
- * signature holds all of the term's pairs, so most rows are ruled out by a few bit tests and `includes` scans only
- * the rest (scanning every row's ~500 characters is what made a text filter cost ~200 ms per million rows).
+ * rows reads small typed arrays instead of calling a closure on a million row objects.
+ *
+ * Free text: a bit-sliced signature of the character trigrams of each row's search text. Each trigram sets one of
+ * SIGNATURE_BITS bits; bit b of all the block's rows is one column of `words` words (row i at bit i & 31 of word
+ * i >>> 5). A term can only be in a row that has every bit of the term's trigrams, so a filter ANDs a few columns
+ * (32 rows a word) and reads the text of the rows left. Trigrams, not character pairs: a ~500-character row holds
+ * most pairs of any term (a pair signature let through ~6× more rows than held "retrieve-resource", and reading
+ * their text was most of a filter's time). Trigrams found in half the rows of a sample of the block (the boilerplate
+ * every line repeats) set no bit: they would fill the signature and rule out almost nothing; a term's trigram that
+ * is one of them is simply not required of the block's rows.
  */
 export class RowBlock {
   readonly rows: readonly LogRow[];
@@ -78,8 +84,12 @@ export class RowBlock {
   /** The status code's hundreds (2 for 2xx), 0 without a valid one. */
   readonly status: Uint8Array;
   readonly failed: Uint8Array;
-  /** Row i's character-pair signature: SIGNATURE_WORDS words from i × SIGNATURE_WORDS. */
-  readonly pairs: Uint32Array;
+  /** Words per signature column: one bit a row. */
+  readonly words: number;
+  /** SIGNATURE_BITS columns of `words` words each. */
+  readonly trigrams: Uint32Array;
+  /** The trigram keys (see trigramKeys) left out of this block's signature, ascending. */
+  readonly frequent: Int32Array;
 
   constructor(rows: readonly LogRow[]) {
     this.rows = rows;
@@ -87,49 +97,124 @@ export class RowBlock {
     this.level = new Int8Array(n);
     this.status = new Uint8Array(n);
     this.failed = new Uint8Array(n);
-    this.pairs = new Uint32Array(n * SIGNATURE_WORDS);
+    this.words = (n + 31) >>> 5;
+    this.trigrams = new Uint32Array(SIGNATURE_BITS * this.words);
+    this.frequent = frequentTrigrams(rows);
+    const skip = scratchBitmap(this.frequent);
     for (let i = 0; i < n; i++) {
       const row = rows[i] as LogRow;
-      addPairs(this.pairs, i * SIGNATURE_WORDS, row.search);
+      addTrigrams(this.trigrams, this.words, i, row.search, skip);
       this.level[i] = row.level !== undefined ? LEVEL_RANK[row.level] : -1;
       const cls = statusClass(row.status);
       this.status[i] = cls !== undefined ? Number(cls[0]) : 0;
       this.failed[i] = row.failed ? 1 : 0;
     }
+    clearScratchBitmap(skip, this.frequent);
   }
 }
 
-/** 512 bits a row (64 bytes): ~500 characters of text set about half of them, so a term of 8 characters rules out ~99% of the rows without it. */
-const SIGNATURE_WORDS = 16;
-const SIGNATURE_MASK = SIGNATURE_WORDS * 32 - 1;
+/** 512 bits a row (64 bytes, as many as the pair signature had). */
+const SIGNATURE_BITS = 512;
+const SIGNATURE_SHIFT = 32 - 9;
+/** Trigram keys: three 7-bit character codes (exact for ASCII; other characters fold into the same 21 bits). */
+const KEY_BITS = 21;
+const KEY_MASK = (1 << KEY_BITS) - 1;
+/** Rows of a block sampled for its frequent trigrams; blocks smaller than MIN_SAMPLE leave none out. */
+const SAMPLE_ROWS = 64;
+const MIN_SAMPLE = 16;
 
-function pairBit(a: number, b: number): number {
-  return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) >>> 7;
+function column(key: number): number {
+  const h = Math.imul(key, 0x9e3779b1);
+  return Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> SIGNATURE_SHIFT;
 }
 
-function addPairs(words: Uint32Array, at: number, text: string): void {
-  let previous = text.charCodeAt(0);
-  for (let k = 1; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    const bit = pairBit(previous, c) & SIGNATURE_MASK;
-    words[at + (bit >>> 5)] = (words[at + (bit >>> 5)] as number) | (1 << (bit & 31));
-    previous = c;
+/** Calls `visit` with the key of each trigram of `text` (the one ending at each character from the third on). */
+function forEachTrigram(text: string, visit: (key: number) => void): void {
+  let key = (text.charCodeAt(0) << 7) ^ text.charCodeAt(1);
+  for (let k = 2; k < text.length; k++) {
+    key = ((key << 7) ^ text.charCodeAt(k)) & KEY_MASK;
+    visit(key);
   }
 }
 
-/** The pairs of every term as (word, bit mask) pairs to test, deduplicated. */
-function termPairs(terms: readonly string[]): { words: Int32Array; masks: Int32Array } {
-  const signature = new Uint32Array(SIGNATURE_WORDS);
-  for (const term of terms) addPairs(signature, 0, term);
-  const words: number[] = [];
-  const masks: number[] = [];
-  signature.forEach((mask, word) => {
-    if (mask !== 0) {
-      words.push(word);
-      masks.push(mask | 0);
-    }
-  });
-  return { words: Int32Array.from(words), masks: Int32Array.from(masks) };
+// Scratch space shared by every block build (the webview has one thread), all zero between builds: per key, how
+// many sampled rows hold it and the last sampled row (1-based) that counted it; a bit per key left out.
+let counts: Uint8Array | undefined;
+let lastRow: Uint8Array | undefined;
+let bitmap: Uint32Array | undefined;
+
+/** Keys found in the text of at least half of a sample of the rows, ascending. */
+function frequentTrigrams(rows: readonly LogRow[]): Int32Array {
+  const n = rows.length;
+  const sample = Math.min(n, SAMPLE_ROWS);
+  if (sample < MIN_SAMPLE) return new Int32Array(0);
+  const count = (counts ??= new Uint8Array(1 << KEY_BITS));
+  const last = (lastRow ??= new Uint8Array(1 << KEY_BITS));
+  const touched: number[] = [];
+  for (let s = 1; s <= sample; s++) {
+    const text = (rows[Math.floor(((s - 1) * n) / sample)] as LogRow).search;
+    forEachTrigram(text, (key) => {
+      if (last[key] === s) return;
+      if (last[key] === 0) touched.push(key);
+      last[key] = s;
+      count[key] = (count[key] as number) + 1;
+    });
+  }
+  const frequent: number[] = [];
+  for (const key of touched) {
+    if ((count[key] as number) * 2 >= sample) frequent.push(key);
+    count[key] = 0;
+    last[key] = 0;
+  }
+  return Int32Array.from(frequent).sort();
+}
+
+function scratchBitmap(keys: Int32Array): Uint32Array {
+  bitmap ??= new Uint32Array(1 << (KEY_BITS - 5));
+  for (const key of keys) bitmap[key >>> 5] = (bitmap[key >>> 5] as number) | (1 << (key & 31));
+  return bitmap;
+}
+
+function clearScratchBitmap(map: Uint32Array, keys: Int32Array): void {
+  for (const key of keys) map[key >>> 5] = 0;
+}
+
+function addTrigrams(columns: Uint32Array, words: number, row: number, text: string, skip: Uint32Array): void {
+  // forEachTrigram without the callback: this runs on every character of every row stored.
+  const word = row >>> 5;
+  const bit = 1 << (row & 31);
+  let key = (text.charCodeAt(0) << 7) ^ text.charCodeAt(1);
+  for (let k = 2; k < text.length; k++) {
+    key = ((key << 7) ^ text.charCodeAt(k)) & KEY_MASK;
+    if (((skip[key >>> 5] as number) & (1 << (key & 31))) !== 0) continue;
+    const at = column(key) * words + word;
+    columns[at] = (columns[at] as number) | bit;
+  }
+}
+
+function contains(sorted: Int32Array, key: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === key;
+}
+
+/** The distinct trigram keys of the terms (terms under 3 characters have none: their rows are read). */
+function termKeys(terms: readonly string[]): number[] {
+  const keys = new Set<number>();
+  for (const term of terms) forEachTrigram(term, (key) => keys.add(key));
+  return [...keys];
+}
+
+/** The signature columns a row of `block` must have: the columns of the keys the block did not leave out. */
+function blockColumns(keys: readonly number[], block: RowBlock): Int32Array {
+  const columns = new Set<number>();
+  for (const key of keys) if (!contains(block.frequent, key)) columns.add(column(key));
+  return Int32Array.from(columns);
 }
 
 /** Tests the rows `from` ≤ i < `to` of a block and calls `keep` with each index that passes, in order. */
@@ -143,32 +228,38 @@ export function compileBulkFilter(filter: LogFilter): BulkFilter | undefined {
   for (const cls of filter.statusClasses) classes[Number(cls[0])] = 1;
   const anyClass = filter.statusClasses.length > 0;
   const { failuresOnly, api, pod } = filter;
-  const terms = searchTerms(filter.text);
-  const need = termPairs(terms);
-  const needed = need.words.length;
+  // The longest term first: it is the least likely to be in a row, and the quickest to look for.
+  const terms = searchTerms(filter.text).sort((x, y) => y.length - x.length);
+  const keys = termKeys(terms);
+  const test = (block: RowBlock, i: number): boolean => {
+    if (minRank >= 0 && (block.level[i] as number) < minRank) return false;
+    if (failuresOnly && block.failed[i] === 0) return false;
+    if (anyClass && classes[block.status[i] as number] === 0) return false;
+    const row = block.rows[i] as LogRow;
+    if (api !== undefined && row.api !== api) return false;
+    if (pod !== undefined && row.pod !== pod) return false;
+    for (const term of terms) if (!row.search.includes(term)) return false;
+    return true;
+  };
   return (block, from, to, keep) => {
-    const rows = block.rows;
-    const { level, failed, status, pairs } = block;
-    rows: for (let i = from; i < to; i++) {
-      if (minRank >= 0 && (level[i] as number) < minRank) continue;
-      if (failuresOnly && failed[i] === 0) continue;
-      if (anyClass && classes[status[i] as number] === 0) continue;
-      const at = i * SIGNATURE_WORDS;
-      for (let k = 0; k < needed; k++) {
-        const mask = need.masks[k] as number;
-        if (((pairs[at + (need.words[k] as number)] as number) & mask) !== mask) continue rows;
+    if (from >= to) return;
+    const needed = blockColumns(keys, block);
+    if (needed.length === 0) {
+      for (let i = from; i < to; i++) if (test(block, i)) keep(i);
+      return;
+    }
+    const { trigrams, words } = block;
+    for (let w = from >>> 5, lastWord = (to - 1) >>> 5; w <= lastWord; w++) {
+      // The rows of this word that have every column, limited to [from, to).
+      let candidates = w === from >>> 5 ? -1 << (from & 31) : -1;
+      if (w === lastWord && (to & 31) !== 0) candidates &= (1 << (to & 31)) - 1;
+      for (let k = 0; k < needed.length && candidates !== 0; k++) candidates &= trigrams[(needed[k] as number) * words + w] as number;
+      while (candidates !== 0) {
+        const low = candidates & -candidates;
+        const i = (w << 5) + 31 - Math.clz32(low);
+        candidates ^= low;
+        if (test(block, i)) keep(i);
       }
-      const row = rows[i] as LogRow;
-      if (api !== undefined && row.api !== api) continue;
-      if (pod !== undefined && row.pod !== pod) continue;
-      let all = true;
-      for (const term of terms) {
-        if (!row.search.includes(term)) {
-          all = false;
-          break;
-        }
-      }
-      if (all) keep(i);
     }
   };
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EMPTY_FILTER, compileFilter, isFilterActive, searchTerms, type LogFilter } from '../../../src/webview/gatewayLogs/filter.ts';
+import type { LogRow } from '../../../src/contract/gatewayLogs.ts';
+import { EMPTY_FILTER, RowBlock, compileBulkFilter, compileFilter, isFilterActive, searchTerms, type LogFilter } from '../../../src/webview/gatewayLogs/filter.ts';
 import { request, row } from './rows.ts';
 
 const matches = (filter: Partial<LogFilter>, ...rows: ReturnType<typeof row>[]): number[] => {
@@ -79,6 +80,65 @@ describe('gateway logs filter', () => {
         });
         assert.equal(full ? full(test) : true, expected);
       }),
+    );
+  });
+});
+
+describe('gateway logs bulk filter (trigram signatures)', () => {
+  /** Runs the bulk filter over one block; returns the kept seqs and how many times a row's search text was read. */
+  const runBulk = (texts: readonly string[], text: string): { kept: number[]; reads: number } => {
+    let reads = 0;
+    let counting = false;
+    const rows = texts.map((search, i) => {
+      const r = row(i + 1);
+      return Object.defineProperty({ ...r }, 'search', {
+        get: () => {
+          if (counting) reads++;
+          return search;
+        },
+      }) as LogRow;
+    });
+    const block = new RowBlock(rows);
+    const bulk = compileBulkFilter({ ...EMPTY_FILTER, text });
+    const kept: number[] = [];
+    counting = true;
+    bulk?.(block, 0, rows.length, (i) => kept.push(i + 1));
+    return { kept, reads };
+  };
+
+  it('reads the text of no row that lacks one of the term\'s trigrams, though it holds all of its character pairs', () => {
+    // Every row holds the pairs of "abc" ("ab", "bc"); one holds "abc". A pair signature let all 200 through to
+    // be read; the trigram one only the row that has it.
+    const texts = Array.from({ length: 200 }, (_, i) => (i === 137 ? `row ${i} xabcx` : `row ${i} ab bc cab`));
+    const { kept, reads } = runBulk(texts, 'ABC');
+    assert.deepEqual(kept, [138]);
+    // A few rows share a signature bit with "abc" by chance (a 512-bit hash); all 200 is what pairs gave.
+    assert.ok(reads <= 10, `read ${reads} rows' text`);
+  });
+
+  it('keeps exactly the rows the predicate keeps, in blocks large enough to leave common trigrams out (property)', () => {
+    const words = ['get', 'petstore', '404', 'resource', 'retrieve-resource', 'echo', 'é', 'x', '10.240', 'getpetbyid'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...words), { maxLength: 8 }).map((w) => w.join(' ')), { minLength: 16, maxLength: 140 }),
+        fc.array(fc.constantFrom(...words, 'pet', 'source', 'et', 'e', 'tst', '0.2', 'xx'), { maxLength: 3 }).map((t) => t.join(' ')),
+        fc.nat(139),
+        fc.nat(139),
+        (texts, text, a, b) => {
+          const rows = texts.map((search, i) => row(i + 1, { search }));
+          const block = new RowBlock(rows);
+          const from = Math.min(a, b, rows.length);
+          const to = Math.min(Math.max(a, b), rows.length);
+          const predicate = compileFilter({ ...EMPTY_FILTER, text });
+          const expected = rows.slice(from, to).filter((r) => (predicate ? predicate(r) : true)).map((r) => r.seq);
+          const kept: number[] = [];
+          const bulk = compileBulkFilter({ ...EMPTY_FILTER, text });
+          if (bulk) bulk(block, from, to, (i) => kept.push(i + 1));
+          else for (let i = from; i < to; i++) kept.push(i + 1);
+          assert.deepEqual(kept, expected);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -81,7 +81,7 @@ describe('webview row store and filtered view', () => {
     );
   });
 
-  it('a rebuild over blocks (precomputed keys, one text search per block) keeps exactly the rows the predicate keeps (property)', () => {
+  it('a rebuild over blocks (precomputed keys and trigram signatures) keeps exactly the rows the predicate keeps (property)', () => {
     const rowArb = fc.record({
       level: fc.option(fc.constantFrom('debug', 'info', 'warn', 'error' as const), { nil: undefined }),
       status: fc.option(fc.constantFrom(101, 200, 302, 404, 500, 700), { nil: undefined }),
@@ -125,7 +125,7 @@ describe('webview row store and filtered view', () => {
     );
   });
 
-  it('the pair signatures never rule out a row that holds the text (property)', () => {
+  it('the trigram signatures never rule out a row that holds the text (property)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'x', 'é', ' '), maxLength: 12 }), { maxLength: 30 }),
