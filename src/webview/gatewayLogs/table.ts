@@ -1,8 +1,9 @@
 // The virtualised log table: a fixed pool of row elements, moved and re-filled as the view scrolls, so the DOM holds
-// the visible rows (plus a few each side) whether the view has 10 rows or 1M. Every cell is filled with textContent.
+// the visible rows (plus a few each side) whether the view has 10 rows or 1M. Every cell's text is a Text node's data
+// (never markup), written only when it changed.
 import type { LogRow } from '../../contract/gatewayLogs.ts';
 import { PodNamer } from '../../logSessions/podNames.ts';
-import { el, setText } from '../shared/dom.ts';
+import { el } from '../shared/dom.ts';
 import { formatIsoTime, formatTime } from './format.ts';
 import { DEFAULT_MAX_CONTENT_HEIGHT, computeWindow, maxScrollTop, scrollTopForRow, type WindowInput } from './virtualWindow.ts';
 
@@ -11,6 +12,8 @@ export const ROW_HEIGHT = 22;
 /** Must match `--header-height` in media/gatewayLogs.css. */
 export const HEADER_HEIGHT = 24;
 const OVERSCAN = 8;
+/** The longest the overscan waits for an idle moment after a jump. */
+const OVERSCAN_WAIT_MS = 200;
 
 export interface TableSource {
   readonly length: number;
@@ -41,11 +44,24 @@ const COLUMNS = [
   ['msg', 'Event / message'],
 ] as const;
 
+/** Where each piece of a row's text goes in Slot.texts: a column's cell, then the event and the message. */
+const TEXT = { time: 0, pod: 1, level: 2, kind: 3, method: 4, path: 5, status: 6, total: 7, api: 8, event: 9, message: 10 } as const;
+
 interface Slot {
   readonly element: HTMLDivElement;
   readonly cells: readonly HTMLSpanElement[];
-  readonly event: HTMLSpanElement;
-  readonly message: HTMLSpanElement;
+  /**
+   * The Text node of each piece (TEXT), and the strings last written to them, the cells' titles and classes: a
+   * scroll frame re-fills every row it brings in, and compares with these instead of reading the DOM back (reading
+   * textContent builds a string, and writing it replaces the node).
+   */
+  readonly texts: readonly Text[];
+  readonly shown: string[];
+  readonly titles: [time: string, pod: string, path: string];
+  timeClass: string;
+  statusClass: string;
+  rowClass: string;
+  selected: boolean;
   row: LogRow | undefined;
   index: number;
 }
@@ -75,6 +91,7 @@ export class VirtualTable {
   private lastWindow = { first: -1, end: -1, offset: Number.NaN, length: -1 };
   private layerBase = Number.NaN;
   private onRender: ((first: number, end: number) => void) | undefined;
+  private overscanPending = false;
 
   constructor(events: TableEvents) {
     this.events = events;
@@ -162,9 +179,26 @@ export class VirtualTable {
   render(): void {
     const count = this.source.length;
     const input = this.windowInput();
-    const win = computeWindow({ ...input, overscan: OVERSCAN });
-    this.area.style.height = `${win.contentHeight}px`;
+    const full = computeWindow({ ...input, overscan: OVERSCAN });
+    const visible = computeWindow({ ...input, overscan: 0 });
     const last = this.lastWindow;
+    // A jump (no row of the last window in view: a dragged scrollbar, a wheel over a compressed million rows) fills
+    // the rows in view now and the overscan when the thread is next idle: a frame that fills a screenful of new rows
+    // has enough to do, rows beyond the edges are only needed by a small step after it, and while jumps go on they
+    // would be filled for nothing.
+    const jumped = visible.end <= last.first || visible.first >= last.end;
+    const win = jumped && (visible.first > full.first || visible.end < full.end) ? visible : full;
+    if (win !== full && !this.overscanPending) {
+      this.overscanPending = true;
+      requestIdleCallback(
+        () => {
+          this.overscanPending = false;
+          this.render();
+        },
+        { timeout: OVERSCAN_WAIT_MS },
+      );
+    }
+    this.area.style.height = `${win.contentHeight}px`;
     if (last.first === win.first && last.end === win.end && last.offset === win.offset && last.length === count) return;
     if (last.length !== count) this.element.setAttribute('aria-rowcount', String(count + 1));
     this.lastWindow = { first: win.first, end: win.end, offset: win.offset, length: count };
@@ -243,52 +277,68 @@ export class VirtualTable {
     const event = el('span', { className: 'ev' });
     const message = el('span', { className: 'm' });
     cells[cells.length - 1]?.append(event, message);
+    const holders = [...cells.slice(0, TEXT.event), event, message];
+    const texts = holders.map((holder) => holder.appendChild(document.createTextNode('')));
     const element = el('div', { className: 'row', attrs: { role: 'row', 'aria-selected': 'false' } }, cells);
     element.hidden = true;
     this.layer.append(element);
-    const slot: Slot = { element, cells, event, message, row: undefined, index: -1 };
+    const slot: Slot = {
+      element, cells, texts, shown: texts.map(() => ''), titles: ['', '', ''],
+      timeClass: '', statusClass: '', rowClass: 'row', selected: false, row: undefined, index: -1,
+    };
     this.slotOf.set(element, slot);
     return slot;
   }
 
   private fill(slot: Slot, row: LogRow): void {
     slot.row = row;
-    const [time, pod, level, kind, method, path, status, total, api] = slot.cells;
-    if (time) {
-      setText(time, row.time !== undefined ? formatTime(row.time) : (row.timeText ?? ''));
-      time.title = row.time !== undefined ? `${formatIsoTime(row.time)} — ${TIME_TITLES[row.timeSource]}` : TIME_TITLES[row.timeSource];
-      time.className = `c time t-${row.timeSource}`;
+    const put = (piece: number, text: string): void => {
+      if (slot.shown[piece] === text) return;
+      slot.shown[piece] = text;
+      (slot.texts[piece] as Text).data = text;
+    };
+    const [time, pod, , , , path, status] = slot.cells;
+    put(TEXT.time, row.time !== undefined ? formatTime(row.time) : (row.timeText ?? ''));
+    // The part of the pod's name that tells the replicas apart; the full name in the tooltip.
+    put(TEXT.pod, row.pod !== undefined ? this.podNames.nameOf(row.pod) : '');
+    put(TEXT.level, row.level ?? '');
+    put(TEXT.kind, row.kind);
+    put(TEXT.method, row.method ?? '');
+    put(TEXT.path, row.path ?? '');
+    put(TEXT.status, row.status !== undefined ? String(row.status) : '');
+    put(TEXT.total, row.totalTime !== undefined ? `${row.totalTime} ms` : '');
+    put(TEXT.api, row.api !== undefined ? (row.operation !== undefined ? `${row.api} / ${row.operation}` : row.api) : '');
+    put(TEXT.event, row.event !== undefined && row.event !== 'GatewayLogs' ? row.event : '');
+    put(TEXT.message, row.message);
+    const title = (k: 0 | 1 | 2, cell: HTMLSpanElement | undefined, text: string): void => {
+      if (!cell || slot.titles[k] === text) return;
+      slot.titles[k] = text;
+      cell.title = text;
+    };
+    title(0, time, row.time !== undefined ? `${formatIsoTime(row.time)} — ${TIME_TITLES[row.timeSource]}` : TIME_TITLES[row.timeSource]);
+    title(1, pod, row.pod ?? '');
+    title(2, path, row.path ?? '');
+    const timeClass = `c time t-${row.timeSource}`;
+    if (time && slot.timeClass !== timeClass) time.className = slot.timeClass = timeClass;
+    const statusClass = row.status !== undefined ? `c status s${Math.floor(row.status / 100)}` : 'c status';
+    if (status && slot.statusClass !== statusClass) status.className = slot.statusClass = statusClass;
+    const rowClass = `row lv-${row.level ?? 'none'} k-${row.kind}${row.failed ? ' failed' : ''}${slot.index % 2 === 1 ? ' alt' : ''}`;
+    if (slot.rowClass !== rowClass) {
+      slot.element.className = slot.rowClass = rowClass;
+      // The class list was replaced (without 'selected'): selection is re-applied from scratch.
+      if (slot.selected) {
+        slot.selected = false;
+        slot.element.setAttribute('aria-selected', 'false');
+      }
     }
-    if (pod) {
-      // The part of the name that tells the replicas apart; the full name in the tooltip.
-      setText(pod, row.pod !== undefined ? this.podNames.nameOf(row.pod) : '');
-      pod.title = row.pod ?? '';
-    }
-    if (level) setText(level, row.level ?? '');
-    if (kind) setText(kind, row.kind);
-    if (method) setText(method, row.method ?? '');
-    if (path) {
-      setText(path, row.path ?? '');
-      path.title = row.path ?? '';
-    }
-    if (status) {
-      setText(status, row.status !== undefined ? String(row.status) : '');
-      status.className = row.status !== undefined ? `c status s${Math.floor(row.status / 100)}` : 'c status';
-    }
-    if (total) setText(total, row.totalTime !== undefined ? `${row.totalTime} ms` : '');
-    if (api) setText(api, row.api !== undefined ? (row.operation !== undefined ? `${row.api} / ${row.operation}` : row.api) : '');
-    setText(slot.event, row.event !== undefined && row.event !== 'GatewayLogs' ? row.event : '');
-    setText(slot.message, row.message);
-    slot.element.className = `row lv-${row.level ?? 'none'} k-${row.kind}${row.failed ? ' failed' : ''}${slot.index % 2 === 1 ? ' alt' : ''}`;
-    // The class list was replaced: selection is re-applied from scratch.
-    slot.element.setAttribute('aria-selected', 'false');
   }
 
   private refreshSelection(): void {
     let active = false;
     for (const slot of this.slots) {
       const isSelected = slot.row !== undefined && slot.row.seq === this.selected && !slot.element.hidden;
-      if (slot.element.classList.contains('selected') !== isSelected) {
+      if (slot.selected !== isSelected) {
+        slot.selected = isSelected;
         slot.element.classList.toggle('selected', isSelected);
         slot.element.setAttribute('aria-selected', String(isSelected));
       }
