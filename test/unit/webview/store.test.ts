@@ -9,6 +9,16 @@ const seqs = (list: { length: number; at(i: number): { seq: number } | undefined
   Array.from({ length: list.length }, (_, i) => list.at(i)?.seq ?? -1);
 
 describe('webview row store and filtered view', () => {
+  it('stores rows whose values are exactly as they arrived (repeated strings are shared, never changed)', () => {
+    const make = (seq: number): ReturnType<typeof row> =>
+      request(seq, 404, { pod: `gw-${'abc'.repeat(seq % 2)}`, api: ['echo', 'api'].join('-'), message: `OperationNotFound ${'x'.repeat(300 * (seq % 2))}`, event: 'GatewayLogs', search: `s${seq}` });
+    const rows = Array.from({ length: 20 }, (_, i) => make(i + 1));
+    const copies = structuredClone(rows);
+    const store = new RowStore(100);
+    store.append(rows);
+    assert.deepEqual(seqs(store).map((seq) => store.at(seq - 1)), copies);
+  });
+
   it('keeps the newest maxEntries and counts what it let go', () => {
     const store = new RowStore(3);
     assert.equal(store.append([row(1), row(2)]), 0);
