@@ -119,7 +119,9 @@ async function measure(entries: number): Promise<void> {
     const domRows = await page.locator('.layer .row:not([hidden])').count();
     console.log(`webview: ${rows.length} rows delivered, stored and shown in ${fmt(loaded)}; rows in the DOM: ${domRows}`);
 
-    // Each filter is applied from the unfiltered view and timed by the view itself (the rebuild of the filtered rows).
+    // Each filter is applied from the unfiltered view and timed by the view itself, from the filter's change (Enter,
+    // a click: the 150 ms typing pause is not counted) until its rows are chosen, the table drawn and the count shown
+    // (all in one task: the next paint shows them), and until the chart shows them too (a task of its own after it).
     const someCorrelation = rows[Math.floor(rows.length / 2)]?.correlationId ?? 'x';
     const typeText = async (text: string): Promise<void> => {
       await page.fill('input.filter', text);
@@ -145,19 +147,23 @@ async function measure(entries: number): Promise<void> {
         if (level.value !== '') { level.value = ''; level.dispatchEvent(new Event('change')); }
       })()`);
       await until(countIs(rows.length));
+      // The chart of the unfiltered rows follows in a task of its own: done before the next filter is timed.
+      await page.evaluate('new Promise((resolve) => setTimeout(resolve, 50))');
     };
     const cdp = await page.context().newCDPSession(page);
     const filterTimes: number[] = [];
+    const chartTimes: number[] = [];
     for (const [n, [label, apply]] of cases.entries()) {
       await resetFilters();
-      const before = await page.evaluate<number>('window.__filters.length');
+      const [before, chartsBefore] = await page.evaluate<[number, number]>('[window.__filters.length, window.__charts.length]');
       await profiled(cdp, `filter-${entries}-${n}`, async () => {
         await apply();
-        await until(`window.__filters.length > ${before}`);
+        await until(`window.__filters.length > ${before} && window.__charts.length > ${chartsBefore}`);
       });
-      const [ms, matched] = await page.evaluate<[number, number]>('window.__filters[window.__filters.length - 1]');
+      const [[ms, matched], charted] = await page.evaluate<[[number, number], number]>('[window.__filters[window.__filters.length - 1], window.__charts[window.__charts.length - 1]]');
       filterTimes.push(ms);
-      console.log(`webview: filter ${label}: ${fmt(ms)} (${matched} rows match)`);
+      chartTimes.push(charted);
+      console.log(`webview: filter ${label}: ${fmt(ms)} to the table and count, ${fmt(charted)} to the chart (${matched} rows match)`);
     }
     await resetFilters();
     const worst = Math.max(...filterTimes);
@@ -167,6 +173,8 @@ async function measure(entries: number): Promise<void> {
     const baseline = performance.now() - baseStart;
     console.log(`webview: baseline, one includes() pass over ${rows.length} search texts in Node: ${fmt(baseline)} (${baseMatched} match)`);
     console.log(`webview: filter time max ${fmt(worst)} = ${(worst / baseline).toFixed(1)}x the baseline (goal < 150 ms): ${worst < 150 ? 'met' : 'NOT met'}`);
+    const worstChart = Math.max(...chartTimes);
+    console.log(`webview: filter to chart max ${fmt(worstChart)} (goal < 150 ms): ${worstChart < 150 ? 'met' : 'NOT met'}`);
 
     // Scrolling: each frame jumps the scroll position (as a fast wheel or a dragged scrollbar does) and measures that
     // frame's work: the table's render, then style and layout forced synchronously. Paint and compositing are the
