@@ -245,7 +245,14 @@ export function compileBulkFilter(filter: LogFilter): BulkFilter | undefined {
     if (from >= to) return;
     const needed = blockColumns(keys, block);
     if (needed.length === 0) {
-      for (let i = from; i < to; i++) if (test(block, i)) keep(i);
+      // The keys first, inline: most rows of a level or status filter stop here, without a call.
+      const { level, failed, status } = block;
+      for (let i = from; i < to; i++) {
+        if (minRank >= 0 && (level[i] as number) < minRank) continue;
+        if (failuresOnly && failed[i] === 0) continue;
+        if (anyClass && classes[status[i] as number] === 0) continue;
+        if (test(block, i)) keep(i);
+      }
       return;
     }
     const { trigrams, words } = block;
