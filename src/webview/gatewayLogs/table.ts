@@ -12,8 +12,8 @@ export const ROW_HEIGHT = 22;
 /** Must match `--header-height` in media/gatewayLogs.css. */
 export const HEADER_HEIGHT = 24;
 const OVERSCAN = 8;
-/** The longest the overscan waits for an idle moment after a jump. */
-const OVERSCAN_WAIT_MS = 200;
+/** After a jump, the overscan is filled once no jump came for this long (and the thread is idle, or after as long again). */
+const OVERSCAN_SETTLE_MS = 100;
 
 export interface TableSource {
   readonly length: number;
@@ -92,6 +92,7 @@ export class VirtualTable {
   private layerBase = Number.NaN;
   private onRender: ((first: number, end: number) => void) | undefined;
   private overscanPending = false;
+  private lastJumpAt = 0;
 
   constructor(events: TableEvents) {
     this.events = events;
@@ -183,20 +184,25 @@ export class VirtualTable {
     const visible = computeWindow({ ...input, overscan: 0 });
     const last = this.lastWindow;
     // A jump (no row of the last window in view: a dragged scrollbar, a wheel over a compressed million rows) fills
-    // the rows in view now and the overscan when the thread is next idle: a frame that fills a screenful of new rows
-    // has enough to do, rows beyond the edges are only needed by a small step after it, and while jumps go on they
-    // would be filled for nothing.
+    // the rows in view now and the overscan once the jumps stop: a frame that fills a screenful of new rows has
+    // enough to do, rows beyond the edges are only needed by a small step after it, and while jumps go on they would
+    // be filled (and laid out in the next frame) for nothing.
     const jumped = visible.end <= last.first || visible.first >= last.end;
     const win = jumped && (visible.first > full.first || visible.end < full.end) ? visible : full;
-    if (win !== full && !this.overscanPending) {
-      this.overscanPending = true;
-      requestIdleCallback(
-        () => {
+    if (win !== full) {
+      this.lastJumpAt = performance.now();
+      if (!this.overscanPending) {
+        this.overscanPending = true;
+        const fillWhenSettled = (): void => {
+          if (performance.now() - this.lastJumpAt < OVERSCAN_SETTLE_MS) {
+            requestIdleCallback(fillWhenSettled, { timeout: OVERSCAN_SETTLE_MS });
+            return;
+          }
           this.overscanPending = false;
           this.render();
-        },
-        { timeout: OVERSCAN_WAIT_MS },
-      );
+        };
+        requestIdleCallback(fillWhenSettled, { timeout: OVERSCAN_SETTLE_MS });
+      }
     }
     this.area.style.height = `${win.contentHeight}px`;
     if (last.first === win.first && last.end === win.end && last.offset === win.offset && last.length === count) return;
