@@ -98,15 +98,70 @@ const TOKEN_URLENCODED_CORE = /%26\d{12}%26/;
 const NAME_CORE = /key|authorization|token|secret|password|sig/i;
 /** Base64 runs long enough to hold a token (`/[A-Za-z0-9+/_-]{32,}={0,2}/g`, see replaceBase64Runs); decoded to check. */
 
-function decodesToToken(run: string): boolean {
-  let text: string;
-  try {
-    const standard = run.includes('-') || run.includes('_') ? run.replace(/-/g, '+').replace(/_/g, '/') : run;
-    text = atob(standard.padEnd(Math.ceil(standard.length / 4) * 4, '='));
-  } catch {
-    return false;
+/** 6-bit values of the base64 alphabet, both `+ /` and the URL-safe `- _`; -1 for anything else. */
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => (BASE64_VALUE[c.charCodeAt(0)] = i));
+BASE64_VALUE[45] = 62;
+BASE64_VALUE[95] = 63;
+let decoded = new Uint8Array(256);
+
+/**
+ * Whether a base64 run (standard or URL-safe, padded or not) decodes to text holding a gateway token or a secret's
+ * scheme: what `atob` (after `-_` → `+/` and padding to a multiple of 4) then `/&\d{12}&/` and
+ * `/GatewayKey|SharedAccessSignature|subscription-?key/i` answer, without building the strings. Every row of a large
+ * log has a correlation id and a host name that are such runs, and atob checks each character by a linear search.
+ */
+export function decodesToToken(run: string): boolean {
+  // atob's rules (WHATWG forgiving-base64): at most two `=`, only at the end (the padding included); after them are
+  // dropped, a length of 4k+1 is not base64.
+  let n = run.length;
+  while (n > 0 && run.charCodeAt(n - 1) === 61) n--;
+  const padded = Math.ceil(run.length / 4) * 4;
+  if (padded - n > 2 || n % 4 === 1) return false;
+  const bytes = (n * 6) >>> 3;
+  if (decoded.length < bytes) decoded = new Uint8Array(bytes * 2);
+  const out = decoded;
+  let acc = 0;
+  let bits = 0;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const c = run.charCodeAt(i);
+    const v = c < 128 ? (BASE64_VALUE[c] as number) : -1;
+    if (v < 0) return false;
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[k++] = (acc >>> bits) & 0xff;
+    }
   }
-  return /&\d{12}&/.test(text) || /GatewayKey|SharedAccessSignature|subscription-?key/i.test(text);
+  return hasTokenBytes(out, k);
+}
+
+const TOKEN_WORDS = ['gatewaykey', 'sharedaccesssignature', 'subscriptionkey', 'subscription-key'].map((w) => Uint8Array.from(w, (c) => c.charCodeAt(0)));
+
+/** `/&\d{12}&/` or `/GatewayKey|SharedAccessSignature|subscription-?key/i` in the first `length` bytes (read as Latin-1). */
+function hasTokenBytes(bytes: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const b = bytes[i] as number;
+    if (b === 38 && i + 13 < length && bytes[i + 13] === 38) {
+      let digits = 0;
+      while (digits < 12 && (bytes[i + 1 + digits] as number) >= 48 && (bytes[i + 1 + digits] as number) <= 57) digits++;
+      if (digits === 12) return true;
+    }
+    // ASCII letters fold to lower case (a non-ASCII byte never matches an ASCII letter under `/i` without `u`).
+    const lower = b >= 65 && b <= 90 ? b + 32 : b;
+    if (lower !== 103 && lower !== 115) continue;
+    words: for (const word of TOKEN_WORDS) {
+      if (word[0] !== lower || i + word.length > length) continue;
+      for (let j = 1; j < word.length; j++) {
+        const x = bytes[i + j] as number;
+        if ((x >= 65 && x <= 90 ? x + 32 : x) !== word[j]) continue words;
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
 export function redact(text: string): string {
