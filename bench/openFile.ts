@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { isGatewayLogsToHost, type GatewayLogsToWebview } from '../src/contract/gatewayLogs.ts';
+import { isGatewayLogsToHost, toWire, type GatewayLogsToWebview } from '../src/contract/gatewayLogs.ts';
 import { createFileLogSession } from '../src/logSessions/fileSession.ts';
 import { GatewayLogsDataProvider } from '../src/panels/gatewayLogsProvider.ts';
 import { generateGatewayLog } from '../test/sandbox/gateway/logGenerator.ts';
@@ -107,7 +107,8 @@ async function open(file: string): Promise<Result> {
     const sessionAt = performance.now();
     provider = new GatewayLogsDataProvider(session, (message: GatewayLogsToWebview) => {
       if (message.type === 'gatewayLogs/append') firstPostAt ||= performance.now();
-      harness.post(message);
+      // As the panel posts it (appends packed into columns).
+      harness.post(toWire(message));
     }, { maxEntries });
     // The webview said ready before the session existed; the panel answers it as soon as the provider is there.
     provider.onReady();

@@ -91,6 +91,20 @@ export interface AppendMessage {
   readonly skipped: number;
 }
 
+/**
+ * An `append` as it crosses to the webview: the rows' properties as columns (one array per property, `null` where a
+ * row has none) rather than one object per row, so a batch of thousands of rows is a few arrays to serialise, copy
+ * and parse instead of tens of thousands of keyed objects (a 100 MB file is ~200k rows). The webview unpacks it into
+ * the `append` it stands for. Built by `packAppend`, read by `unpackAppend`.
+ */
+export interface PackedAppendMessage {
+  readonly type: 'gatewayLogs/appendPacked';
+  readonly batch: number;
+  readonly skipped: number;
+  /** One column per name of `PACKED_ROW_KEYS`, in that order, each with one value per row. */
+  readonly columns: readonly (readonly unknown[])[];
+}
+
 export interface PodsMessage {
   readonly type: 'gatewayLogs/pods';
   readonly pods: readonly PodStatus[];
@@ -158,6 +172,9 @@ export type GatewayLogsToWebview =
   | EndedMessage
   | DetailsMessage
   | ClearedMessage;
+
+/** What the host posts to the Gateway Logs webview: the messages above, with appends packed. */
+export type GatewayLogsWire = Exclude<GatewayLogsToWebview, AppendMessage> | PackedAppendMessage;
 
 // ---- Webview → host ----------------------------------------------------------------------------------------------
 
@@ -382,4 +399,76 @@ export function isGatewayLogsToWebview(value: unknown): value is GatewayLogsToWe
     default:
       return false;
   }
+}
+
+// ---- Packed appends ------------------------------------------------------------------------------------------------
+
+/** Every property of a row, in the order of a packed append's columns. */
+export const PACKED_ROW_KEYS = [
+  'seq',
+  'time',
+  'timeSource',
+  'timeText',
+  'pod',
+  'level',
+  'kind',
+  'method',
+  'path',
+  'status',
+  'totalTime',
+  'api',
+  'operation',
+  'event',
+  'message',
+  'failed',
+  'correlationId',
+  'search',
+] as const satisfies readonly (keyof LogRow)[];
+
+/** A compile-time check that no row property is left out of the columns. */
+const everyRowKeyPacked: Exclude<keyof LogRow, (typeof PACKED_ROW_KEYS)[number]> extends never ? true : never = true;
+void everyRowKeyPacked;
+
+/** The message as the host posts it: an append packed into columns, anything else as it is. */
+export function toWire(message: GatewayLogsToWebview): GatewayLogsWire {
+  return message.type === 'gatewayLogs/append' ? packAppend(message) : message;
+}
+
+export function packAppend(message: AppendMessage): PackedAppendMessage {
+  const rows = message.rows;
+  const columns = PACKED_ROW_KEYS.map(() => new Array<unknown>(rows.length));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as LogRow;
+    for (let k = 0; k < PACKED_ROW_KEYS.length; k++) (columns[k] as unknown[])[i] = row[PACKED_ROW_KEYS[k] as keyof LogRow] ?? null;
+  }
+  return { type: 'gatewayLogs/appendPacked', batch: message.batch, skipped: message.skipped, columns };
+}
+
+/**
+ * The append a packed one stands for, its rows checked one by one as `isGatewayLogsToWebview` checks an append's;
+ * undefined when anything in it is not what `packAppend` makes.
+ */
+export function unpackAppend(value: unknown): AppendMessage | undefined {
+  if (!isObject(value) || value.type !== 'gatewayLogs/appendPacked' || !isCount(value.batch) || !isCount(value.skipped)) return undefined;
+  const columns = value.columns;
+  if (!Array.isArray(columns) || columns.length !== PACKED_ROW_KEYS.length || !columns.every(Array.isArray)) return undefined;
+  const cols = columns as unknown[][];
+  const n = (cols[0] as unknown[]).length;
+  if (!cols.every((c) => c.length === n)) return undefined;
+  const rows = new Array<LogRow>(n);
+  for (let i = 0; i < n; i++) {
+    const row: Shape = {};
+    for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
+      const v = (cols[k] as unknown[])[i];
+      if (v !== null && v !== undefined) row[PACKED_ROW_KEYS[k] as string] = v;
+    }
+    if (!isLogRow(row)) return undefined;
+    rows[i] = row;
+  }
+  return { type: 'gatewayLogs/append', batch: value.batch, skipped: value.skipped, rows };
+}
+
+/** The webview's check of what arrives: a host message, or a packed append (fully checked when unpacked). */
+export function isGatewayLogsWire(value: unknown): value is GatewayLogsWire {
+  return isObject(value) && (value.type === 'gatewayLogs/appendPacked' ? Array.isArray(value.columns) : value.type !== 'gatewayLogs/append' && isGatewayLogsToWebview(value));
 }
