@@ -173,8 +173,8 @@ export type GatewayLogsToWebview =
   | DetailsMessage
   | ClearedMessage;
 
-/** What the host posts to the Gateway Logs webview: the messages above, with appends packed. */
-export type GatewayLogsWire = Exclude<GatewayLogsToWebview, AppendMessage> | PackedAppendMessage;
+/** What the Gateway Logs webview takes: the messages above, appends also packed (the panel packs them). */
+export type GatewayLogsWire = GatewayLogsToWebview | PackedAppendMessage;
 
 // ---- Webview → host ----------------------------------------------------------------------------------------------
 
@@ -470,5 +470,5 @@ export function unpackAppend(value: unknown): AppendMessage | undefined {
 
 /** The webview's check of what arrives: a host message, or a packed append (fully checked when unpacked). */
 export function isGatewayLogsWire(value: unknown): value is GatewayLogsWire {
-  return isObject(value) && (value.type === 'gatewayLogs/appendPacked' ? Array.isArray(value.columns) : value.type !== 'gatewayLogs/append' && isGatewayLogsToWebview(value));
+  return isObject(value) && (value.type === 'gatewayLogs/appendPacked' ? Array.isArray(value.columns) : isGatewayLogsToWebview(value));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodesToToken, redact, replaceBase64Runs } from '../../../src/util/redact.ts';
+import { decodesToToken, redact, redactEveryPattern, replaceBase64Runs } from '../../../src/util/redact.ts';
 
 describe('redact', () => {
   const token = 'rb-arc-aks-apimgw&202612271200&Qk9HVVMtU0lHTkFUVVJFLWZvci10ZXN0cy1vbmx5LW5vdC1yZWFs==';
@@ -69,5 +69,26 @@ describe('redact', () => {
     fc.assert(fc.property(runs, (run) => assert.equal(decodesToToken(run), reference(run), run)), { numRuns: 5000 });
     assert.equal(decodesToToken(btoa('rb-arc-aks-apimgw&202612271200&c2lnbmF0dXJl')), true);
     assert.equal(decodesToToken('72632716-c430-469c-a43a-8c3b7cf3c256'), reference('72632716-c430-469c-a43a-8c3b7cf3c256'));
+  });
+
+  it('rules text out with one scan only where every pattern would have left it alone', () => {
+    const token = 'rb-arc-aks-apimgw&202612271200&Qk9HVVMtU0lHTkFUVVJFLWZvci10ZXN0cy1vbmx5LW5vdC1yZWFs==';
+    const piece = fc.oneof(
+      fc.constantFrom(
+        'Ocp-Apim-Subscription-Key', 'subscription_key', 'X-API-KEY', 'Authorization', 'proxy.authorization', 'primaryKey', 'auth-token',
+        'access_token', 'gatewayKey', 'client.secret', 'PASSWORD', 'token', 'sig', 'SN', 'se', 'skn', 'Bearer', 'bearer', 'GatewayKey',
+        'SharedAccessSignature', 'Basic', 'Digest',
+      ),
+      fc.constantFrom(': ', '=', '%3D', '%3d', '"', "'", '\\"', ' ', '%20', '&', '?', '%26', '%3F', ', ', '\n', '***', '/'),
+      fc.constantFrom(token, encodeURIComponent(token), btoa(token), 'abc0123456789def', '202612271200', 'GET /echo/resource?x=1', '[Info] 2026-11-27T15:00:00.025 [GatewayLogs]'),
+      fc.string({ unit: fc.constantFrom('a', 'K', 'e', 'y', 's', 'i', 'g', 'n', '0', '1', '&', '=', '%', '2', '6', '-', '_'), maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+        const text = pieces.join('');
+        assert.equal(redact(text), redactEveryPattern(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
