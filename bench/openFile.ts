@@ -16,7 +16,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isGatewayLogsToHost, toWire, type GatewayLogsToWebview } from '../src/contract/gatewayLogs.ts';
-import { createFileLogSession } from '../src/logSessions/fileSession.ts';
+import { createFileLogSession, type FileLogSession } from '../src/logSessions/fileSession.ts';
 import { GatewayLogsDataProvider } from '../src/panels/gatewayLogsProvider.ts';
 import { generateGatewayLog } from '../test/sandbox/gateway/logGenerator.ts';
 import { openWebviewPage } from './webviewHarness.ts';
@@ -71,6 +71,16 @@ interface Result {
   webviewHeap: number;
 }
 
+/**
+ * What the command does: read the whole file, decode it (UTF-8 here: decodeLog's common case), open the session. In a
+ * function of its own so that, as in the command, nothing but the session keeps the file's bytes and text.
+ */
+async function openSession(file: string): Promise<FileLogSession> {
+  const bytes = await readFile(file);
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return createFileLogSession(path.basename(file), text, { maxEntries });
+}
+
 async function open(file: string): Promise<Result> {
   let provider: GatewayLogsDataProvider | undefined;
   let readySeen = false;
@@ -103,10 +113,7 @@ async function open(file: string): Promise<Result> {
     const startedWall = Date.now();
     const started = performance.now();
     const cpuAtStart = process.cpuUsage();
-    // What the command does: read the whole file, decode it (UTF-8 here: decodeLog's common case), open the session.
-    const bytes = await readFile(file);
-    const text = new TextDecoder('utf-8').decode(bytes);
-    const session = createFileLogSession(path.basename(file), text, { maxEntries });
+    const session = await openSession(file);
     const sessionAt = performance.now();
     provider = new GatewayLogsDataProvider(session, (message: GatewayLogsToWebview) => {
       if (message.type === 'gatewayLogs/append') firstPostAt ||= performance.now();
