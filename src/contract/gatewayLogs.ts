@@ -101,8 +101,13 @@ export interface PackedAppendMessage {
   readonly type: 'gatewayLogs/appendPacked';
   readonly batch: number;
   readonly skipped: number;
-  /** One column per name of `PACKED_ROW_KEYS`, in that order, each with one value per row. */
+  /**
+   * One column per name of `PACKED_ROW_KEYS`, in that order, each with one value per row. The columns of
+   * `SHARED_STRING_KEYS` (a few distinct values repeated on every row: kind, level, method, API, …) hold the index of
+   * the value in `strings`.
+   */
   readonly columns: readonly (readonly unknown[])[];
+  readonly strings: readonly string[];
 }
 
 export interface PodsMessage {
@@ -425,6 +430,10 @@ export const PACKED_ROW_KEYS = [
   'search',
 ] as const satisfies readonly (keyof LogRow)[];
 
+/** Row properties with few distinct values, sent once per batch in `strings` and referred to by index. */
+const SHARED_STRING_KEYS: ReadonlySet<keyof LogRow> = new Set<keyof LogRow>(['timeSource', 'pod', 'level', 'kind', 'method', 'api', 'operation', 'event']);
+const SHARED_COLUMN = PACKED_ROW_KEYS.map((key) => SHARED_STRING_KEYS.has(key));
+
 /** A compile-time check that no row property is left out of the columns. */
 const everyRowKeyPacked: Exclude<keyof LogRow, (typeof PACKED_ROW_KEYS)[number]> extends never ? true : never = true;
 void everyRowKeyPacked;
@@ -437,11 +446,21 @@ export function toWire(message: GatewayLogsToWebview): GatewayLogsWire {
 export function packAppend(message: AppendMessage): PackedAppendMessage {
   const rows = message.rows;
   const columns = PACKED_ROW_KEYS.map(() => new Array<unknown>(rows.length));
+  const strings: string[] = [];
+  const index = new Map<string, number>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as LogRow;
-    for (let k = 0; k < PACKED_ROW_KEYS.length; k++) (columns[k] as unknown[])[i] = row[PACKED_ROW_KEYS[k] as keyof LogRow] ?? null;
+    for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
+      let value: unknown = row[PACKED_ROW_KEYS[k] as keyof LogRow] ?? null;
+      if (SHARED_COLUMN[k] && typeof value === 'string') {
+        let at = index.get(value);
+        if (at === undefined) index.set(value, (at = strings.push(value) - 1));
+        value = at;
+      }
+      (columns[k] as unknown[])[i] = value;
+    }
   }
-  return { type: 'gatewayLogs/appendPacked', batch: message.batch, skipped: message.skipped, columns };
+  return { type: 'gatewayLogs/appendPacked', batch: message.batch, skipped: message.skipped, columns, strings };
 }
 
 /**
@@ -450,8 +469,9 @@ export function packAppend(message: AppendMessage): PackedAppendMessage {
  */
 export function unpackAppend(value: unknown): AppendMessage | undefined {
   if (!isObject(value) || value.type !== 'gatewayLogs/appendPacked' || !isCount(value.batch) || !isCount(value.skipped)) return undefined;
-  const columns = value.columns;
+  const { columns, strings } = value;
   if (!Array.isArray(columns) || columns.length !== PACKED_ROW_KEYS.length || !columns.every(Array.isArray)) return undefined;
+  if (!isStringList(strings)) return undefined;
   const cols = columns as unknown[][];
   const n = (cols[0] as unknown[]).length;
   if (!cols.every((c) => c.length === n)) return undefined;
@@ -459,8 +479,14 @@ export function unpackAppend(value: unknown): AppendMessage | undefined {
   for (let i = 0; i < n; i++) {
     const row: Shape = {};
     for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
-      const v = (cols[k] as unknown[])[i];
-      if (v !== null && v !== undefined) row[PACKED_ROW_KEYS[k] as string] = v;
+      let v = (cols[k] as unknown[])[i];
+      if (v === null || v === undefined) continue;
+      if (SHARED_COLUMN[k]) {
+        // An index that is not one of `strings` leaves the property unset (or a number), which the row check refuses.
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= strings.length) return undefined;
+        v = strings[v];
+      }
+      row[PACKED_ROW_KEYS[k] as string] = v;
     }
     if (!isLogRow(row)) return undefined;
     rows[i] = row;

@@ -81,6 +81,9 @@ describe('gateway logs contract guards', () => {
     assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('search')]![5] = 42))), undefined, 'a search text that is a number');
     assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('seq')]![0] = null))), undefined, 'a row without seq');
     assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('level')]![2] = 'loud'))), undefined, 'an unknown level');
+    assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('kind')]![1] = packed.strings.length))), undefined, 'a shared string that is not there');
+    assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('kind')]![1] = 'request'))), undefined, 'a shared string sent as itself');
+    assert.equal(unpackAppend({ ...packed, strings: [1] }), undefined, 'shared strings that are not strings');
     assert.equal(unpackAppend({ ...packed, batch: -1 }), undefined);
     assert.equal(unpackAppend({ ...packed, columns: 'x' }), undefined);
   });
