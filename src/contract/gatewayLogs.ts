@@ -448,14 +448,23 @@ export function packAppend(message: AppendMessage): PackedAppendMessage {
   const columns = PACKED_ROW_KEYS.map(() => new Array<unknown>(rows.length));
   const strings: string[] = [];
   const index = new Map<string, number>();
+  // Rows in a row mostly share these values: the previous one is compared before the table is looked up.
+  const lastString = PACKED_ROW_KEYS.map(() => '');
+  const lastIndex = PACKED_ROW_KEYS.map(() => -1);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as LogRow;
     for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
       let value: unknown = row[PACKED_ROW_KEYS[k] as keyof LogRow] ?? null;
       if (SHARED_COLUMN[k] && typeof value === 'string') {
-        let at = index.get(value);
-        if (at === undefined) index.set(value, (at = strings.push(value) - 1));
-        value = at;
+        if (value === lastString[k] && (lastIndex[k] as number) >= 0) {
+          value = lastIndex[k];
+        } else {
+          let at = index.get(value);
+          if (at === undefined) index.set(value, (at = strings.push(value) - 1));
+          lastString[k] = value;
+          lastIndex[k] = at;
+          value = at;
+        }
       }
       (columns[k] as unknown[])[i] = value;
     }

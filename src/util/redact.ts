@@ -193,7 +193,22 @@ function maskBase64Tokens(text: string): string {
   return replaceBase64Runs(text, maskBase64Run);
 }
 
+/**
+ * The last answers of `maskBase64Run`: a log repeats the same long runs on every line (the gateway's host name in each
+ * request URL), and decoding one is most of what masking a line costs. Bounded; holds nothing that leaves the host.
+ */
+const recentRuns = new Map<string, string>();
+
 function maskBase64Run(run: string): string {
+  let masked = recentRuns.get(run);
+  if (masked === undefined) {
+    if (recentRuns.size >= 256) recentRuns.clear();
+    recentRuns.set(run, (masked = maskBase64RunNow(run)));
+  }
+  return masked;
+}
+
+function maskBase64RunNow(run: string): string {
   if (decodesToToken(run)) return MASK;
   // `/` is a base64 character: `/echo/<base64 token>` is one run, so try from each `/` as well.
   for (let i = run.indexOf('/'); i >= 0 && run.length - i > 32; i = run.indexOf('/', i + 1)) {
