@@ -91,6 +91,25 @@ export interface AppendMessage {
   readonly skipped: number;
 }
 
+/**
+ * An `append` as it crosses to the webview: the rows' properties as columns (one array per property, `null` where a
+ * row has none) rather than one object per row, so a batch of thousands of rows is a few arrays to serialise, copy
+ * and parse instead of tens of thousands of keyed objects (a 100 MB file is ~200k rows). The webview unpacks it into
+ * the `append` it stands for. Built by `packAppend`, read by `unpackAppend`.
+ */
+export interface PackedAppendMessage {
+  readonly type: 'gatewayLogs/appendPacked';
+  readonly batch: number;
+  readonly skipped: number;
+  /**
+   * One column per name of `PACKED_ROW_KEYS`, in that order, each with one value per row. The columns of
+   * `SHARED_STRING_KEYS` (a few distinct values repeated on every row: kind, level, method, API, …) hold the index of
+   * the value in `strings`.
+   */
+  readonly columns: readonly (readonly unknown[])[];
+  readonly strings: readonly string[];
+}
+
 export interface PodsMessage {
   readonly type: 'gatewayLogs/pods';
   readonly pods: readonly PodStatus[];
@@ -158,6 +177,9 @@ export type GatewayLogsToWebview =
   | EndedMessage
   | DetailsMessage
   | ClearedMessage;
+
+/** What the Gateway Logs webview takes: the messages above, appends also packed (the panel packs them). */
+export type GatewayLogsWire = GatewayLogsToWebview | PackedAppendMessage;
 
 // ---- Webview → host ----------------------------------------------------------------------------------------------
 
@@ -382,4 +404,106 @@ export function isGatewayLogsToWebview(value: unknown): value is GatewayLogsToWe
     default:
       return false;
   }
+}
+
+// ---- Packed appends ------------------------------------------------------------------------------------------------
+
+/** Every property of a row, in the order of a packed append's columns. */
+export const PACKED_ROW_KEYS = [
+  'seq',
+  'time',
+  'timeSource',
+  'timeText',
+  'pod',
+  'level',
+  'kind',
+  'method',
+  'path',
+  'status',
+  'totalTime',
+  'api',
+  'operation',
+  'event',
+  'message',
+  'failed',
+  'correlationId',
+  'search',
+] as const satisfies readonly (keyof LogRow)[];
+
+/** Row properties with few distinct values, sent once per batch in `strings` and referred to by index. */
+const SHARED_STRING_KEYS: ReadonlySet<keyof LogRow> = new Set<keyof LogRow>(['timeSource', 'pod', 'level', 'kind', 'method', 'api', 'operation', 'event']);
+const SHARED_COLUMN = PACKED_ROW_KEYS.map((key) => SHARED_STRING_KEYS.has(key));
+
+/** A compile-time check that no row property is left out of the columns. */
+const everyRowKeyPacked: Exclude<keyof LogRow, (typeof PACKED_ROW_KEYS)[number]> extends never ? true : never = true;
+void everyRowKeyPacked;
+
+/** The message as the host posts it: an append packed into columns, anything else as it is. */
+export function toWire(message: GatewayLogsToWebview): GatewayLogsWire {
+  return message.type === 'gatewayLogs/append' ? packAppend(message) : message;
+}
+
+export function packAppend(message: AppendMessage): PackedAppendMessage {
+  const rows = message.rows;
+  const columns = PACKED_ROW_KEYS.map(() => new Array<unknown>(rows.length));
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  // Rows in a row mostly share these values: the previous one is compared before the table is looked up.
+  const lastString = PACKED_ROW_KEYS.map(() => '');
+  const lastIndex = PACKED_ROW_KEYS.map(() => -1);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as LogRow;
+    for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
+      let value: unknown = row[PACKED_ROW_KEYS[k] as keyof LogRow] ?? null;
+      if (SHARED_COLUMN[k] && typeof value === 'string') {
+        if (value === lastString[k] && (lastIndex[k] as number) >= 0) {
+          value = lastIndex[k];
+        } else {
+          let at = index.get(value);
+          if (at === undefined) index.set(value, (at = strings.push(value) - 1));
+          lastString[k] = value;
+          lastIndex[k] = at;
+          value = at;
+        }
+      }
+      (columns[k] as unknown[])[i] = value;
+    }
+  }
+  return { type: 'gatewayLogs/appendPacked', batch: message.batch, skipped: message.skipped, columns, strings };
+}
+
+/**
+ * The append a packed one stands for, its rows checked one by one as `isGatewayLogsToWebview` checks an append's;
+ * undefined when anything in it is not what `packAppend` makes.
+ */
+export function unpackAppend(value: unknown): AppendMessage | undefined {
+  if (!isObject(value) || value.type !== 'gatewayLogs/appendPacked' || !isCount(value.batch) || !isCount(value.skipped)) return undefined;
+  const { columns, strings } = value;
+  if (!Array.isArray(columns) || columns.length !== PACKED_ROW_KEYS.length || !columns.every(Array.isArray)) return undefined;
+  if (!isStringList(strings)) return undefined;
+  const cols = columns as unknown[][];
+  const n = (cols[0] as unknown[]).length;
+  if (!cols.every((c) => c.length === n)) return undefined;
+  const rows = new Array<LogRow>(n);
+  for (let i = 0; i < n; i++) {
+    const row: Shape = {};
+    for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
+      let v = (cols[k] as unknown[])[i];
+      if (v === null || v === undefined) continue;
+      if (SHARED_COLUMN[k]) {
+        // An index that is not one of `strings` leaves the property unset (or a number), which the row check refuses.
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= strings.length) return undefined;
+        v = strings[v];
+      }
+      row[PACKED_ROW_KEYS[k] as string] = v;
+    }
+    if (!isLogRow(row)) return undefined;
+    rows[i] = row;
+  }
+  return { type: 'gatewayLogs/append', batch: value.batch, skipped: value.skipped, rows };
+}
+
+/** The webview's check of what arrives: a host message, or a packed append (fully checked when unpacked). */
+export function isGatewayLogsWire(value: unknown): value is GatewayLogsWire {
+  return isObject(value) && (value.type === 'gatewayLogs/appendPacked' ? Array.isArray(value.columns) : isGatewayLogsToWebview(value));
 }

@@ -2,8 +2,8 @@
 // per source; opening a source that already has a panel reveals it. The panel owns its session: closing the tab
 // stops the follow.
 import * as vscode from 'vscode';
-import type { ExplanationMessage, GatewayLogsToHost, GatewayLogsToWebview } from '../contract/gatewayLogs.ts';
-import { isGatewayLogsToHost } from '../contract/gatewayLogs.ts';
+import type { ExplanationMessage, GatewayLogsToHost, GatewayLogsWire } from '../contract/gatewayLogs.ts';
+import { isGatewayLogsToHost, toWire } from '../contract/gatewayLogs.ts';
 import type { Logger } from '../extensionLog.ts';
 import type { LogSession, TaggedEntry } from '../logSessions/session.ts';
 import { Disposable } from '../util/disposable.ts';
@@ -47,7 +47,7 @@ export interface OpenLogsOptions {
 class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
   readonly key: string;
   readonly title: string;
-  private readonly shell: PanelShell<GatewayLogsToWebview, GatewayLogsToHost>;
+  private readonly shell: PanelShell<GatewayLogsWire, GatewayLogsToHost>;
   private readonly provider: GatewayLogsDataProvider;
   private readonly session: LogSession;
   readonly onDidClose: Event<void>;
@@ -63,7 +63,7 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
     this.register(session.onDidEnd(() => (this.sessionEnded = true)));
     this.register(session);
     this.shell = this.register(
-      new PanelShell<GatewayLogsToWebview, GatewayLogsToHost>({
+      new PanelShell<GatewayLogsWire, GatewayLogsToHost>({
         viewType: GATEWAY_LOGS_VIEW_TYPE,
         title: `Logs: ${session.title}`,
         extensionUri,
@@ -74,7 +74,7 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
       }),
     );
     this.provider = this.register(
-      new GatewayLogsDataProvider(session, (message) => this.shell.post(message), {
+      new GatewayLogsDataProvider(session, (message) => this.shell.post(toWire(message)), {
         maxEntries,
         copy: (text) => {
           void vscode.env.clipboard.writeText(text).then(

@@ -7,7 +7,9 @@
 import type { EntryDetails, FindingView, LogRow, TimeSource } from '../contract/gatewayLogs.ts';
 import type { Finding } from '../diagnosis/types.ts';
 import { displayFields } from '../gatewayLogs/displayFields.ts';
-import { isFailedRequest, stripAnsi } from '../gatewayLogs/parser.ts';
+import type { GatewayLogEntry, LogTimestamp } from '../gatewayLogs/entry.ts';
+import { LazyEntry } from '../gatewayLogs/lazy.ts';
+import { GatewayLogParser, isFailedRequest, stripAnsi } from '../gatewayLogs/parser.ts';
 import type { TaggedEntry } from '../logSessions/session.ts';
 import { redact, redactField } from '../util/redact.ts';
 
@@ -16,23 +18,41 @@ export const MAX_SEARCH_CHARS = 8192;
 /** The message column is one line; the details pane has the rest. */
 export const MAX_MESSAGE_CHARS = 500;
 
-export function toLogRow(entry: TaggedEntry): LogRow {
+/** Reads lazy entries for their rows; its record layouts stay warm from one row to the next. */
+const reader = new GatewayLogParser();
+
+/**
+ * The entry with every field read. A lazy entry (a large file's) is read into a copy that is let go with the row:
+ * reading the entry itself would keep its fields for the life of the session (the memory the lazy entries save); the
+ * details pane reads it again when the row is opened.
+ */
+function readFully(entry: TaggedEntry): GatewayLogEntry & { kubeletTime?: LogTimestamp } {
+  if (!(entry instanceof LazyEntry)) return entry;
+  reader.push(entry.text + entry.eol);
+  const full: GatewayLogEntry & { kubeletTime?: LogTimestamp } | undefined = reader.end()[0];
+  if (!full) return entry;
+  if (entry.kubeletTime !== undefined) full.kubeletTime = entry.kubeletTime;
+  return full;
+}
+
+export function toLogRow(tagged: TaggedEntry): LogRow {
+  const entry = readFully(tagged);
   const request = entry.request;
   const { time, source, text } = pickTime(entry);
   const firstLine = stripAnsi(entry.raw[0] ?? '');
   const row: {
     -readonly [K in keyof LogRow]: LogRow[K];
   } = {
-    seq: entry.seq,
+    seq: tagged.seq,
     timeSource: source,
     kind: entry.kind,
     message: redact(clip(summary(entry, firstLine), MAX_MESSAGE_CHARS)),
     failed: isFailedRequest(entry),
-    search: searchText(entry),
+    search: searchText(entry, tagged.pod),
   };
   if (time !== undefined) row.time = time;
   if (text !== undefined) row.timeText = text;
-  if (entry.pod !== undefined) row.pod = entry.pod;
+  if (tagged.pod !== undefined) row.pod = tagged.pod;
   if (entry.level !== undefined) row.level = entry.level;
   if (entry.event !== undefined) row.event = entry.event;
   if (request) {
@@ -51,7 +71,7 @@ export function toLogRow(entry: TaggedEntry): LogRow {
  * The gateway's timestamp when it can be believed; else the kubelet's (exact, but when the line was read, not when the
  * gateway wrote it); else a request's `timeGenerated`; else the 1.x time that may be 12 hours off.
  */
-export function pickTime(entry: TaggedEntry): { time?: number; source: TimeSource; text?: string } {
+export function pickTime(entry: Pick<TaggedEntry, 'timestamp' | 'kubeletTime' | 'request'>): { time?: number; source: TimeSource; text?: string } {
   const own = entry.timestamp;
   if (own?.value !== undefined && !own.hourAmbiguous) return { time: own.value, source: 'gateway' };
   if (entry.kubeletTime?.value !== undefined) return { time: entry.kubeletTime.value, source: 'kubelet' };
@@ -74,7 +94,7 @@ export function urlPath(url: string): string {
   return url.slice(slash);
 }
 
-function summary(entry: TaggedEntry, firstLine: string): string {
+function summary(entry: GatewayLogEntry, firstLine: string): string {
   if (entry.kind === 'text') return entry.raw.length > 1 ? `${firstLine} (+${entry.raw.length - 1} lines)` : firstLine;
   const request = entry.request;
   if (request) {
@@ -93,8 +113,8 @@ function summary(entry: TaggedEntry, firstLine: string): string {
   return entry.source !== undefined ? `${text} — ${entry.source}` : text;
 }
 
-function searchText(entry: TaggedEntry): string {
-  let text = entry.pod !== undefined ? `${entry.pod}\n` : '';
+function searchText(entry: GatewayLogEntry, pod: string | undefined): string {
+  let text = pod !== undefined ? `${pod}\n` : '';
   for (const line of entry.raw) {
     if (text.length >= MAX_SEARCH_CHARS) break;
     text += `${line}\n`;

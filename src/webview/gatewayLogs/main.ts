@@ -2,7 +2,7 @@
 // incrementally into the view, and the virtual table draws what is on screen once per animation frame at most.
 // Log content is only ever set as text (see ../shared/dom.ts); no markup is built from data anywhere in this view.
 import type { EntryDetails, GatewayLogsToWebview, LogRow, PodStatus, ResetMessage, SessionNotice } from '../../contract/gatewayLogs.ts';
-import { isGatewayLogsToWebview } from '../../contract/gatewayLogs.ts';
+import { isGatewayLogsWire, unpackAppend } from '../../contract/gatewayLogs.ts';
 import { el, setText } from '../shared/dom.ts';
 import { hostApi, onHostMessage } from '../shared/vscodeApi.ts';
 import { RequestChart } from './chart.ts';
@@ -410,6 +410,10 @@ function saveState(state: SavedState): void {
 const root = document.getElementById('root');
 if (root) {
   const view = new GatewayLogsView(root);
-  onHostMessage(isGatewayLogsToWebview, (message) => view.handle(message));
+  onHostMessage(isGatewayLogsWire, (message) => {
+    // Appends come packed into columns (see packAppend); one that does not unpack into valid rows is ignored.
+    const unpacked = message.type === 'gatewayLogs/appendPacked' ? unpackAppend(message) : message;
+    if (unpacked) view.handle(unpacked);
+  });
   hostApi().postMessage({ type: 'ready' });
 }

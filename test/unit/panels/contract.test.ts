@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { MAX_COPY_CHARS, isGatewayLogsToHost, isGatewayLogsToWebview, isLogRow, type LogRow } from '../../../src/contract/gatewayLogs.ts';
+import { MAX_COPY_CHARS, PACKED_ROW_KEYS, isGatewayLogsToHost, isGatewayLogsToWebview, isGatewayLogsWire, isLogRow, packAppend, toWire, unpackAppend, type AppendMessage, type LogRow } from '../../../src/contract/gatewayLogs.ts';
+import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
 import { toEntryDetails, toLogRow } from '../../../src/panels/gatewayLogsRows.ts';
 import { generateTaggedEntries } from '../../sandbox/gateway/logGenerator.ts';
 
@@ -50,5 +51,58 @@ describe('gateway logs contract guards', () => {
       }),
     );
     assert.ok(isLogRow(good));
+  });
+
+  it('a packed append unpacks into the same rows, after a trip through JSON as a webview message takes', () => {
+    const rows = generateTaggedEntries(300, 11).map(toLogRow);
+    const append: AppendMessage = { type: 'gatewayLogs/append', batch: 4, rows, skipped: 7 };
+    const wire = JSON.parse(JSON.stringify(toWire(append))) as unknown;
+    assert.ok(isGatewayLogsWire(wire));
+    assert.deepStrictEqual(unpackAppend(wire), append);
+    assert.deepStrictEqual(unpackAppend(JSON.parse(JSON.stringify(packAppend({ ...append, rows: [] })))), { ...append, rows: [] });
+    // Other messages cross as they are; the webview still takes an append unpacked.
+    const ended = { type: 'gatewayLogs/ended' } as const;
+    assert.equal(toWire(ended), ended);
+    assert.ok(isGatewayLogsWire(ended) && isGatewayLogsWire(append));
+    assert.equal(isGatewayLogsWire({ ...append, rows: [{ seq: 'x' }] }), false);
+  });
+
+  it('a packed append with any wrong column or value is refused whole', () => {
+    const rows = generateTaggedEntries(20, 3).map(toLogRow);
+    const packed = packAppend({ type: 'gatewayLogs/append', batch: 1, rows, skipped: 0 });
+    const broken = (change: (columns: unknown[][]) => void): unknown => {
+      const columns = packed.columns.map((c) => [...c]);
+      change(columns);
+      return { ...packed, columns };
+    };
+    assert.ok(unpackAppend(broken(() => undefined)));
+    assert.equal(unpackAppend(broken((c) => c.pop())), undefined, 'a column missing');
+    assert.equal(unpackAppend(broken((c) => c[0]?.pop())), undefined, 'a column shorter than the others');
+    assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('search')]![5] = 42))), undefined, 'a search text that is a number');
+    assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('seq')]![0] = null))), undefined, 'a row without seq');
+    assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('level')]![2] = 'loud'))), undefined, 'an unknown level');
+    assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('kind')]![1] = packed.strings.length))), undefined, 'a shared string that is not there');
+    assert.equal(unpackAppend(broken((c) => (c[PACKED_ROW_KEYS.indexOf('kind')]![1] = 'request'))), undefined, 'a shared string sent as itself');
+    assert.equal(unpackAppend({ ...packed, strings: [1] }), undefined, 'shared strings that are not strings');
+    assert.equal(unpackAppend({ ...packed, batch: -1 }), undefined);
+    assert.equal(unpackAppend({ ...packed, columns: 'x' }), undefined);
+  });
+
+  it('a packed append carries the rows’ masked text only: no subscription key or gateway token reaches the webview', () => {
+    const key = '0123456789abcdef0123456789abcdef';
+    const token = 'rb-arc-aks-apimgw&202612271200&Qk9HVVMtU0lHTkFUVVJFLWZvci10ZXN0cy1vbmx5LW5vdC1yZWFs==';
+    const log = [
+      `[Info] 2023-08-25T10:55:58.278 [GatewayLogs], isRequestSuccess: False, totalTime: 1, category: GatewayLogs, method: GET, url: http://gw:8080/echo?subscription-key=${key}, responseCode: 401, lastError: {`,
+      `  "message": "Ocp-Apim-Subscription-Key: ${key} rejected",`,
+      '  "reason": "SubscriptionKeyInvalid"',
+      '}',
+      `[Error] 2023-08-25T10:55:59.000 [ConfigInitialSyncFailed], message: GatewayKey ${token} expired, source: Sync`,
+      '',
+    ].join('\n');
+    const rows = parseGatewayLog(log).map((e, i) => toLogRow({ ...e, seq: i + 1 }));
+    const wire = JSON.stringify(toWire({ type: 'gatewayLogs/append', batch: 1, rows, skipped: 0 }));
+    assert.ok(rows.length === 2 && wire.includes('subscriptionkeyinvalid'), 'the rows and their search text are there');
+    assert.ok(!wire.includes(key) && !wire.includes(key.toLowerCase()), 'no subscription key');
+    assert.ok(!wire.includes('202612271200&') && !wire.toLowerCase().includes('qk9hvvmtu0lhtkfuvvjflwzvci10zxn0cy1vbmx5lw5vdc1yzwfs'), 'no gateway token');
   });
 });

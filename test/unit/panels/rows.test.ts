@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { LazyEntry, parseGatewayLogLazy } from '../../../src/gatewayLogs/lazy.ts';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
 import { entryLineText, isGatewayLogsToWebview } from '../../../src/contract/gatewayLogs.ts';
 import type { TaggedEntry } from '../../../src/logSessions/session.ts';
@@ -102,5 +104,33 @@ describe('rows and details sent to the Gateway Logs webview', () => {
     assert.equal(urlPath('http://host'), '/');
     assert.equal(urlPath('/already/a/path'), '/already/a/path');
     assert.equal(urlPath('not a url://x'), 'not a url://x');
+  });
+
+  it('a lazy entry (a large file’s) gives the eager entry’s row without keeping its fields read', () => {
+    const dir = new URL('../../fixtures/gateway-logs/', import.meta.url);
+    const kubeletTime = { raw: '2026-11-27T15:00:00.000000000Z', value: Date.UTC(2026, 10, 27, 15), assumedUtc: false };
+    let lazyRows = 0;
+    for (const name of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.log'))) {
+      const text = readFileSync(new URL(name, dir), 'utf8');
+      const eager = parseGatewayLog(text);
+      const lazy = parseGatewayLogLazy(text);
+      assert.equal(lazy.length, eager.length);
+      lazy.forEach((l, i) => {
+        const extra = i % 2 === 0 ? { kubeletTime } : { pod: 'gw-0' };
+        const entry = Object.assign(l, { seq: i + 1, ...extra }) as TaggedEntry;
+        let read = 0;
+        if (entry instanceof LazyEntry) {
+          lazyRows++;
+          const materialise = entry.materialise.bind(entry);
+          entry.materialise = () => {
+            read++;
+            return materialise();
+          };
+        }
+        assert.deepStrictEqual(toLogRow(entry), toLogRow({ ...(eager[i] as TaggedEntry), seq: i + 1, ...extra }), `${name} entry ${i + 1}`);
+        assert.equal(read, 0, `${name} entry ${i + 1}: the lazy entry kept unread`);
+      });
+    }
+    assert.ok(lazyRows > 100, 'the fixtures have lazy entries');
   });
 });
