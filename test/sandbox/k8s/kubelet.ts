@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { nowTimestamp, podsType, configMapsType, secretsType, servicesType, type KubeApi } from './api.ts';
 import type { ContainerContext, ContainerInstance, ContainerProgram, SimRequest, SimResponse } from './containers.ts';
 import { ContainerLog } from './logs.ts';
+import type { LogRecord } from './server.ts';
 import type { StoreEvent } from './store.ts';
 import { ApiError, badRequest } from './status.ts';
 import type {
@@ -640,8 +641,11 @@ export class Kubelet {
     return run.log;
   }
 
-  /** Every run's lines of one container, for tests that prove nothing was lost or repeated. */
-  logRecord(namespace: string, name: string, container?: string): { container: string; runs: { restartCount: number; lines: { time: string; text: string; partial?: boolean }[] }[] } {
+  /**
+   * Every run's lines of one container, for tests that prove nothing was lost or repeated; once a run's log has
+   * rotated, the lines kept and how many were forgotten before them.
+   */
+  logRecord(namespace: string, name: string, container?: string): LogRecord {
     const pod = this.api.get(podsType, namespace, name) as Pod;
     const c = this.containerFor(pod, container);
     if (typeof c === 'string') return { container: c, runs: [] };
@@ -649,6 +653,7 @@ export class Kubelet {
       container: c.spec.name,
       runs: c.runs.map((r) => ({
         restartCount: r.restartCount,
+        forgotten: r.log.written - r.log.lines.length,
         lines: r.log.lines.map((l) => ({ time: l.stamp, text: l.text, ...(l.partial ? { partial: true } : {}) })),
       })),
     };

@@ -54,7 +54,8 @@ export interface KubeApiServerOptions {
 
 export interface LogRecord {
   container: string;
-  runs: { restartCount: number; lines: { time: string; text: string; partial?: boolean }[] }[];
+  /** `forgotten`: lines before `lines[0]` that log rotation let go (0 until a run's log passes 10 MiB). */
+  runs: { restartCount: number; forgotten: number; lines: { time: string; text: string; partial?: boolean }[] }[];
 }
 
 export interface SandboxFaults {
@@ -208,7 +209,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     delete: (resource, namespace, name, o = {}) => { api.delete(api.resolveType(resource), namespace, name, o); },
     podLogs: (namespace, pod, container, o = {}) => {
       const log = kubelet.logFor(api.get(podsType, namespace, pod) as never, container, o.previous ?? false);
-      return log.lines.map((l) => l.text);
+      return log.currentLines().map((l) => l.text);
     },
     logRecord: (namespace, pod, container) => kubelet.logRecord(namespace, pod, container),
     faults,
