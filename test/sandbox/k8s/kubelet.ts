@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { nowTimestamp, podsType, configMapsType, secretsType, servicesType, type KubeApi } from './api.ts';
 import type { ContainerContext, ContainerInstance, ContainerProgram, SimRequest, SimResponse } from './containers.ts';
-import { ContainerLog } from './logs.ts';
+import { CONTAINER_LOG_MAX_BYTES, ContainerLog } from './logs.ts';
 import type { LogRecord } from './server.ts';
 import type { StoreEvent } from './store.ts';
 import { ApiError, badRequest } from './status.ts';
@@ -106,10 +106,12 @@ export class Kubelet {
   private readonly usedIPs = new Set<string>();
   private readonly unsubscribe: () => void;
   private closed = false;
+  private readonly containerLogMaxBytes: number;
 
   constructor(api: KubeApi, programs: readonly ContainerProgram[], timing: KubeletTiming,
-    network: { fetch: NetworkFetch; resolve: NetworkResolve }, nodeName: string) {
+    network: { fetch: NetworkFetch; resolve: NetworkResolve }, nodeName: string, containerLogMaxBytes = CONTAINER_LOG_MAX_BYTES) {
     this.api = api;
+    this.containerLogMaxBytes = containerLogMaxBytes;
     this.resolve = network.resolve;
     this.nodeName = nodeName;
     this.programs = programs;
@@ -278,7 +280,7 @@ export class Kubelet {
       return;
     }
     if (c.runs.length > 0) c.restartCount++;
-    const log = new ContainerLog();
+    const log = new ContainerLog(this.containerLogMaxBytes);
     const run: Run = { log, restartCount: c.restartCount };
     c.runs.push(run);
     const abort = new AbortController();

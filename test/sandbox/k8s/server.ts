@@ -36,6 +36,8 @@ export interface KubeApiServerOptions {
   /** Cluster, context and node-name prefix (node `<clusterName>-control-plane`); default "sandbox". */
   clusterName?: string;
   timing?: Partial<KubeletTiming>;
+  /** The kubelet's `containerLogMaxSize` in bytes: a container's log file is rotated past it (default 10 MiB). */
+  containerLogMaxBytes?: number;
   /** How many changes watches can resume across before 410 Expired (etcd compaction). */
   historyLimit?: number;
   /** Interval of BOOKMARK events for watches that allow them. */
@@ -110,7 +112,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   const kubelet = new Kubelet(api, programs, timing, {
     fetch: (from, host, port, request) => network.fetch(from, host, port, request),
     resolve: async (namespace, host) => network.addresses(namespace, host),
-  }, `${clusterName}-control-plane`);
+  }, `${clusterName}-control-plane`, options.containerLogMaxBytes);
   network.attach(kubelet);
   const controllers = new Controllers(api, options.ca.certPem);
   const loadBalancer = options.loadBalancer === false
