@@ -345,6 +345,10 @@ export class GatewayLogsDataProvider extends Disposable {
   private letGoLate(): void {
     // The snapshot goes first and whole; what queued behind it is judged once it is through.
     if (this.maxLagMs === Number.POSITIVE_INFINITY || this.arrivals.length === 0 || this.head < this.snapshotEnd) return;
+    // Arrivals wholly sent (or let go) are done with.
+    let done = 0;
+    while (done < this.arrivals.length && (this.arrivals[done]?.end ?? 0) <= this.head) done++;
+    if (done > 0) this.arrivals = this.arrivals.slice(done);
     const cutoff = this.timers.now() - this.maxLagMs;
     let lateEnd = this.head;
     for (const arrival of this.arrivals) {
