@@ -2,7 +2,7 @@
 // API) into the Gateway Logs webview (the built bundle in Chromium, fed by the real data provider). Prints lines lost
 // (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the webview's
 // heap and the extension-host side's heap and CPU (per minute). Needs `npm run build` first.
-//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000]
+//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000] [--no-lag-bound]
 // `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
 // the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
 // 600 s).
@@ -11,10 +11,40 @@
 // first frame whose newest rendered row is that line or a later one. With Follow on at 20k lines a second most rows
 // scroll past between two frames; this is when each would have been on screen.
 import { Worker } from 'node:worker_threads';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { readdirSync, readFileSync } from 'node:fs';
+/** CPU seconds used so far by this process's descendants (Chromium's processes), from /proc (Linux). */
+function childrenCpuSeconds(): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(fields[1]));
+      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  let total = 0;
+  for (const [pid, t] of ticks) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === process.pid) {
+        total += t;
+        break;
+      }
+    }
+  }
+  return total / 100;
+}
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 import { isGatewayLogsToHost, type GatewayLogsToWebview } from '../src/contract/gatewayLogs.ts';
 import { createKubernetesClients } from '../src/kubernetes/client.ts';
 import { createDeploymentLogSession } from '../src/logSessions/followSession.ts';
-import { GatewayLogsDataProvider } from '../src/panels/gatewayLogsProvider.ts';
+import { FOLLOW_MAX_LAG_MS, GatewayLogsDataProvider } from '../src/panels/gatewayLogsProvider.ts';
 import type { FromSandbox, ToSandbox } from './tailSandboxWorker.ts';
 import { openWebviewPage, type WebviewPage } from './webviewHarness.ts';
 
@@ -29,9 +59,9 @@ const rate = option('rate', 20_000);
 const pods = option('pods', 1);
 const maxEntries = option('max-entries', 50_000);
 
-// The sandbox's kubelet keeps every line it was given (no log rotation): 10 minutes at 20k lines/s is ~12M lines,
-// several GB, past a worker's default heap limit (the run of 19:51 ended with ERR_WORKER_OUT_OF_MEMORY at 5.5M lines).
-const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 14_000 } });
+// The sandbox's kubelet rotates each container's log at 10 MiB as a real one does, so its memory stays bounded (before
+// it did, 10 minutes at 20k lines/s kept ~12M lines, several GB, and the worker ran out of memory at 5.5M lines).
+const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url));
 const replies: ((message: FromSandbox) => void)[] = [];
 worker.on('message', (message: FromSandbox) => {
   if (message.type === 'error') {
@@ -74,24 +104,33 @@ const session = await createDeploymentLogSession(
 class PerSeq {
   private stamps = new Float64Array(1 << 20).fill(Number.NaN);
   private lines = new Uint32Array(1 << 20);
+  /** When the session appended the entry (wall clock): splits line-to-screen into before and after the session. */
+  private appended = new Float64Array(1 << 20);
   maxSeq = -1;
-  set(seq: number, stamp: number | undefined, lines: number): void {
+  set(seq: number, stamp: number | undefined, lines: number, appendedAt: number): void {
     if (seq >= this.stamps.length) {
       const size = Math.max(seq + 1, this.stamps.length * 2);
       const stamps = new Float64Array(size).fill(Number.NaN);
       stamps.set(this.stamps);
       const count = new Uint32Array(size);
       count.set(this.lines);
+      const appended = new Float64Array(size);
+      appended.set(this.appended);
       this.stamps = stamps;
       this.lines = count;
+      this.appended = appended;
     }
     if (stamp !== undefined) this.stamps[seq] = stamp;
     this.lines[seq] = lines;
+    this.appended[seq] = appendedAt;
     if (seq > this.maxSeq) this.maxSeq = seq;
   }
   stamp(seq: number): number | undefined {
     const value = this.stamps[seq];
     return value === undefined || Number.isNaN(value) ? undefined : value;
+  }
+  appendedAt(seq: number): number {
+    return this.appended[seq] ?? Number.NaN;
   }
   linesOf(seq: number): number {
     return this.lines[seq] ?? 0;
@@ -104,9 +143,10 @@ const stages = { append: [] as number[], post: [] as number[], ack: [] as number
 const postedAt = new Map<number, number>();
 session.onDidAppend((batch) => {
   const newest = batch.at(-1)?.kubeletTime?.value;
-  if (newest !== undefined) stages.append.push(Date.now() - newest);
+  const now = Date.now();
+  if (newest !== undefined) stages.append.push(now - newest);
   for (const entry of batch) {
-    perSeq.set(entry.seq, entry.kubeletTime?.value, entry.raw.length);
+    perSeq.set(entry.seq, entry.kubeletTime?.value, entry.raw.length, now);
     sessionLines += entry.raw.length;
   }
 });
@@ -129,7 +169,8 @@ const provider = new GatewayLogsDataProvider(
     if (opened.page) opened.page.post(message);
     else early.push(message);
   },
-  { maxEntries },
+  // As the panel creates it for a followed log (`--no-lag-bound`: as before the bound, for comparison).
+  { maxEntries, ...(process.argv.includes('--no-lag-bound') ? {} : { maxLagMs: FOLLOW_MAX_LAG_MS }) },
 );
 const harness = await openWebviewPage({
   onMessage: (message) => {
@@ -160,6 +201,7 @@ try {
   const firstTimedSeq = Math.max(0, perSeq.maxSeq) + 1;
 
   const cpuBefore = process.cpuUsage();
+  const childrenBefore = childrenCpuSeconds();
   const started = performance.now();
   const startedAt = Date.now();
   // The sandbox's rate is per gateway instance.
@@ -177,7 +219,8 @@ try {
     const elapsed = Math.round((performance.now() - started) / 1000);
     if (elapsed - reported >= 10) {
       reported = elapsed;
-      console.log(`tail: ${elapsed} s: ${sessionLines} lines followed, ${ackedLines} stored by the webview`);
+      console.log(`tail: ${elapsed} s: ${sessionLines} lines followed, ${ackedLines} stored by the webview; host event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
+      loopDelay.reset();
     }
     const minute = Math.floor((performance.now() - started) / 60_000);
     if (minute > lastMinute || performance.now() - started >= seconds * 1000) {
@@ -196,17 +239,23 @@ try {
   worker.postMessage({ type: 'rate', linesPerSecond: 0 } satisfies ToSandbox);
   const loadSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const childrenCpu = childrenCpuSeconds() - childrenBefore;
 
-  // Drain: the last lines reach the session (idle flush) and the webview acknowledges them.
-  let settledAt = performance.now();
+  // Drain: the last lines reach the session (idle flush) and the webview acknowledges them. Counted in quiet polls,
+  // not in wall time: on a starved machine one sleep can outlast the 1.5 s, and a line still on its way is not lost.
+  await sleep(500);
+  const writtenAtStop = await writtenLines();
+  const drainDeadline = performance.now() + 120_000;
+  while (sessionLines < writtenAtStop && performance.now() < drainDeadline) await sleep(100);
+  let quietPolls = 0;
   let last = -1;
-  while (performance.now() - settledAt < 1500) {
+  while (quietPolls < 15 && performance.now() < drainDeadline) {
     await sleep(100);
     const now = ackedLines + provider.delivery().skippedRows;
     if (now !== last) {
       last = now;
-      settledAt = performance.now();
-    }
+      quietPolls = 0;
+    } else quietPolls++;
   }
   const written = await writtenLines();
   const skipped = provider.delivery().skippedRows;
@@ -215,7 +264,11 @@ try {
 
   const paints = await harness.page.evaluate<[number, number][]>('window.__paints');
   const latencies: number[] = [];
+  /** Per line: kubelet stamp → session append, and session append → first frame showing it or a later line. */
+  const beforeSession: number[] = [];
+  const afterSession: number[] = [];
   const perMinute: number[][] = [];
+  const perMinuteBefore: number[][] = [];
   let p = 0;
   for (let seq = firstTimedSeq; seq <= perSeq.maxSeq; seq++) {
     while (p < paints.length && (paints[p]?.[0] ?? 0) < seq) p++;
@@ -223,7 +276,25 @@ try {
     const stamp = perSeq.stamp(seq);
     if (!paint || stamp === undefined) continue;
     latencies.push(paint[1] - stamp);
-    (perMinute[Math.max(0, Math.floor((stamp - startedAt) / 60_000))] ??= []).push(paint[1] - stamp);
+    const appendedAt = perSeq.appendedAt(seq);
+    beforeSession.push(appendedAt - stamp);
+    afterSession.push(paint[1] - appendedAt);
+    const m = Math.max(0, Math.floor((stamp - startedAt) / 60_000));
+    (perMinute[m] ??= []).push(paint[1] - stamp);
+    (perMinuteBefore[m] ??= []).push(appendedAt - stamp);
+  }
+  // Merge order: entries in seq order whose kubelet time is earlier than an entry before them (a pod's lines that
+  // reached the session in a later batch than another pod's newer lines).
+  let outOfOrder = 0;
+  let worstLate = 0;
+  let newestStamp = -Infinity;
+  for (let seq = firstTimedSeq; seq <= perSeq.maxSeq; seq++) {
+    const stamp = perSeq.stamp(seq);
+    if (stamp === undefined) continue;
+    if (stamp < newestStamp) {
+      outOfOrder++;
+      worstLate = Math.max(worstLate, newestStamp - stamp);
+    } else newestStamp = stamp;
   }
   const sortedLatencies = Float64Array.from(latencies).sort();
   const pctOf = (sorted: ArrayLike<number>, q: number): number => sorted[Math.max(0, Math.ceil(sorted.length * q) - 1)] ?? Number.NaN;
@@ -234,19 +305,22 @@ try {
   const domRows = await harness.page.locator('.layer .row:not([hidden])').count();
 
   console.log(`tail: gateway wrote ${written} lines; ${Math.round((written - 0) / loadSeconds)} lines/s over ${loadSeconds.toFixed(1)} s of load`);
-  console.log(`tail: session followed ${sessionLines} lines; webview stored ${ackedLines} lines (${ackedRows} rows); let go by the view's bound: ${skipped}`);
+  console.log(`tail: session followed ${sessionLines} lines; webview stored ${ackedLines} lines (${ackedRows} rows); let go by the view's bound: ${skipped} (of them, sent newer ones instead because the view was behind: ${provider.delivery().lateRows})`);
   console.log(`tail: lines lost ${lost} (goal 0): ${lost === 0 ? 'met' : 'NOT met'}`);
   console.log(`tail: line-to-screen latency over ${latencies.length} lines: p50 ${pct(0.5).toFixed(0)} ms, p95 ${pct(0.95).toFixed(0)} ms, max ${pct(1).toFixed(0)} ms (goal p95 < 250 ms): ${pct(0.95) < 250 ? 'met' : 'NOT met'}`);
   const p95 = (values: number[]): string => `${pctOf(Float64Array.from(values).sort(), 0.95).toFixed(0)} ms`;
   console.log(`tail: stages (p95 per batch): newest line's age when the session appended it ${p95(stages.append)}, when the provider posted it ${p95(stages.post)}; post → ack ${p95(stages.ack)}`);
+  console.log(`tail: stages (p95 per line): kubelet stamp → session append ${p95(beforeSession)}, session append → on screen ${p95(afterSession)}`);
+  console.log(`tail: merge order: ${outOfOrder} entries of ${perSeq.maxSeq - firstTimedSeq + 1} came after a newer entry of another pod (by at most ${worstLate.toFixed(0)} ms)`);
   console.log(`tail: ${provider.delivery().batches} posts (${(provider.delivery().batches / loadSeconds).toFixed(1)}/s), ${paints.length} frames with new rows`);
   console.log(`tail: webview heap after GC ${(heap.usedSize / 1e6).toFixed(1)} MB (rows kept: ${maxEntries}); rows in the DOM: ${domRows}`);
+  console.log(`tail: Chromium's processes CPU ${((childrenCpu / loadSeconds) * 100).toFixed(0)}% of a core (the machine has 2 cores, shared)`);
   console.log(`tail: extension-host side CPU ${(((cpu.user + cpu.system) / 1e6 / loadSeconds) * 100).toFixed(0)}% of a core (session + provider + harness transport); heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
   for (let m = 0; m < Math.max(perMinute.length, minutes.length); m++) {
     const l = Float64Array.from(perMinute[m] ?? []).sort();
     const r = minutes[m];
     console.log(
-      `tail: minute ${m + 1}: p95 line-to-screen ${pctOf(l, 0.95).toFixed(0)} ms over ${l.length} lines` +
+      `tail: minute ${m + 1}: p95 line-to-screen ${pctOf(l, 0.95).toFixed(0)} ms over ${l.length} lines (stamp → session append ${p95(perMinuteBefore[m] ?? [])})` +
         (r ? `; host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core; webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB` : ''),
     );
   }

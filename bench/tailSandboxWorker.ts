@@ -25,7 +25,7 @@ try {
     let lines = 0;
     for (const pod of sandbox.kube.list('pods') as { metadata: { name: string; namespace: string } }[]) {
       if (pod.metadata.namespace !== namespace) continue;
-      for (const run of sandbox.kube.logRecord(namespace, pod.metadata.name).runs) lines += run.lines.filter((l) => !l.partial).length;
+      for (const run of sandbox.kube.logRecord(namespace, pod.metadata.name).runs) lines += run.forgotten + run.lines.filter((l) => !l.partial).length;
     }
     return lines;
   };

@@ -24,6 +24,8 @@ export interface SandboxOptions {
   dir?: string;
   /** Wait until every Deployment of the world has its replicas ready before returning (default true). */
   waitForReady?: boolean;
+  /** The kubelet's `containerLogMaxSize` in bytes (default 10 MiB, as a real kubelet's). */
+  containerLogMaxBytes?: number;
 }
 
 /** What `sandbox ready {json}` prints and what tests read: no secret beyond the sandbox's own bearer token. */
@@ -70,7 +72,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const { world, kubernetesObjects } = typeof worldOption === 'string' ? createWorld(worldOption) : worldOption;
   const ca = await createSandboxCa(dir);
   const extraFaults: Record<string, (options: unknown) => unknown> = {};
-  const kube = await startKubeApiServer({ dir, ca, programs: [createGatewayProgram(world)], clusterName: 'rb-arc-aks', extraFaults });
+  const kube = await startKubeApiServer({
+    dir, ca, programs: [createGatewayProgram(world)], clusterName: 'rb-arc-aks', extraFaults,
+    ...(options.containerLogMaxBytes !== undefined ? { containerLogMaxBytes: options.containerLogMaxBytes } : {}),
+  });
   extraFaults['breakGateway'] = (o) => breakGateway(kube, world, o as BreakGatewayOptions);
   let arm: ArmServer;
   try {

@@ -1,11 +1,15 @@
-// The emulator's pure parts with inputs from the outside world: selectors, strategic merge, protobuf bodies.
+// The emulator's pure parts with inputs from the outside world: selectors, strategic merge, protobuf bodies; and the
+// kubelet's container log rotation.
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { strategicMerge, jsonPatch } from './k8s/patch.ts';
 import { decodeKubernetesProtobuf } from './k8s/protobuf.ts';
 import { labelSelectorString, matchesLabelSelector, matchesRequirements, parseLabelSelector } from './k8s/selectors.ts';
 import { ApiError } from './k8s/status.ts';
+import { ContainerLog, Follower } from './k8s/logs.ts';
 
 describe('label selectors', () => {
   const labels = { app: 'gw', tier: 'edge', version: 'v2' };
@@ -129,5 +133,51 @@ describe('protobuf request bodies', () => {
     const cm = Buffer.concat([field(1, field(1, 'settings')), mapEntry(2, 'a', '1'), mapEntry(2, 'b', 'two')]);
     const body = Buffer.concat([Buffer.from('k8s\0', 'binary'), field(1, Buffer.concat([field(1, 'v1'), field(2, 'ConfigMap')])), field(2, cm)]);
     assert.deepEqual(decodeKubernetesProtobuf(body), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1', b: 'two' } });
+  });
+});
+
+describe('container log rotation', () => {
+  /** A follow response whose reader takes a chunk only when told to: a follower that falls behind. */
+  function slowResponse(): { res: ServerResponse; text: () => string; read: () => void } {
+    let text = '';
+    const held: (() => void)[] = [];
+    const res = new Writable({
+      highWaterMark: 64,
+      write(chunk: Buffer, _encoding, done) {
+        text += chunk.toString('utf8');
+        held.push(done);
+      },
+    });
+    return { res: res as unknown as ServerResponse, text: () => text, read: () => held.splice(0).forEach((done) => done()) };
+  }
+  const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it('serves only the current file without follow, and a follower reads across rotations without a gap', async () => {
+    const log = new ContainerLog(1000);
+    const slow = slowResponse();
+    const follower = new Follower(log, slow.res, { timestamps: false }, 'apim/gw', () => undefined);
+    for (let i = 0; i < 200; i++) log.append(`line ${i}`);
+    assert.equal(log.written, 200);
+    const current = log.currentLines();
+    assert.ok(current.length > 0 && current.length < 40, `current file: ${current.length} lines`);
+    assert.equal(current.at(-1)?.text, 'line 199');
+    assert.equal(log.render(log.startIndex({ timestamps: false }), log.written, false), current.map((l) => `${l.text}\n`).join(''));
+    assert.equal(log.startIndex({ timestamps: false, tailLines: 1000 }), 200 - current.length, '--tail reads no rotated file');
+    // The follower has read almost nothing: rotation keeps what it still needs.
+    assert.ok(follower.position < 200);
+    for (let i = 0; i < 100 && !slow.text().includes('line 199\n'); i++) {
+      slow.read();
+      await tick();
+    }
+    assert.deepEqual(slow.text().trimEnd().split('\n'), Array.from({ length: 200 }, (_, i) => `line ${i}`));
+    // A follower that keeps up holds nothing back: memory stays within about two files.
+    for (let i = 200; i < 400; i++) {
+      log.append(`line ${i}`);
+      slow.read();
+      await tick();
+    }
+    assert.ok(slow.text().endsWith('line 399\n'));
+    assert.ok(log.lines.length < 80, `${log.lines.length} lines kept`);
+    slow.res.destroy();
   });
 });

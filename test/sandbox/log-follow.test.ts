@@ -95,7 +95,9 @@ function sendGatewayRequest(): Promise<{ status: number; body: string }> {
 
 describe('log follow against the sandbox cluster', () => {
   before(async () => {
-    sb = await startSandbox({ world: 'blog-deployed' });
+    // Logs kept whole (a kubelet configured with a large containerLogMaxSize): the 20k lines/s test compares every
+    // line delivered with every line written, ~10 MiB, which the default 10 MiB would rotate away.
+    sb = await startSandbox({ world: 'blog-deployed', containerLogMaxBytes: 1024 * 1024 * 1024 });
     clients = createKubernetesClients(() => [sb.info.kubeconfig]);
   });
 

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { nowTimestamp, podsType, configMapsType, secretsType, servicesType, type KubeApi } from './api.ts';
 import type { ContainerContext, ContainerInstance, ContainerProgram, SimRequest, SimResponse } from './containers.ts';
-import { ContainerLog } from './logs.ts';
+import { CONTAINER_LOG_MAX_BYTES, ContainerLog } from './logs.ts';
+import type { LogRecord } from './server.ts';
 import type { StoreEvent } from './store.ts';
 import { ApiError, badRequest } from './status.ts';
 import type {
@@ -105,10 +106,12 @@ export class Kubelet {
   private readonly usedIPs = new Set<string>();
   private readonly unsubscribe: () => void;
   private closed = false;
+  private readonly containerLogMaxBytes: number;
 
   constructor(api: KubeApi, programs: readonly ContainerProgram[], timing: KubeletTiming,
-    network: { fetch: NetworkFetch; resolve: NetworkResolve }, nodeName: string) {
+    network: { fetch: NetworkFetch; resolve: NetworkResolve }, nodeName: string, containerLogMaxBytes = CONTAINER_LOG_MAX_BYTES) {
     this.api = api;
+    this.containerLogMaxBytes = containerLogMaxBytes;
     this.resolve = network.resolve;
     this.nodeName = nodeName;
     this.programs = programs;
@@ -277,7 +280,7 @@ export class Kubelet {
       return;
     }
     if (c.runs.length > 0) c.restartCount++;
-    const log = new ContainerLog();
+    const log = new ContainerLog(this.containerLogMaxBytes);
     const run: Run = { log, restartCount: c.restartCount };
     c.runs.push(run);
     const abort = new AbortController();
@@ -640,8 +643,11 @@ export class Kubelet {
     return run.log;
   }
 
-  /** Every run's lines of one container, for tests that prove nothing was lost or repeated. */
-  logRecord(namespace: string, name: string, container?: string): { container: string; runs: { restartCount: number; lines: { time: string; text: string; partial?: boolean }[] }[] } {
+  /**
+   * Every run's lines of one container, for tests that prove nothing was lost or repeated; once a run's log has
+   * rotated, the lines kept and how many were forgotten before them.
+   */
+  logRecord(namespace: string, name: string, container?: string): LogRecord {
     const pod = this.api.get(podsType, namespace, name) as Pod;
     const c = this.containerFor(pod, container);
     if (typeof c === 'string') return { container: c, runs: [] };
@@ -649,6 +655,7 @@ export class Kubelet {
       container: c.spec.name,
       runs: c.runs.map((r) => ({
         restartCount: r.restartCount,
+        forgotten: r.log.written - r.log.lines.length,
         lines: r.log.lines.map((l) => ({ time: l.stamp, text: l.text, ...(l.partial ? { partial: true } : {}) })),
       })),
     };

@@ -1,7 +1,9 @@
 // Container logs as the kubelet keeps and serves them: each line stamped when it was written (RFC3339Nano, fixed 9
 // digits, as kubelet's timeFormatOut), one log per container run, the previous run kept for `previous=true`, and
 // follow streams that write whatever is pending in one chunk so a single follower can take tens of thousands of
-// lines a second.
+// lines a second. Rotated like the kubelet's (containerLogMaxSize, 10 MiB by default): a read without follow
+// serves the current file only, a follower reads on across a rotation without a gap, and lines no reader needs are
+// forgotten, so a gateway writing 20k lines a second for hours does not fill the sandbox's memory.
 import type { ServerResponse } from 'node:http';
 
 export interface LogLine {
@@ -54,21 +56,70 @@ export interface LogQuery {
   limitBytes?: number;
 }
 
-/** The log of one run of one container. */
+/** The kubelet's default `containerLogMaxSize` (10Mi): the current log file is rotated past this size. */
+export const CONTAINER_LOG_MAX_BYTES = 10 * 1024 * 1024;
+/** What the container runtime adds to each line in the CRI log file (` stdout F ` and the newline). */
+const CRI_LINE_OVERHEAD = 11;
+
+/**
+ * The log of one run of one container. Line indexes are absolute: the n-th line the container wrote has index n,
+ * whatever rotation forgot before it (`lines[0]` has index `base`).
+ */
 export class ContainerLog {
-  readonly lines: LogLine[] = [];
+  /** The lines kept: the current file, and older ones a follower has not read yet. */
+  lines: LogLine[] = [];
+  /** Index of `lines[0]`. */
+  private base = 0;
+  /** Index of the current file's first line: where a read without follow starts at the earliest. */
+  private fileStart = 0;
+  private fileBytes = 0;
+  private readonly maxFileBytes: number;
   private ended = false;
   private readonly followers = new Set<Follower>();
   private pendingPartial = '';
+
+  constructor(maxFileBytes = CONTAINER_LOG_MAX_BYTES) {
+    this.maxFileBytes = maxFileBytes;
+  }
 
   get isEnded(): boolean {
     return this.ended;
   }
 
+  /** Index after the newest line: how many lines the container has written. */
+  get written(): number {
+    return this.base + this.lines.length;
+  }
+
+  /** The lines of the current log file (what `kubectl logs` shows), oldest first. */
+  currentLines(): LogLine[] {
+    return this.lines.slice(this.fileStart - this.base);
+  }
+
   append(text: string, partial = false): void {
     if (this.ended) return;
-    this.lines.push({ stamp: stampNow(), text, partial });
+    const line = { stamp: stampNow(), text, partial };
+    this.lines.push(line);
+    this.fileBytes += line.stamp.length + text.length + CRI_LINE_OVERHEAD;
+    if (this.fileBytes > this.maxFileBytes) this.rotate();
     for (const f of this.followers) f.wake();
+  }
+
+  /** The current file is closed and a new one begins; lines before it stay only while a follower still reads them. */
+  private rotate(): void {
+    this.fileStart = this.written;
+    this.fileBytes = 0;
+    this.forget();
+  }
+
+  /** Lets go of lines before the current file that every follower has read. */
+  forget(): void {
+    let keepFrom = this.fileStart;
+    for (const f of this.followers) keepFrom = Math.min(keepFrom, f.position);
+    if (keepFrom > this.base) {
+      this.lines = this.lines.slice(keepFrom - this.base);
+      this.base = keepFrom;
+    }
   }
 
   /** Raw output as a process writes it: split into lines, a trailing fragment waits for its newline. */
@@ -89,16 +140,16 @@ export class ContainerLog {
     for (const f of this.followers) f.wake();
   }
 
-  /** Index of the first line a query selects. */
+  /** Index of the first line a query selects (in the current file: the kubelet reads no rotated file). */
   startIndex(query: LogQuery): number {
-    let start = 0;
-    if (query.tailLines !== undefined) start = Math.max(0, this.lines.length - query.tailLines);
+    let start = this.fileStart;
+    if (query.tailLines !== undefined) start = Math.max(start, this.written - query.tailLines);
     if (query.since !== undefined) {
-      let lo = 0;
-      let hi = this.lines.length;
+      let lo = this.fileStart;
+      let hi = this.written;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.lines[mid]!.stamp < query.since) lo = mid + 1;
+        if (this.lines[mid - this.base]!.stamp < query.since) lo = mid + 1;
         else hi = mid;
       }
       start = Math.max(start, lo);
@@ -108,7 +159,7 @@ export class ContainerLog {
 
   render(from: number, to: number, timestamps: boolean): string {
     let out = '';
-    for (let i = from; i < to; i++) {
+    for (let i = from - this.base; i < to - this.base; i++) {
       const line = this.lines[i]!;
       out += timestamps ? `${line.stamp} ${line.text}${line.partial ? '' : '\n'}` : `${line.text}${line.partial ? '' : '\n'}`;
     }
@@ -144,6 +195,11 @@ export class Follower {
   private readonly onClose: () => void;
   /** `namespace/pod` of the log being followed, so faults can pick streams. */
   readonly pod: string;
+
+  /** Index of the next line this follower writes. */
+  get position(): number {
+    return this.next;
+  }
 
   constructor(log: ContainerLog, res: ServerResponse, query: LogQuery, pod: string, onClose: () => void) {
     this.log = log;
@@ -181,7 +237,7 @@ export class Follower {
   private pump(): void {
     while (!this.closed) {
       if (this.cutAt !== undefined && this.sent >= this.cutAt) return this.stop(this.cutMode);
-      const available = this.log.lines.length - this.next;
+      const available = this.log.written - this.next;
       if (available <= 0) {
         if (this.log.isEnded) this.stop('end');
         return;

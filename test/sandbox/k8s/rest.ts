@@ -592,7 +592,7 @@ export class RestHandler {
     const follow = query.get('follow') === 'true' && query.get('previous') !== 'true';
     if (!follow || log.isEnded) {
       const start = log.startIndex(logQuery);
-      let body = Buffer.from(log.render(start, log.lines.length, logQuery.timestamps));
+      let body = Buffer.from(log.render(start, log.written, logQuery.timestamps));
       if (limitBytes !== undefined) body = body.subarray(0, limitBytes);
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length, 'Cache-Control': 'no-cache, private' });
       res.end(body);

@@ -36,6 +36,8 @@ export interface KubeApiServerOptions {
   /** Cluster, context and node-name prefix (node `<clusterName>-control-plane`); default "sandbox". */
   clusterName?: string;
   timing?: Partial<KubeletTiming>;
+  /** The kubelet's `containerLogMaxSize` in bytes: a container's log file is rotated past it (default 10 MiB). */
+  containerLogMaxBytes?: number;
   /** How many changes watches can resume across before 410 Expired (etcd compaction). */
   historyLimit?: number;
   /** Interval of BOOKMARK events for watches that allow them. */
@@ -54,7 +56,8 @@ export interface KubeApiServerOptions {
 
 export interface LogRecord {
   container: string;
-  runs: { restartCount: number; lines: { time: string; text: string; partial?: boolean }[] }[];
+  /** `forgotten`: lines before `lines[0]` that log rotation let go (0 until a run's log passes 10 MiB). */
+  runs: { restartCount: number; forgotten: number; lines: { time: string; text: string; partial?: boolean }[] }[];
 }
 
 export interface SandboxFaults {
@@ -109,7 +112,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   const kubelet = new Kubelet(api, programs, timing, {
     fetch: (from, host, port, request) => network.fetch(from, host, port, request),
     resolve: async (namespace, host) => network.addresses(namespace, host),
-  }, `${clusterName}-control-plane`);
+  }, `${clusterName}-control-plane`, options.containerLogMaxBytes);
   network.attach(kubelet);
   const controllers = new Controllers(api, options.ca.certPem);
   const loadBalancer = options.loadBalancer === false
@@ -208,7 +211,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     delete: (resource, namespace, name, o = {}) => { api.delete(api.resolveType(resource), namespace, name, o); },
     podLogs: (namespace, pod, container, o = {}) => {
       const log = kubelet.logFor(api.get(podsType, namespace, pod) as never, container, o.previous ?? false);
-      return log.lines.map((l) => l.text);
+      return log.currentLines().map((l) => l.text);
     },
     logRecord: (namespace, pod, container) => kubelet.logRecord(namespace, pod, container),
     faults,
