@@ -2,7 +2,7 @@
 // API) into the Gateway Logs webview (the built bundle in Chromium, fed by the real data provider). Prints lines lost
 // (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the webview's
 // heap and the extension-host side's heap and CPU (per minute). Needs `npm run build` first.
-//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000] [--no-lag-bound]
+//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000]
 // `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
 // the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
 // 600 s).
@@ -44,7 +44,7 @@ loopDelay.enable();
 import { isGatewayLogsToHost, type GatewayLogsToWebview } from '../src/contract/gatewayLogs.ts';
 import { createKubernetesClients } from '../src/kubernetes/client.ts';
 import { createDeploymentLogSession } from '../src/logSessions/followSession.ts';
-import { FOLLOW_MAX_LAG_MS, GatewayLogsDataProvider } from '../src/panels/gatewayLogsProvider.ts';
+import { GatewayLogsDataProvider } from '../src/panels/gatewayLogsProvider.ts';
 import type { FromSandbox, ToSandbox } from './tailSandboxWorker.ts';
 import { openWebviewPage, type WebviewPage } from './webviewHarness.ts';
 
@@ -169,8 +169,8 @@ const provider = new GatewayLogsDataProvider(
     if (opened.page) opened.page.post(message);
     else early.push(message);
   },
-  // As the panel creates it for a followed log (`--no-lag-bound`: as before the bound, for comparison).
-  { maxEntries, ...(process.argv.includes('--no-lag-bound') ? {} : { maxLagMs: FOLLOW_MAX_LAG_MS }) },
+  // As the panel creates it for a followed log.
+  { maxEntries },
 );
 const harness = await openWebviewPage({
   onMessage: (message) => {
@@ -305,7 +305,7 @@ try {
   const domRows = await harness.page.locator('.layer .row:not([hidden])').count();
 
   console.log(`tail: gateway wrote ${written} lines; ${Math.round((written - 0) / loadSeconds)} lines/s over ${loadSeconds.toFixed(1)} s of load`);
-  console.log(`tail: session followed ${sessionLines} lines; webview stored ${ackedLines} lines (${ackedRows} rows); let go by the view's bound: ${skipped} (of them, sent newer ones instead because the view was behind: ${provider.delivery().lateRows})`);
+  console.log(`tail: session followed ${sessionLines} lines; webview stored ${ackedLines} lines (${ackedRows} rows); let go by the view's bound: ${skipped}`);
   console.log(`tail: lines lost ${lost} (goal 0): ${lost === 0 ? 'met' : 'NOT met'}`);
   console.log(`tail: line-to-screen latency over ${latencies.length} lines: p50 ${pct(0.5).toFixed(0)} ms, p95 ${pct(0.95).toFixed(0)} ms, max ${pct(1).toFixed(0)} ms (goal p95 < 250 ms): ${pct(0.95) < 250 ? 'met' : 'NOT met'}`);
   const p95 = (values: number[]): string => `${pctOf(Float64Array.from(values).sort(), 0.95).toFixed(0)} ms`;

@@ -8,7 +8,7 @@ import type { Logger } from '../extensionLog.ts';
 import type { LogSession, TaggedEntry } from '../logSessions/session.ts';
 import { Disposable } from '../util/disposable.ts';
 import type { Event } from '../util/event.ts';
-import { FOLLOW_MAX_LAG_MS, GatewayLogsDataProvider, type DeliveryStats, type ExplainRecord } from './gatewayLogsProvider.ts';
+import { GatewayLogsDataProvider, type DeliveryStats, type ExplainRecord } from './gatewayLogsProvider.ts';
 import { PanelShell } from './panelShell.ts';
 
 export const GATEWAY_LOGS_VIEW_TYPE = 'arcApimGateway.gatewayLogs';
@@ -76,7 +76,6 @@ class GatewayLogsPanel extends Disposable implements GatewayLogsPanelHandle {
     this.provider = this.register(
       new GatewayLogsDataProvider(session, (message) => this.shell.post(toWire(message)), {
         maxEntries,
-        ...(session.live ? { maxLagMs: FOLLOW_MAX_LAG_MS } : {}),
         copy: (text) => {
           void vscode.env.clipboard.writeText(text).then(
             () => vscode.window.setStatusBarMessage('Copied to the clipboard', 2000),

@@ -5,8 +5,7 @@
 // coalesced (at most one post per `flushIntervalMs` while the stream is light) into bounded batches. The webview
 // acknowledges each batch; with `maxInFlight` batches unacknowledged the provider waits, so a slow or busy webview
 // makes batches bigger instead of piling messages up in the renderer. What waits is bounded by maxEntries: older
-// waiting entries are let go and reported as `skipped`, which the view counts as dropped. A followed log also bounds
-// the wait (`maxLagMs`): a view that cannot keep up gets the newest entries, not a queue that falls further behind.
+// waiting entries are let go and reported as `skipped`, which the view counts as dropped.
 import type { ExplanationMessage, GatewayLogsToHost, GatewayLogsToWebview, LogRow } from '../contract/gatewayLogs.ts';
 import { explainFromRecordAlone, isDiagnosableRecord, withoutAzureNote, type RecordExplanation } from '../diagnosis/fromRecord.ts';
 import type { LogSession, PodStatus, TaggedEntry } from '../logSessions/session.ts';
@@ -50,15 +49,6 @@ export interface ProviderOptions {
   readonly maxInFlight?: number;
   /** After this long without an acknowledgement the batch is assumed lost (the webview reloaded) and sending resumes. */
   readonly ackTimeoutMs?: number;
-  /**
-   * Live sessions: entries that waited longer than this on the host (the view was still busy with earlier batches)
-   * are let go and reported as `skipped` when the next batch goes, so the view shows what is happening now instead of
-   * working through a backlog that only grows. The newest `minKeptRows` always go, the snapshot is never let go.
-   * Unset: everything within maxEntries is delivered, however late (a file).
-   */
-  readonly maxLagMs?: number;
-  /** The newest entries sent whatever their wait (default 1000: the view always gets a few screens of rows). */
-  readonly minKeptRows?: number;
   readonly timers?: Timers;
   /** Copy requests go to the clipboard of the host (the webview's own clipboard access varies by host). */
   readonly copy?: (text: string) => void;
@@ -66,9 +56,6 @@ export interface ProviderOptions {
   /** Opens a failed request record's request in Send Test Request; absent when the log has no gateway Deployment. */
   readonly resend?: (entry: TaggedEntry) => unknown;
 }
-
-/** The wait a followed log's entries may have on the host before a view that cannot keep up is sent newer ones instead. */
-export const FOLLOW_MAX_LAG_MS = 150;
 
 export interface DeliveryStats {
   /** True between the webview's `ready` and the loss of its content. */
@@ -78,8 +65,6 @@ export interface DeliveryStats {
   readonly acknowledgedRows: number;
   readonly batches: number;
   readonly skippedRows: number;
-  /** Of skippedRows, those let go because they waited longer than `maxLagMs`. */
-  readonly lateRows: number;
 }
 
 export class GatewayLogsDataProvider extends Disposable {
@@ -94,8 +79,6 @@ export class GatewayLogsDataProvider extends Disposable {
   private readonly flushIntervalMs: number;
   private readonly maxInFlight: number;
   private readonly ackTimeoutMs: number;
-  private readonly maxLagMs: number;
-  private readonly minKeptRows: number;
   private readonly timers: Timers;
   private readonly copy: ((text: string) => void) | undefined;
   private readonly explain: ExplainRecord;
@@ -108,10 +91,6 @@ export class GatewayLogsDataProvider extends Disposable {
   /** Entries waiting to be sent; `head` is the first one not yet sent (avoids shifting a 50k-element array). */
   private pending: TaggedEntry[] = [];
   private head = 0;
-  /** When live entries were queued: `end` is the pending index after the entries queued `at` (oldest first). */
-  private arrivals: { end: number; at: number }[] = [];
-  /** Pending entries before this index are the snapshot: never let go for lateness. */
-  private snapshotEnd = 0;
   private skipped = 0;
   private lastSeq = -1;
   private timer: unknown;
@@ -120,7 +99,7 @@ export class GatewayLogsDataProvider extends Disposable {
   private lastPostAt = Number.NEGATIVE_INFINITY;
   /** The newest entry the user cleared, and the session's counts at that moment (see `droppedSinceClear`). */
   private cleared: { seq: number; dropped: number; kept: number } | undefined;
-  private stats = { postedRows: 0, acknowledgedRows: 0, batches: 0, skippedRows: 0, lateRows: 0 };
+  private stats = { postedRows: 0, acknowledgedRows: 0, batches: 0, skippedRows: 0 };
 
   constructor(session: LogSession, post: (message: GatewayLogsToWebview) => void, options: ProviderOptions) {
     super();
@@ -133,8 +112,6 @@ export class GatewayLogsDataProvider extends Disposable {
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
     this.maxInFlight = options.maxInFlight ?? 2;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
-    this.maxLagMs = options.maxLagMs ?? Number.POSITIVE_INFINITY;
-    this.minKeptRows = options.minKeptRows ?? 1000;
     this.timers = options.timers ?? systemTimers;
     this.copy = options.copy;
     this.resend = options.resend;
@@ -173,8 +150,6 @@ export class GatewayLogsDataProvider extends Disposable {
     }
     this.pending = snapshot.slice(from);
     this.head = 0;
-    this.arrivals = [];
-    this.snapshotEnd = this.pending.length;
     this.skipped = 0;
     const newest = snapshot[snapshot.length - 1];
     if (newest) this.lastSeq = Math.max(this.lastSeq, newest.seq);
@@ -201,8 +176,6 @@ export class GatewayLogsDataProvider extends Disposable {
     // The next ready sends the snapshot, which holds everything waiting here.
     this.pending = [];
     this.head = 0;
-    this.arrivals = [];
-    this.snapshotEnd = 0;
     this.skipped = 0;
   }
 
@@ -224,8 +197,6 @@ export class GatewayLogsDataProvider extends Disposable {
         // Rows not yet sent are older than the clear too.
         this.pending = [];
         this.head = 0;
-        this.arrivals = [];
-        this.snapshotEnd = 0;
         this.skipped = 0;
         if (this.ready) this.post({ type: 'gatewayLogs/cleared', throughSeq: this.lastSeq });
         return;
@@ -304,10 +275,6 @@ export class GatewayLogsDataProvider extends Disposable {
       this.lastSeq = entry.seq;
       this.pending.push(entry);
     }
-    // A batch the snapshot carried added nothing: no arrival to time.
-    if (this.maxLagMs !== Number.POSITIVE_INFINITY && (this.arrivals.at(-1)?.end ?? this.snapshotEnd) < this.pending.length) {
-      this.arrivals.push({ end: this.pending.length, at: this.timers.now() });
-    }
     this.trimPending();
     this.schedule();
   }
@@ -323,45 +290,8 @@ export class GatewayLogsDataProvider extends Disposable {
     }
     // Compact once the sent prefix dominates, so the array does not grow for the life of a tail.
     if (this.head > 4096 && this.head * 2 > this.pending.length) {
-      this.shiftIndexes(this.head);
       this.pending = this.pending.slice(this.head);
       this.head = 0;
-    }
-  }
-
-  /** The pending array loses its first `by` entries: indexes into it move with them. */
-  private shiftIndexes(by: number): void {
-    this.snapshotEnd = Math.max(0, this.snapshotEnd - by);
-    let keep = 0;
-    while (keep < this.arrivals.length && (this.arrivals[keep]?.end ?? 0) <= by) keep++;
-    this.arrivals = keep > 0 ? this.arrivals.slice(keep) : this.arrivals;
-    for (const arrival of this.arrivals) arrival.end -= by;
-  }
-
-  /**
-   * Live entries that waited more than `maxLagMs` (the view was behind) are let go before a batch is built, except
-   * the newest `minKeptRows` and the snapshot: the view stays on the present, and the count says what it missed.
-   */
-  private letGoLate(): void {
-    // The snapshot goes first and whole; what queued behind it is judged once it is through.
-    if (this.maxLagMs === Number.POSITIVE_INFINITY || this.arrivals.length === 0 || this.head < this.snapshotEnd) return;
-    // Arrivals wholly sent (or let go) are done with.
-    let done = 0;
-    while (done < this.arrivals.length && (this.arrivals[done]?.end ?? 0) <= this.head) done++;
-    if (done > 0) this.arrivals = this.arrivals.slice(done);
-    const cutoff = this.timers.now() - this.maxLagMs;
-    let lateEnd = this.head;
-    for (const arrival of this.arrivals) {
-      if (arrival.at >= cutoff) break;
-      lateEnd = arrival.end;
-    }
-    const from = Math.min(lateEnd, this.pending.length - this.minKeptRows);
-    if (from > this.head) {
-      const late = from - this.head;
-      this.head = from;
-      this.skipped += late;
-      this.stats.skippedRows += late;
-      this.stats.lateRows += late;
     }
   }
 
@@ -406,15 +336,14 @@ export class GatewayLogsDataProvider extends Disposable {
   private flushAll(): void {
     if (!this.ready) return;
     this.cancelTimer();
-    while (this.pending.length - this.head > 0 || this.skipped > 0) this.postBatch(false);
+    while (this.pending.length - this.head > 0 || this.skipped > 0) this.postBatch();
   }
 
   private batchLimit(): number {
     return this.firstBatch ? Math.min(this.firstBatchRows, this.maxBatchRows) : this.maxBatchRows;
   }
 
-  private postBatch(late = true): void {
-    if (late) this.letGoLate();
+  private postBatch(): void {
     const rows: LogRow[] = [];
     let chars = 0;
     const limit = this.batchLimit();
@@ -429,8 +358,6 @@ export class GatewayLogsDataProvider extends Disposable {
     if (this.head === this.pending.length) {
       this.pending = [];
       this.head = 0;
-      this.arrivals = [];
-      this.snapshotEnd = 0;
     }
     const id = ++this.batchId;
     const skipped = this.skipped;

@@ -35,7 +35,7 @@ class ManualTimers implements Timers {
   }
 }
 
-function setUp(options: { maxEntries?: number; maxBatchRows?: number; firstBatchRows?: number; maxLagMs?: number; minKeptRows?: number; session?: FakeLiveSession } = {}) {
+function setUp(options: { maxEntries?: number; maxBatchRows?: number; firstBatchRows?: number; session?: FakeLiveSession } = {}) {
   const session = options.session ?? new FakeLiveSession();
   const timers = new ManualTimers();
   const posted: GatewayLogsToWebview[] = [];
@@ -51,8 +51,6 @@ function setUp(options: { maxEntries?: number; maxBatchRows?: number; firstBatch
       maxEntries: options.maxEntries ?? 1000,
       maxBatchRows: options.maxBatchRows ?? 100,
       ...(options.firstBatchRows !== undefined ? { firstBatchRows: options.firstBatchRows } : {}),
-      ...(options.maxLagMs !== undefined ? { maxLagMs: options.maxLagMs } : {}),
-      ...(options.minKeptRows !== undefined ? { minKeptRows: options.minKeptRows } : {}),
       timers,
       copy: (t) => copied.push(t),
     },
@@ -160,65 +158,6 @@ describe('gateway logs data provider', () => {
     assert.equal(skipped, 150);
     assert.equal(delivered + skipped, 270, 'every entry is either delivered or counted');
     assert.equal(t.provider.delivery().skippedRows, 150);
-  });
-
-  it('a followed log whose view falls behind is sent the newest entries; what waited past maxLagMs is let go and counted', () => {
-    const t = setUp({ maxEntries: 10_000, maxBatchRows: 200, firstBatchRows: 200, maxLagMs: 150, minKeptRows: 20 });
-    t.provider.onReady();
-    t.session.push(entries(400));
-    t.timers.advance(0); // two batches in flight; the view is busy with them for a second
-    const pushed: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const batch = entries(50);
-      pushed.push(...batch.map((e) => e.seq));
-      t.session.push(batch);
-      t.timers.advance(50);
-    }
-    t.ackAll();
-    t.timers.advance(0);
-    // As soon as the slots are free, the view gets what was written in the last maxLagMs, not the backlog a second old.
-    const now = t.appends().slice(2);
-    assert.ok(now.length > 0 && now.length <= 2);
-    assert.equal(now.at(-1)?.rows.at(-1)?.seq, pushed.at(-1), 'the newest entry goes at once');
-    const late = now.reduce((n, m) => n + m.skipped, 0);
-    assert.ok(late >= 800, `${late} let go`);
-    for (let i = 0; i < 10; i++) {
-      t.ackAll();
-      t.timers.advance(100);
-    }
-    const appends = t.appends();
-    const seqs = appends.flatMap((m) => m.rows.map((r) => r.seq));
-    const skipped = appends.reduce((n, m) => n + m.skipped, 0);
-    assert.equal(seqs.length + skipped, 1400, 'every entry is either delivered or counted');
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in order');
-    assert.equal(t.provider.delivery().lateRows, skipped);
-  });
-
-  it('never lets the snapshot or a stream the view keeps up with go for lateness', () => {
-    const session = new FakeLiveSession('s', 10_000);
-    const history = entries(1000); // the view asked for it
-    session.push(history);
-    const t = setUp({ session, maxEntries: 10_000, maxBatchRows: 100, maxLagMs: 150, minKeptRows: 20 });
-    t.provider.onReady();
-    t.timers.advance(1000); // a slow first render: the snapshot waits
-    for (let i = 0; i < 20; i++) {
-      t.ackAll();
-      t.timers.advance(50);
-    }
-    const delivered = new Set(t.appends().flatMap((m) => m.rows.map((r) => r.seq)));
-    assert.ok(history.every((e) => delivered.has(e.seq)), 'the whole snapshot');
-    const before = t.appends().length;
-    for (let i = 0; i < 100; i++) {
-      // A light stream: 5 entries every 100 ms, acknowledged within 50 ms.
-      if (i % 2 === 0) t.session.push(entries(5));
-      t.timers.advance(50);
-      t.ackAll();
-    }
-    t.timers.advance(200);
-    const live = t.appends().slice(before);
-    assert.equal(live.reduce((n, m) => n + m.skipped, 0), 0);
-    assert.equal(live.reduce((n, m) => n + m.rows.length, 0), 250);
-    assert.equal(t.provider.delivery().skippedRows, 0);
   });
 
   it('after a reload (lost content, ready again) sends the snapshot again, without what was cleared', () => {
