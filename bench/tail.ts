@@ -2,7 +2,7 @@
 // API) into the Gateway Logs webview (the built bundle in Chromium, fed by the real data provider). Prints lines lost
 // (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the webview's
 // heap and the extension-host side's heap and CPU (per minute). Needs `npm run build` first.
-//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000]
+//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000] [--log-max-mib 1]
 // `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
 // the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
 // 600 s).
@@ -11,7 +11,7 @@
 // first frame whose newest rendered row is that line or a later one. With Follow on at 20k lines a second most rows
 // scroll past between two frames; this is when each would have been on screen.
 import { Worker } from 'node:worker_threads';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 /** CPU seconds used so far by this process's descendants (Chromium's processes), from /proc (Linux). */
 function childrenCpuSeconds(): number {
@@ -41,11 +41,29 @@ function childrenCpuSeconds(): number {
 }
 const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 loopDelay.enable();
+/** The same delay per minute: a long stall of this thread (GC, a long task) shows here. */
+const minuteLoopDelay = monitorEventLoopDelay({ resolution: 20 });
+minuteLoopDelay.enable();
+/**
+ * Garbage collection of this thread (the session's), per minute: total and longest pause, and the least heap in use
+ * right after a full collection (what is really held; the heap's maximum includes garbage not yet collected).
+ */
+const gc = { ms: 0, maxMs: 0, liveHeap: Number.NaN };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.ms += entry.duration;
+    gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      const used = process.memoryUsage().heapUsed;
+      if (!(used >= gc.liveHeap)) gc.liveHeap = used;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 import { isGatewayLogsToHost, type GatewayLogsToWebview } from '../src/contract/gatewayLogs.ts';
 import { createKubernetesClients } from '../src/kubernetes/client.ts';
 import { createDeploymentLogSession } from '../src/logSessions/followSession.ts';
 import { GatewayLogsDataProvider } from '../src/panels/gatewayLogsProvider.ts';
-import type { FromSandbox, ToSandbox } from './tailSandboxWorker.ts';
+import type { FromSandbox, SandboxStats, ToSandbox } from './tailSandboxWorker.ts';
 import { openWebviewPage, type WebviewPage } from './webviewHarness.ts';
 
 const option = (name: string, fallback: number): number => {
@@ -58,10 +76,16 @@ const seconds = option('seconds', 60);
 const rate = option('rate', 20_000);
 const pods = option('pods', 1);
 const maxEntries = option('max-entries', 50_000);
+/**
+ * The sandbox kubelet's containerLogMaxSize (a real kubelet setting; 10 MiB by default). The bench's default is 1 MiB:
+ * the sandbox holds each container's current log file in its heap, and at 10 MiB × 50 pods that heap passed 1 GB,
+ * with collector pauses of 300–700 ms and CPU taken from what is measured (the kubelet's disk, in real life).
+ */
+const logMaxMiB = option('log-max-mib', 1);
 
-// The sandbox's kubelet rotates each container's log at 10 MiB as a real one does, so its memory stays bounded (before
-// it did, 10 minutes at 20k lines/s kept ~12M lines, several GB, and the worker ran out of memory at 5.5M lines).
-const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url));
+// The sandbox's kubelet rotates each container's log at --log-max-mib as a real one does, so its memory stays bounded
+// (before it did, 10 minutes at 20k lines/s kept ~12M lines, several GB, and the worker ran out of memory at 5.5M lines).
+const worker = new Worker(new URL('./tailSandboxWorker.ts', import.meta.url), { workerData: { containerLogMaxBytes: Math.round(logMaxMiB * 1024 * 1024) } });
 const replies: ((message: FromSandbox) => void)[] = [];
 worker.on('message', (message: FromSandbox) => {
   if (message.type === 'error') {
@@ -82,6 +106,11 @@ if (ready.type !== 'ready') throw new Error(`unexpected ${ready.type}`);
 const writtenLines = async (): Promise<number> => {
   const reply = await ask({ type: 'count' });
   return reply.type === 'count' ? reply.lines : Number.NaN;
+};
+const sandboxStats = async (): Promise<SandboxStats> => {
+  const reply = await ask({ type: 'stats' });
+  if (reply.type !== 'stats') throw new Error(`unexpected ${reply.type}`);
+  return reply;
 };
 
 if (pods > 1) {
@@ -201,18 +230,46 @@ try {
   const firstTimedSeq = Math.max(0, perSeq.maxSeq) + 1;
 
   const cpuBefore = process.cpuUsage();
+  const threadBefore = process.threadCpuUsage();
+  const sandboxBefore = await sandboxStats();
   const childrenBefore = childrenCpuSeconds();
   const started = performance.now();
   const startedAt = Date.now();
   // The sandbox's rate is per gateway instance.
   worker.postMessage({ type: 'rate', linesPerSecond: rate / pods } satisfies ToSandbox);
   let reported = 0;
-  /** Per minute of load: host heap (max), host CPU, webview heap (no forced GC). */
-  const minutes: { hostHeap: number; cpu: number; seconds: number; webviewHeap: number }[] = [];
+  /**
+   * Per minute of load: host heap (max), CPU of the process, of this thread (session, provider, harness) and of the
+   * sandbox's thread, GC pauses and the longest event-loop stall of both threads, webview heap (no forced GC).
+   */
+  const minutes: {
+    hostHeap: number;
+    cpu: number;
+    threadCpu: number;
+    seconds: number;
+    webviewHeap: number;
+    gcMs: number;
+    gcMaxMs: number;
+    liveHeap: number;
+    loopMaxMs: number;
+    sandbox: SandboxStats & { cpu: number };
+  }[] = [];
   let minuteStart = performance.now();
   let minuteCpu = process.cpuUsage();
+  let minuteThreadCpu = process.threadCpuUsage();
+  let minuteSandboxCpu = sandboxBefore.cpuSeconds;
+  gc.ms = 0;
+  gc.maxMs = 0;
+  gc.liveHeap = Number.NaN;
+  minuteLoopDelay.reset();
   let hostHeap = 0;
   let lastMinute = 0;
+  const percent = (cpu: number, s: number): string => `${((cpu / s) * 100).toFixed(0)}%`;
+  const mb = (bytes: number): string => (Number.isNaN(bytes) ? '?' : (bytes / 1e6).toFixed(0));
+  const hostFigures = (r: (typeof minutes)[number]): string =>
+    `CPU of a core: session thread ${percent(r.threadCpu, r.seconds)}, sandbox thread ${percent(r.sandbox.cpu, r.seconds)}, whole process ${percent(r.cpu, r.seconds)}; ` +
+    `session thread: heap max ${mb(r.hostHeap)} MB, after full GC ${mb(r.liveHeap)} MB, GC ${percent(r.gcMs / 1000, r.seconds)} (longest pause ${r.gcMaxMs.toFixed(0)} ms), longest event-loop stall ${r.loopMaxMs.toFixed(0)} ms; ` +
+    `sandbox thread: heap ${mb(r.sandbox.heapUsed)} MB, after full GC ${mb(r.sandbox.liveHeap)} MB, GC ${percent(r.sandbox.gcMs / 1000, r.seconds)} (longest pause ${r.sandbox.gcMaxMs.toFixed(0)} ms); webview heap ${mb(r.webviewHeap)} MB`;
   while (performance.now() - started < seconds * 1000) {
     await sleep(1000);
     hostHeap = Math.max(hostHeap, process.memoryUsage().heapUsed);
@@ -227,11 +284,31 @@ try {
       lastMinute = minute;
       const used = process.cpuUsage(minuteCpu);
       minuteCpu = process.cpuUsage();
+      const thread = process.threadCpuUsage(minuteThreadCpu);
+      minuteThreadCpu = process.threadCpuUsage();
+      const sandbox = await sandboxStats();
+      const sandboxCpu = sandbox.cpuSeconds - minuteSandboxCpu;
+      minuteSandboxCpu = sandbox.cpuSeconds;
       const webview = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-      minutes.push({ hostHeap, cpu: (used.user + used.system) / 1e6, seconds: (performance.now() - minuteStart) / 1000, webviewHeap: webview.usedSize });
+      minutes.push({
+        hostHeap,
+        cpu: (used.user + used.system) / 1e6,
+        threadCpu: (thread.user + thread.system) / 1e6,
+        seconds: (performance.now() - minuteStart) / 1000,
+        webviewHeap: webview.usedSize,
+        gcMs: gc.ms,
+        gcMaxMs: gc.maxMs,
+        liveHeap: gc.liveHeap,
+        loopMaxMs: minuteLoopDelay.max / 1e6,
+        sandbox: { ...sandbox, cpu: sandboxCpu },
+      });
+      gc.ms = 0;
+      gc.maxMs = 0;
+      gc.liveHeap = Number.NaN;
+      minuteLoopDelay.reset();
       const r = minutes.at(-1);
       const note = await harness.page.evaluate<string>(`document.querySelector('.dropped')?.hidden ? '(none)' : document.querySelector('.dropped')?.textContent ?? ''`);
-      if (r) console.log(`tail: interval ${minutes.length} (${r.seconds.toFixed(0)} s): host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core, webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB; session let go ${session.droppedCount}, provider skipped ${provider.delivery().skippedRows}; the view says: ${note}`);
+      if (r) console.log(`tail: interval ${minutes.length} (${r.seconds.toFixed(0)} s): ${hostFigures(r)}; session let go ${session.droppedCount}, provider skipped ${provider.delivery().skippedRows}; the view says: ${note}`);
       minuteStart = performance.now();
       hostHeap = 0;
     }
@@ -239,6 +316,8 @@ try {
   worker.postMessage({ type: 'rate', linesPerSecond: 0 } satisfies ToSandbox);
   const loadSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const threadCpu = process.threadCpuUsage(threadBefore);
+  const sandboxCpu = (await sandboxStats()).cpuSeconds - sandboxBefore.cpuSeconds;
   const childrenCpu = childrenCpuSeconds() - childrenBefore;
 
   // Drain: the last lines reach the session (idle flush) and the webview acknowledges them. Counted in quiet polls,
@@ -285,17 +364,15 @@ try {
   }
   // Merge order: entries in seq order whose kubelet time is earlier than an entry before them (a pod's lines that
   // reached the session in a later batch than another pod's newer lines).
-  let outOfOrder = 0;
-  let worstLate = 0;
+  const late: number[] = [];
   let newestStamp = -Infinity;
   for (let seq = firstTimedSeq; seq <= perSeq.maxSeq; seq++) {
     const stamp = perSeq.stamp(seq);
     if (stamp === undefined) continue;
-    if (stamp < newestStamp) {
-      outOfOrder++;
-      worstLate = Math.max(worstLate, newestStamp - stamp);
-    } else newestStamp = stamp;
+    if (stamp < newestStamp) late.push(newestStamp - stamp);
+    else newestStamp = stamp;
   }
+  const sortedLate = Float64Array.from(late).sort();
   const sortedLatencies = Float64Array.from(latencies).sort();
   const pctOf = (sorted: ArrayLike<number>, q: number): number => sorted[Math.max(0, Math.ceil(sorted.length * q) - 1)] ?? Number.NaN;
   const pct = (q: number): number => pctOf(sortedLatencies, q);
@@ -311,17 +388,24 @@ try {
   const p95 = (values: number[]): string => `${pctOf(Float64Array.from(values).sort(), 0.95).toFixed(0)} ms`;
   console.log(`tail: stages (p95 per batch): newest line's age when the session appended it ${p95(stages.append)}, when the provider posted it ${p95(stages.post)}; post → ack ${p95(stages.ack)}`);
   console.log(`tail: stages (p95 per line): kubelet stamp → session append ${p95(beforeSession)}, session append → on screen ${p95(afterSession)}`);
-  console.log(`tail: merge order: ${outOfOrder} entries of ${perSeq.maxSeq - firstTimedSeq + 1} came after a newer entry of another pod (by at most ${worstLate.toFixed(0)} ms)`);
+  console.log(
+    `tail: merge order: ${late.length} entries of ${perSeq.maxSeq - firstTimedSeq + 1} came after a newer entry of another pod` +
+      (late.length > 0 ? ` (by p50 ${pctOf(sortedLate, 0.5).toFixed(0)} ms, p99 ${pctOf(sortedLate, 0.99).toFixed(0)} ms, at most ${pctOf(sortedLate, 1).toFixed(0)} ms)` : '') +
+      ` (goal 0): ${late.length === 0 ? 'met' : 'NOT met'}`,
+  );
   console.log(`tail: ${provider.delivery().batches} posts (${(provider.delivery().batches / loadSeconds).toFixed(1)}/s), ${paints.length} frames with new rows`);
   console.log(`tail: webview heap after GC ${(heap.usedSize / 1e6).toFixed(1)} MB (rows kept: ${maxEntries}); rows in the DOM: ${domRows}`);
   console.log(`tail: Chromium's processes CPU ${((childrenCpu / loadSeconds) * 100).toFixed(0)}% of a core (the machine has 2 cores, shared)`);
-  console.log(`tail: extension-host side CPU ${(((cpu.user + cpu.system) / 1e6 / loadSeconds) * 100).toFixed(0)}% of a core (session + provider + harness transport); heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+  console.log(
+    `tail: extension-host side CPU ${percent(threadCpu.user / 1e6 + threadCpu.system / 1e6, loadSeconds)} of a core (session + provider + harness transport, its own thread); ` +
+      `the sandbox's thread ${percent(sandboxCpu, loadSeconds)}; the whole process ${percent((cpu.user + cpu.system) / 1e6, loadSeconds)} (both threads and V8's helpers); heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
+  );
   for (let m = 0; m < Math.max(perMinute.length, minutes.length); m++) {
     const l = Float64Array.from(perMinute[m] ?? []).sort();
     const r = minutes[m];
     console.log(
       `tail: minute ${m + 1}: p95 line-to-screen ${pctOf(l, 0.95).toFixed(0)} ms over ${l.length} lines (stamp → session append ${p95(perMinuteBefore[m] ?? [])})` +
-        (r ? `; host heap max ${(r.hostHeap / 1e6).toFixed(0)} MB, host CPU ${((r.cpu / r.seconds) * 100).toFixed(0)}% of a core; webview heap ${(r.webviewHeap / 1e6).toFixed(0)} MB` : ''),
+        (r ? `; ${hostFigures(r)}` : ''),
     );
   }
   const problems = harness.console.filter((l) => /error|Content Security Policy|Refused/i.test(l));
