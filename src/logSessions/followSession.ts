@@ -12,7 +12,7 @@ import { Emitter } from '../util/event.ts';
 import { EntryBuffer } from './buffer.ts';
 import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
 import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './session.ts';
-import { mergeByKubeletTime } from './merge.ts';
+import { KubeletOrder } from './merge.ts';
 import { StreamParser, type UnsequencedEntry } from './streamParser.ts';
 import { collectionPaths, readDeployment } from '../kubernetes/resources.ts';
 
@@ -43,6 +43,12 @@ export interface FollowOptions {
   batchMs?: number;
   /** Longer lines are cut with a visible marker (`arcApimGateway.logs.maxLineLength`). */
   maxLineLength?: number;
+  /**
+   * The longest an entry waits for the other pods' lines so that entries are appended in kubelet-time order across
+   * pods (default 150 ms). A pod whose lines come later than this, compared with how fast they usually come, is not
+   * waited for: its entries are appended when they arrive.
+   */
+  reorderMs?: number;
 }
 
 /** Gone pods kept in pods() so views can still name where older entries came from. */
@@ -92,6 +98,32 @@ interface PodEntry {
   lineWindow: number | undefined;
   lastDataAt: number;
   flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When this entry was made: a pod that has not written yet is waited for, briefly. */
+  createdAt: number;
+  /** The newest kubelet time of a line read (epoch ms): the pod's later lines are stamped at or after it. */
+  newestTime: number | undefined;
+  /** How late the pod's lines arrive at the soonest (arrival − kubelet time, ms; takes in the node's clock offset). */
+  lag: LagFloor;
+}
+
+/** The least of the values seen over the last 10 to 20 s: follows a node's clock offset if it drifts. */
+class LagFloor {
+  private current = Number.POSITIVE_INFINITY;
+  private previous = Number.POSITIVE_INFINITY;
+  private windowStart = 0;
+
+  see(value: number, now: number): void {
+    if (now - this.windowStart >= 10_000) {
+      this.previous = this.current;
+      this.current = Number.POSITIVE_INFINITY;
+      this.windowStart = now;
+    }
+    if (value < this.current) this.current = value;
+  }
+
+  get value(): number {
+    return Math.min(this.current, this.previous);
+  }
 }
 
 function withWindow(pod: PodEntry, entries: UnsequencedEntry[]): UnsequencedEntry[] {
@@ -123,7 +155,9 @@ class FollowSession extends Disposable implements LogSession {
   readonly onNotice = this.noticeEmitter.event;
   readonly onDidEnd = this.endEmitter.event;
   private readonly podEntries = new Map<string, PodEntry>();
-  private pending: UnsequencedEntry[] = [];
+  private readonly reorderMs: number;
+  /** Entries parsed but not yet appended: they wait for the other pods' older lines (see `appendPending`). */
+  private readonly order = new KubeletOrder<UnsequencedEntry>();
   private appendTimer: ReturnType<typeof setTimeout> | undefined;
   private lastAppendAt = 0;
   private seq = 0;
@@ -142,6 +176,7 @@ class FollowSession extends Disposable implements LogSession {
     this.maxLineLength = options.maxLineLength;
     this.idleFlushMs = options.idleFlushMs ?? 100;
     this.batchMs = options.batchMs ?? 50;
+    this.reorderMs = options.reorderMs ?? 150;
     this.buffer = new EntryBuffer(options.maxEntries);
     // Registered before the watch and the followers, so it runs after them (children go in reverse): onDidEnd fires
     // once every stream is closed.
@@ -201,6 +236,9 @@ class FollowSession extends Disposable implements LogSession {
       lineWindow: known ? known.lineWindow : initial ? this.tailLines : undefined,
       lastDataAt: 0,
       flushTimer: undefined,
+      createdAt: Date.now(),
+      newestTime: known?.newestTime,
+      lag: known?.lag ?? new LagFloor(),
     };
     this.podEntries.set(name, entry);
     if (!initial && this.started) this.notice(name, `Pod ${name} appeared`);
@@ -256,11 +294,19 @@ class FollowSession extends Disposable implements LogSession {
 
   private podLines(entry: PodEntry, lines: string[], times: (KubeletTime | undefined)[]): void {
     if (this.isDisposed) return;
+    const now = Date.now();
     const lineNos = new Array<number>(lines.length);
     for (let i = 0; i < lines.length; i++) lineNos[i] = ++entry.lineNo;
+    for (let i = times.length - 1; i >= 0; i--) {
+      const newest = times[i]?.ms;
+      if (newest === undefined) continue;
+      if (entry.newestTime === undefined || newest > entry.newestTime) entry.newestTime = newest;
+      entry.lag.see(now - newest, now);
+      break;
+    }
+    entry.lastDataAt = now;
     const entries = entry.parser.push(lines, times, lineNos);
-    if (entries.length > 0) this.queue(withWindow(entry, entries));
-    entry.lastDataAt = Date.now();
+    if (entries.length > 0) this.queue(entry, entries);
     this.armIdleFlush(entry);
   }
 
@@ -283,23 +329,58 @@ class FollowSession extends Disposable implements LogSession {
       entry.flushTimer = undefined;
     }
     const entries = ended ? entry.parser.end() : entry.parser.flush();
-    if (entries.length > 0) this.queue(withWindow(entry, entries));
+    if (entries.length > 0) this.queue(entry, entries);
   }
 
-  private queue(entries: UnsequencedEntry[]): void {
-    for (const e of entries) this.pending.push(e);
-    if (this.appendTimer !== undefined) return;
+  private queue(pod: PodEntry, entries: UnsequencedEntry[]): void {
+    this.order.push(pod.status.pod, withWindow(pod, entries), Date.now());
+    this.scheduleAppend();
+  }
+
+  private scheduleAppend(): void {
+    if (this.appendTimer !== undefined || this.order.size === 0 || this.isDisposed) return;
     const wait = Math.max(0, this.lastAppendAt + this.batchMs - Date.now());
-    this.appendTimer = setTimeout(() => this.appendPending(), wait);
+    // Then once more round the event loop: after a stall (a long task, a starved machine) the timer fires before the
+    // streams' waiting chunks are read, and the pods' older lines in them must be in `order` before it is released.
+    this.appendTimer = setTimeout(() => setImmediate(() => this.appendPending()), wait);
+  }
+
+  /**
+   * The kubelet time before which no pod can still deliver an entry: each pod's held entry (or its newest line when
+   * it holds none) bounds what it can still give, and a pod that said nothing lately bounds it only by how late its
+   * lines would be at most (its usual delay plus `reorderMs`). Pods that are gone bound nothing.
+   */
+  private orderBound(now: number): number {
+    let bound = Number.POSITIVE_INFINITY;
+    for (const pod of this.podEntries.values()) {
+      if (pod.status.state === 'gone') continue;
+      const own = pod.parser.openTime ?? pod.newestTime;
+      const lag = pod.lag.value;
+      let podBound: number;
+      if (own === undefined || lag === Number.POSITIVE_INFINITY) {
+        // Nothing read yet: a starting pod's history is waited for, a pod with an empty log is not.
+        podBound = now - pod.createdAt < this.reorderMs ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+      } else {
+        podBound = Math.max(own, now - lag - this.reorderMs);
+      }
+      if (podBound < bound) bound = podBound;
+    }
+    return bound;
   }
 
   private appendPending(): void {
     this.appendTimer = undefined;
-    if (this.isDisposed || this.pending.length === 0) return;
-    this.lastAppendAt = Date.now();
-    // Pods' lines interleave by kubelet time within the batch (each pod's stream is in order already).
-    const batch = mergeByKubeletTime(this.pending as TaggedEntry[]);
-    this.pending = [];
+    if (this.isDisposed || this.order.size === 0) return;
+    const now = Date.now();
+    // Pods' entries interleave by kubelet time, also across batches: an entry waits until every pod is past its time,
+    // or `reorderMs` at most (a pod far behind is not waited for; nothing is let go).
+    const batch = this.order.release(this.orderBound(now), now - this.reorderMs) as TaggedEntry[];
+    if (batch.length === 0) {
+      this.lastAppendAt = now;
+      this.scheduleAppend();
+      return;
+    }
+    this.lastAppendAt = now;
     for (const entry of batch) (entry as UnsequencedEntry).seq = ++this.seq;
     const dropped = this.buffer.append(batch);
     this.appendEmitter.fire(batch);
@@ -310,6 +391,7 @@ class FollowSession extends Disposable implements LogSession {
         this.notice(undefined, `Keeping the newest ${this.buffer.maxEntries} entries; older ones are let go`);
       }
     }
+    this.scheduleAppend();
   }
 
   private notice(pod: string | undefined, text: string): void {

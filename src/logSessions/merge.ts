@@ -2,27 +2,162 @@
 
 import type { LogTimestamp } from '../gatewayLogs/entry.ts';
 
+interface Timed {
+  readonly kubeletTime?: LogTimestamp;
+}
+
+/** One stream's entries waiting to be released: parallel arrays from `head` on (no shifting). */
+interface Queue<T> {
+  items: T[];
+  /** The entry's kubelet time, never below the one before it in the same stream (see KubeletOrder). */
+  keys: number[];
+  /** When the entry reached the session (the caller's clock). */
+  arrivals: number[];
+  /** Arrival order across all streams: ties of time are released in the order they came. */
+  order: number[];
+  head: number;
+  /** The key of the newest entry pushed (an entry without a time gets it). */
+  lastKey: number;
+}
+
 /**
- * Sorts a batch gathered from several pods' streams by kubelet time, in place and stably: each pod's own order is
- * kept (its stream is already in order), entries of different pods interleave by when their lines were written.
- * An entry without a kubelet time keeps the place after the entry before it. A batch already in order (one pod, or
- * pods taking turns) is left as it is after one pass.
+ * A reorder buffer for the entries of several streams (a live follow's pods), each stream already in kubelet-time
+ * order: entries are held until the caller says no stream can still deliver an older one, then released merged in
+ * kubelet-time order, so one stream's lines that arrive a moment after another's newer lines still land before them.
+ * Nothing is ever dropped: `release` gives every entry at or before the bound, and every entry that has waited long
+ * enough, together with everything of a time up to it.
+ *
+ * An entry without a kubelet time, or with one earlier than the entry before it in its stream (a clock set back), keeps
+ * its place right after that entry: a stream's own order is never changed.
  */
-export function mergeByKubeletTime<T extends { readonly kubeletTime?: LogTimestamp }>(batch: T[]): T[] {
-  const keys = new Float64Array(batch.length);
-  let key = -Infinity;
-  let sorted = true;
-  for (let i = 0; i < batch.length; i++) {
-    const value = batch[i]?.kubeletTime?.value;
-    if (value !== undefined) {
-      if (value < key) sorted = false;
-      key = value;
-    }
-    keys[i] = key;
+export class KubeletOrder<T extends Timed> {
+  private readonly queues = new Map<string, Queue<T>>();
+  private held = 0;
+  private arrivals = 0;
+
+  /** Entries held. */
+  get size(): number {
+    return this.held;
   }
-  if (sorted) return batch;
-  const order = Array.from(batch.keys()).sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b);
-  const copy = batch.slice();
-  for (let i = 0; i < order.length; i++) batch[i] = copy[order[i] as number] as T;
-  return batch;
+
+  /** Appends a stream's next entries, in the stream's order, that arrived at `now`. */
+  push(stream: string, entries: readonly T[], now: number): void {
+    if (entries.length === 0) return;
+    let queue = this.queues.get(stream);
+    if (!queue) {
+      queue = { items: [], keys: [], arrivals: [], order: [], head: 0, lastKey: Number.NEGATIVE_INFINITY };
+      this.queues.set(stream, queue);
+    }
+    for (const entry of entries) {
+      const value = entry.kubeletTime?.value;
+      if (value !== undefined && value > queue.lastKey) queue.lastKey = value;
+      queue.items.push(entry);
+      queue.keys.push(queue.lastKey);
+      queue.arrivals.push(now);
+      queue.order.push(this.arrivals++);
+    }
+    this.held += entries.length;
+  }
+
+  /** When the entry held longest arrived; undefined when nothing is held. */
+  oldestArrival(): number | undefined {
+    let oldest: number | undefined;
+    for (const q of this.queues.values()) {
+      const at = q.arrivals[q.head];
+      if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
+    }
+    return oldest;
+  }
+
+  /**
+   * Releases, in kubelet-time order, every entry whose time is at or before `bound`; and every entry that arrived at
+   * or before `arrivedBy`, with every other entry of a time up to the newest of those (so what is released stays in
+   * order). `bound` is the caller's promise that no stream delivers an entry older than it later.
+   */
+  release(bound: number, arrivedBy = Number.NEGATIVE_INFINITY): T[] {
+    if (this.held === 0) return [];
+    let threshold = bound;
+    for (const q of this.queues.values()) {
+      // Arrivals only grow within a queue: the entries that waited long enough are a prefix.
+      let i = q.head;
+      while (i < q.items.length && (q.arrivals[i] as number) <= arrivedBy) i++;
+      if (i > q.head) threshold = Math.max(threshold, q.keys[i - 1] as number);
+    }
+    const runs: { queue: Queue<T>; end: number }[] = [];
+    let total = 0;
+    for (const q of this.queues.values()) {
+      let end = q.head;
+      while (end < q.items.length && (q.keys[end] as number) <= threshold) end++;
+      if (end > q.head) {
+        runs.push({ queue: q, end });
+        total += end - q.head;
+      }
+    }
+    if (total === 0) return [];
+    const out = new Array<T>(total);
+    if (runs.length === 1) {
+      const { queue, end } = runs[0] as { queue: Queue<T>; end: number };
+      for (let i = queue.head, o = 0; i < end; i++, o++) out[o] = queue.items[i] as T;
+      queue.head = end;
+    } else {
+      mergeRuns(runs, out);
+    }
+    this.held -= total;
+    for (const [stream, q] of this.queues) {
+      if (q.head === q.items.length) this.queues.delete(stream);
+      else if (q.head > 1024 && q.head * 2 > q.items.length) compact(q);
+    }
+    return out;
+  }
+
+  /** Everything held, in kubelet-time order. */
+  releaseAll(): T[] {
+    return this.release(Number.POSITIVE_INFINITY);
+  }
+}
+
+function compact<T>(q: Queue<T>): void {
+  q.items = q.items.slice(q.head);
+  q.keys = q.keys.slice(q.head);
+  q.arrivals = q.arrivals.slice(q.head);
+  q.order = q.order.slice(q.head);
+  q.head = 0;
+}
+
+/** k-way merge of sorted runs through a binary heap of run indices, by (key, arrival order). */
+function mergeRuns<T>(runs: { queue: Queue<T>; end: number }[], out: T[]): void {
+  const before = (a: number, b: number): boolean => {
+    const qa = (runs[a] as { queue: Queue<T> }).queue;
+    const qb = (runs[b] as { queue: Queue<T> }).queue;
+    const ka = qa.keys[qa.head] as number;
+    const kb = qb.keys[qb.head] as number;
+    return ka < kb || (ka === kb && (qa.order[qa.head] as number) < (qb.order[qb.head] as number));
+  };
+  const heap = runs.map((_, i) => i);
+  const down = (from: number): void => {
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && before(heap[l] as number, heap[m] as number)) m = l;
+      if (r < heap.length && before(heap[r] as number, heap[m] as number)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m] as number, heap[i] as number];
+      i = m;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  let o = 0;
+  while (heap.length > 0) {
+    const top = heap[0] as number;
+    const run = runs[top] as { queue: Queue<T>; end: number };
+    out[o++] = run.queue.items[run.queue.head++] as T;
+    if (run.queue.head === run.end) {
+      const last = heap.pop() as number;
+      if (heap.length === 0) break;
+      heap[0] = last;
+    }
+    down(0);
+  }
 }

@@ -23,6 +23,8 @@ export class StreamParser {
   private queueHead = 0;
   /** The first pushed line that no returned entry starts at or before: a lower bound for the held entry's first line. */
   private lowestOpen: number | undefined;
+  /** The same line as an index among all pushed lines (for its kubelet time). */
+  private openIndex = 0;
   /** Lines pushed since the last flush or end: whether anything can be held. */
   private unflushed = false;
 
@@ -40,7 +42,10 @@ export class StreamParser {
       this.times.push(times[i]);
       this.lineNos.push(lineNos[i] ?? 0);
     }
-    if (this.lowestOpen === undefined) this.lowestOpen = lineNos[0];
+    if (this.lowestOpen === undefined) {
+      this.lowestOpen = lineNos[0];
+      this.openIndex = this.pushed;
+    }
     this.pushed += lines.length;
     this.unflushed = true;
     // One chunk per batch: the parser is fastest on large chunks, and a batch is what arrived together anyway.
@@ -62,6 +67,8 @@ export class StreamParser {
     this.unflushed = false;
     const out = this.tag(this.parser.end());
     this.parserBase = this.pushed;
+    // Everything pushed was returned: whatever is held next starts at the next line pushed.
+    this.openIndex = this.pushed;
     return out;
   }
 
@@ -71,6 +78,15 @@ export class StreamParser {
    */
   get openFrom(): number | undefined {
     return this.unflushed ? this.lowestOpen : undefined;
+  }
+
+  /**
+   * The kubelet time (epoch ms) before which this stream can return no further entry from the lines it was given:
+   * that of the line `openFrom` names. Undefined when nothing is held, or that line had no kubelet time. Lets a reader
+   * of several streams release entries in kubelet-time order.
+   */
+  get openTime(): number | undefined {
+    return this.unflushed ? this.times[this.openIndex - this.queueStart]?.ms : undefined;
   }
 
   private tag(entries: GatewayLogEntry[]): UnsequencedEntry[] {
@@ -85,6 +101,7 @@ export class StreamParser {
       if (time) entry.kubeletTime = { raw: time.raw, value: time.ms, assumedUtc: false };
       entry.seq = 0;
       this.lowestOpen = (this.lineNos[this.queueHead] ?? 0) + 1;
+      this.openIndex = index + 1;
     }
     if (this.queueHead > 4096 && this.queueHead * 2 > this.times.length) {
       this.times = this.times.slice(this.queueHead);

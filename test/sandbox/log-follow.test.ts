@@ -236,6 +236,39 @@ describe('log follow against the sandbox cluster', () => {
     await waitFor('every request closed', () => clients.openRequests === 0, 2000);
   });
 
+  it('appends the entries of several pods in kubelet-time order, also across batches', async () => {
+    sb.kube.patch('deployments', NS, DEPLOYMENT, 'merge', { spec: { replicas: 3 } });
+    await waitFor('three ready gateway pods', () => readyPods().length === 3, 30_000);
+    sb.world.setGatewayLogRate(BLOG.apim.name, BLOG.gateway.name, 1000);
+    // A wide reorder window: on a loaded machine one pod's lines can come hundreds of ms after another's.
+    const session = await createDeploymentLogSession(
+      { context: CONTEXT, namespace: NS, deployment: DEPLOYMENT },
+      { clients },
+      { maxEntries: 100_000, tailLines: 200, reorderMs: 2000 },
+    );
+    let batches = 0;
+    session.onDidAppend(() => batches++);
+    try {
+      const entriesOf = (pod: string): number => session.snapshot().filter((e) => e.pod === pod).length;
+      await waitFor('entries from every pod', () => readyPods().every((p) => entriesOf(p) > 1000), 20_000);
+      sb.world.setGatewayLogRate(BLOG.apim.name, BLOG.gateway.name, 0);
+      await settle(session);
+      const entries = session.snapshot();
+      let newest = entries[0];
+      for (const entry of entries) {
+        const time = entry.kubeletTime?.value ?? 0;
+        assert.ok(time >= (newest?.kubeletTime?.value ?? 0), `entry ${entry.seq} (${entry.pod} at ${entry.kubeletTime?.raw}) came after entry ${newest?.seq} (${newest?.pod} at ${newest?.kubeletTime?.raw})`);
+        newest = entry;
+      }
+      assert.ok(batches > 10, `appended in ${batches} batches`);
+    } finally {
+      sb.world.setGatewayLogRate(BLOG.apim.name, BLOG.gateway.name, 0);
+      session.dispose();
+      sb.kube.patch('deployments', NS, DEPLOYMENT, 'merge', { spec: { replicas: 1 } });
+    }
+    await waitFor('every request closed', () => clients.openRequests === 0, 2000);
+  });
+
   it('keeps up with a gateway writing 20 000 lines a second', async () => {
     await waitFor('one ready pod', () => readyPods().length === 1 && readyPods(), 30_000);
     const [pod] = readyPods() as [string];
