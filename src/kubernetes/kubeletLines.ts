@@ -33,6 +33,8 @@ export function splitKubeletStamp(line: string): StampedLine {
   // A cheap check first: almost every call is on a stamped line, but file lines without stamps must not pay a regex.
   const c = line.charCodeAt(0);
   if (c < 48 || c > 57 || line.charCodeAt(4) !== 45) return { time: undefined, text: line };
+  const usual = usualStamp(line);
+  if (usual) return { time: usual, text: line.slice(31) };
   const m = KUBELET_STAMP.exec(line);
   if (!m) return { time: undefined, text: line };
   const time = kubeletTime(m[0].slice(0, -1), m[1] ?? '', m[2] ?? '', m[3] ?? 'Z');
@@ -51,6 +53,23 @@ export function parseKubeletTime(text: string): KubeletTime | undefined {
 let lastSeconds = '';
 let lastZone = '';
 let lastSecondsMs = Number.NaN;
+
+/**
+ * The stamp a kubelet writes (`2026-11-27T15:15:11.704000123Z `: 9 digits, UTC) in the second of the stamp read
+ * before it: 20k lines a second are read with no regex, and what it gives equals what the regex path gives.
+ */
+function usualStamp(line: string): KubeletTime | undefined {
+  if (line.length < 31 || line.charCodeAt(30) !== 32 || line.charCodeAt(29) !== 90 || line.charCodeAt(19) !== 46) return undefined;
+  if (lastZone !== 'Z' || lastSeconds.length !== 19 || Number.isNaN(lastSecondsMs) || !line.startsWith(lastSeconds)) return undefined;
+  let nanos = 0;
+  for (let i = 20; i < 29; i++) {
+    const digit = line.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    nanos = nanos * 10 + digit;
+  }
+  const seconds = Math.floor(lastSecondsMs / 1000);
+  return { raw: line.slice(0, 30), seconds, nanos, ms: seconds * 1000 + Math.floor(nanos / 1e6) };
+}
 
 function kubeletTime(raw: string, wholeSeconds: string, fraction: string, zone: string): KubeletTime | undefined {
   if (wholeSeconds !== lastSeconds || zone !== lastZone) {
@@ -99,7 +118,13 @@ export const MAX_HELD_AT_LAST = 1000;
  */
 export class ResumePoint {
   private lastTime: KubeletTime | undefined;
+  /** Fingerprints of the lines at the last time, but the newest held one (`newest`). */
   private atLast: string[] = [];
+  /**
+   * The newest held line at the last time, fingerprinted only when another line shares its time or a resume needs it:
+   * a kubelet's stamps are nanosecond-distinct, so at 20k lines a second almost no line is ever hashed.
+   */
+  private newest: string | undefined;
   /** Lines at the last time beyond those held. */
   private uncounted = 0;
 
@@ -109,7 +134,7 @@ export class ResumePoint {
 
   /** How many lines are held one by one (bounded by MAX_HELD_AT_LAST). */
   get heldLines(): number {
-    return this.atLast.length;
+    return this.atLast.length + (this.newest !== undefined ? 1 : 0);
   }
 
   /** Records a line that was delivered. Lines must come in log order. */
@@ -117,11 +142,14 @@ export class ResumePoint {
     const order = this.lastTime ? compareKubeletTime(time, this.lastTime) : 1;
     if (order > 0) {
       this.lastTime = time;
-      this.atLast = [fingerprint(text)];
+      if (this.atLast.length > 0) this.atLast = [];
+      this.newest = text;
       this.uncounted = 0;
     } else if (order === 0) {
-      if (this.atLast.length < MAX_HELD_AT_LAST) this.atLast.push(fingerprint(text));
-      else this.uncounted++;
+      if (this.heldLines < MAX_HELD_AT_LAST) {
+        if (this.newest !== undefined) this.atLast.push(fingerprint(this.newest));
+        this.newest = text;
+      } else this.uncounted++;
     }
     // An older stamp than one already read cannot come from one container's log in order; it is not recorded so
     // that it cannot move the resume point backwards.
@@ -137,7 +165,7 @@ export class ResumePoint {
    * filter drops those already read (older stamps, and the ones at the last stamp, matched in order by content).
    */
   resumeFilter(): ResumeFilter {
-    return new ResumeFilter(this.lastTime, [...this.atLast], this.uncounted);
+    return new ResumeFilter(this.lastTime, this.newest !== undefined ? [...this.atLast, fingerprint(this.newest)] : [...this.atLast], this.uncounted);
   }
 }
 

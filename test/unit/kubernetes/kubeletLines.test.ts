@@ -32,6 +32,28 @@ describe('kubelet timestamps', () => {
     assert.equal(splitKubeletStamp('2026-11-27T15:15:11Z ').text, '', 'an empty line keeps its stamp');
   });
 
+  it('reads the usual stamp without its regex exactly as with it, whatever lines come before (property)', () => {
+    // The reference: the stamp's grammar and Date.parse, with no memo.
+    const reference = (line: string): { time: KubeletTime | undefined; text: string } => {
+      const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2}) /.exec(line);
+      const ms = m ? Date.parse(`${m[1]}${m[3]}`) : Number.NaN;
+      if (!m || Number.isNaN(ms)) return { time: undefined, text: line };
+      const seconds = Math.floor(ms / 1000);
+      const nanos = m[2] ? Number(m[2].padEnd(9, '0')) : 0;
+      return { time: { raw: m[0].slice(0, -1), seconds, nanos, ms: seconds * 1000 + Math.floor(nanos / 1e6) }, text: line.slice(m[0].length) };
+    };
+    const second = fc.constantFrom('2026-11-27T15:15:11', '2026-11-27T15:15:12', '2026-13-45T99:99:99', '2026-02-30T10:00:00');
+    const fraction = fc.oneof(fc.stringMatching(/^\.\d{9}$/), fc.stringMatching(/^\.\d{1,9}$/), fc.constantFrom('', '.12345678x', '.1234567890'));
+    const zone = fc.constantFrom('Z', 'Z', '+01:00', 'z', '');
+    const rest = fc.constantFrom(' [Info] x', ' ', 'x', '  two spaces', '');
+    const line = fc.tuple(second, fraction, zone, rest).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (lines) => {
+        for (const l of lines) assert.deepEqual(splitKubeletStamp(l), reference(l), l);
+      }),
+    );
+  });
+
   it('orders to the nanosecond and resumes from the whole second (sinceTime)', () => {
     const a = parseKubeletTime('2026-11-27T15:15:11.000000001Z') as KubeletTime;
     const b = parseKubeletTime('2026-11-27T15:15:11.000000002Z') as KubeletTime;
