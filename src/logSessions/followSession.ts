@@ -347,14 +347,17 @@ class FollowSession extends Disposable implements LogSession {
 
   /**
    * The kubelet time before which no pod can still deliver an entry: each pod's held entry (or its newest line when
-   * it holds none) bounds what it can still give, and a pod that said nothing lately bounds it only by how late its
-   * lines would be at most (its usual delay plus `reorderMs`). Pods that are gone bound nothing.
+   * it holds none) bounds what it can still give, and no pod's lines come later than its usual delay plus
+   * `reorderMs`. Pods that are gone, or that hold nothing and sent nothing for `reorderMs` (nothing of theirs is on
+   * its way: a quiet pod does not hold the busy ones back), bound nothing.
    */
   private orderBound(now: number): number {
     let bound = Number.POSITIVE_INFINITY;
     for (const pod of this.podEntries.values()) {
       if (pod.status.state === 'gone') continue;
-      const own = pod.parser.openTime ?? pod.newestTime;
+      const held = pod.parser.openTime;
+      if (held === undefined && pod.lastDataAt > 0 && now - pod.lastDataAt > this.reorderMs) continue;
+      const own = held ?? pod.newestTime;
       const lag = pod.lag.value;
       let podBound: number;
       if (own === undefined || lag === Number.POSITIVE_INFINITY) {
