@@ -1,7 +1,9 @@
 // A gateway writing ~20k lines a second, followed live (createDeploymentLogSession against the sandbox's Kubernetes
 // API) into the Gateway Logs webview (the built bundle in Chromium, fed by the real data provider). Prints lines lost
-// (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the webview's
-// heap and the extension-host side's heap and CPU (per minute). Needs `npm run build` first.
+// (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the merge order
+// (entries that came after a newer entry of another pod, and by how much: goal 0), the webview's heap, and per minute
+// the CPU of the session's thread and of the sandbox's thread apart, each thread's heap (its maximum, and what is left
+// right after a full GC), GC pauses and the longest event-loop stall. Needs `npm run build` first.
 //   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000] [--log-max-mib 1]
 // `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
 // the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
