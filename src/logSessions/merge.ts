@@ -59,16 +59,6 @@ export class KubeletOrder<T extends Timed> {
     this.held += entries.length;
   }
 
-  /** When the entry held longest arrived; undefined when nothing is held. */
-  oldestArrival(): number | undefined {
-    let oldest: number | undefined;
-    for (const q of this.queues.values()) {
-      const at = q.arrivals[q.head];
-      if (at !== undefined && (oldest === undefined || at < oldest)) oldest = at;
-    }
-    return oldest;
-  }
-
   /**
    * Releases, in kubelet-time order, every entry whose time is at or before `bound`; and every entry that arrived at
    * or before `arrivedBy`, with every other entry of a time up to the newest of those (so what is released stays in
