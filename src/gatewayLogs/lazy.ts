@@ -12,8 +12,9 @@
 
 import type { EntryFormat, EntryKind, GatewayLogEntry, GatewayRequest, LineOrigin, LogLevel, LogTimestamp } from './entry.ts';
 import { USUAL_TIMESTAMP_LENGTH, scanHead } from './head.ts';
+import { usualShapeEnd } from './timestamp.ts';
 import { normalizeLevel } from './levels.ts';
-import { type JsonScan, hasAt, keyAt, scanJsonLine } from './kv.ts';
+import { type JsonScan, hasAt, keyAt } from './kv.ts';
 import {
     ASPNET_INDENT,
     ASPNET_LEVELS,
@@ -302,37 +303,215 @@ function plainLine(text: string, pos: number): boolean {
     );
 }
 
-/** Whether `from`…`to` of `text` holds a `{` or a `[`. */
-function opensValue(text: string, from: number, to: number): boolean {
-    for (let i = from; i < to; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 123 || c === OPEN_BRACKET) {
-            return true;
-        }
-    }
-    return false;
+// The next `"`, `\\`, `{` and `[` at or after the place last asked about in the log being read (the log's length for
+// none), so that the lines of a JSON value are read with searches rather than character by character. The lazy
+// reader asks about places in order, so each search starts past the last answer: every character is searched once
+// per kind. Cleared when a log starts (`forgetAhead`).
+let quoteAt = -1;
+let backslashAt = -1;
+let braceAt = -1;
+let bracketAt = -1;
+
+function forgetAhead(): void {
+    quoteAt = -1;
+    backslashAt = -1;
+    braceAt = -1;
+    bracketAt = -1;
 }
 
-/** What the last `headAt` found besides the entry: whether the line starts one, the line (ANSI-free) and where
- * the head's `key: value` list starts in it (-1: none). */
+function ahead(text: string, char: string, from: number): number {
+    const at = text.indexOf(char, from);
+    return at < 0 ? text.length : at;
+}
+
+/** Whether `from`…`to` of the log `text` holds a `{` or a `[`. */
+function opensValue(text: string, from: number, to: number): boolean {
+    if (braceAt < from) {
+        braceAt = ahead(text, '{', from);
+    }
+    if (bracketAt < from) {
+        bracketAt = ahead(text, '[', from);
+    }
+    return braceAt < to || bracketAt < to;
+}
+
+/**
+ * `scanJsonLine(text, from, to, st)` (kv.ts) on the log being read: the same reading, each string jumped over to its
+ * closing quote found by search when no backslash comes before it (else read character by character, as escapes
+ * need): the index just past the bracket that closes the value, or -1 with `st.depth` updated.
+ */
+function jsonLineClose(text: string, from: number, to: number, st: JsonScan): number {
+    let depth = st.depth;
+    for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 34) {
+            i++;
+            if (quoteAt < i) {
+                quoteAt = ahead(text, '"', i);
+            }
+            if (backslashAt < i) {
+                backslashAt = ahead(text, '\\', i);
+            }
+            if (backslashAt > quoteAt || backslashAt >= to) {
+                // No escape before the closing quote (or before the line's end, when the string runs past it).
+                i = quoteAt < to ? quoteAt : to;
+            } else {
+                while (i < to) {
+                    const d = text.charCodeAt(i);
+                    if (d === 34) {
+                        break;
+                    }
+                    i += d === 92 ? 2 : 1;
+                }
+            }
+        } else if (c === 123 || c === OPEN_BRACKET) {
+            depth++;
+        } else if (c === 125 || c === CLOSE_BRACKET) {
+            depth--;
+            if (depth <= 0) {
+                return i + 1;
+            }
+        }
+    }
+    st.depth = depth;
+    return -1;
+}
+
+/**
+ * What the last `headAt` found besides the entry: whether the line starts one, and the line without its ANSI codes as
+ * `headText` from `headFrom` to `headTo` (in place in the log unless codes stood inside the line), with where the
+ * head's `key: value` list starts in it (`listAt`, from `headFrom`; -1: none).
+ */
 let starts = false;
-let headLine = '';
+let headText = '';
+let headFrom = 0;
+let headTo = 0;
 let listAt = -1;
+
+/**
+ * Where the ANSI codes that start at `i` end: each read as `stripAnsi` reads one (ESC, then `[`, parameter and
+ * intermediate bytes and a final byte, or one byte), as long as the next begins where the last ended, up to `end`.
+ */
+function ansiCodesEnd(text: string, i: number, end: number): number {
+    while (i < end && text.charCodeAt(i) === ESC) {
+        let j = i + 1;
+        const c = text.charCodeAt(j);
+        if (c === OPEN_BRACKET) {
+            j++;
+            while (j < end && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x3f) {
+                j++;
+            }
+            while (j < end && text.charCodeAt(j) >= 0x20 && text.charCodeAt(j) <= 0x2f) {
+                j++;
+            }
+            if (j < end && text.charCodeAt(j) >= 0x40 && text.charCodeAt(j) <= 0x7e) {
+                j++;
+            }
+        } else if (j < end && c >= 0x40 && c <= 0x5f) {
+            j++;
+        }
+        i = j;
+    }
+    return i;
+}
+
+// The heads read last, to recognise the next one with two comparisons: per level (by the level name's first letter)
+// `[Level] ` and the first 14 characters of a usual timestamp (`yyyy-MM-ddTHH:`), and per event (by its first letter)
+// ` [Event]`. Each was read in full by `scanHead` before, so a line that has one of them at the same place reads the
+// same there; flat copies, so that they do not keep a log alive.
+const HEAD_SLOTS = 256;
+const prefixes: string[] = new Array<string>(HEAD_SLOTS).fill('');
+const prefixLevels: LogLevel[] = new Array<LogLevel>(HEAD_SLOTS).fill('info');
+const prefixLevelRaws: string[] = new Array<string>(HEAD_SLOTS).fill('');
+const suffixes: string[] = new Array<string>(HEAD_SLOTS).fill('');
+const suffixEvents: string[] = new Array<string>(HEAD_SLOTS).fill('');
+/** How much of a usual timestamp a prefix holds (`yyyy-MM-ddTHH:`). */
+const PREFIX_TIME = 14;
+
+function flat(s: string): string {
+    return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/**
+ * The slot of the event whose ` [` is at `e`: by its first letter and the 18th character after it (which tells
+ * `ConfigurationPolled` from `ConfigurationPollFailed`; past a short name, the next key, mostly the same for one
+ * event). Only a hint: a suffix is used where it is found in full.
+ */
+function slotOf(s: string, e: number): number {
+    return (s.charCodeAt(e + 2) * 31 + (s.charCodeAt(e + 19) | 0)) & (HEAD_SLOTS - 1);
+}
+
+function isDigitAt(s: string, i: number): boolean {
+    const c = s.charCodeAt(i);
+    return c >= 48 && c <= 57;
+}
 
 /**
  * The entry whose head is the line at `pos`…`end` of `text`, read as `GatewayLogParser.textRecord` reads it (the same
  * `scanHead`), when the line starts with `[Level]` (ANSI codes removed, as the parser does when `ansi` says the line
  * has some); undefined when the kind depends on the fields (an untagged 1.x record), which only the full read can
- * tell. A line without ANSI codes is read in place: only the line itself is cut out (to look at its list), and the
- * timestamp is located, not read.
+ * tell. The line is read in place (only its list is cut out, when asked), and the timestamp is located, not read;
+ * unless ANSI codes stand inside the line (not only at its two ends): then the line without them is read.
  */
 function headAt(text: string, pos: number, end: number, ansi: boolean, n: number): LazyEntry | undefined {
     listAt = -1;
-    const s = ansi ? stripAnsi(text.slice(pos, end)) : text;
-    const from = ansi ? 0 : pos;
-    const lineEnd = ansi ? s.length : end;
+    let s = text;
+    let from = pos;
+    let lineEnd = end;
+    if (ansi) {
+        from = ansiCodesEnd(text, pos, end);
+        const next = text.indexOf('\x1b', from);
+        if (next >= 0 && next < end) {
+            lineEnd = ansiCodesEnd(text, next, end) === end ? next : -1;
+        }
+        if (lineEnd < 0) {
+            s = stripAnsi(text.slice(pos, end));
+            from = 0;
+            lineEnd = s.length;
+        }
+    }
+    headText = s;
+    headFrom = from;
+    headTo = lineEnd;
+    if (s.charCodeAt(from) !== OPEN_BRACKET) {
+        return undefined;
+    }
+    // The remembered heads (see `prefixes`): two comparisons and the timestamp's last nine characters.
+    const levelSlot = s.charCodeAt(from + 1) & (HEAD_SLOTS - 1);
+    const prefix = prefixes[levelSlot] as string;
+    if (prefix !== '' && s.startsWith(prefix, from)) {
+        const t = from + prefix.length - PREFIX_TIME;
+        const e = t + USUAL_TIMESTAMP_LENGTH;
+        const eventSlot = slotOf(s, e);
+        const suffix = suffixes[eventSlot] as string;
+        if (
+            isDigitAt(s, t + 14) &&
+            isDigitAt(s, t + 15) &&
+            s.charCodeAt(t + 16) === 58 &&
+            isDigitAt(s, t + 17) &&
+            isDigitAt(s, t + 18) &&
+            s.charCodeAt(t + 19) === 46 &&
+            isDigitAt(s, t + 20) &&
+            isDigitAt(s, t + 21) &&
+            isDigitAt(s, t + 22) &&
+            suffix !== '' &&
+            s.startsWith(suffix, e) &&
+            e + suffix.length <= lineEnd
+        ) {
+            starts = true;
+            const close = e + suffix.length - 1;
+            if (s.charCodeAt(close + 1) === 44 && s.charCodeAt(close + 2) === SPACE && close + 2 < lineEnd) {
+                listAt = close + 3 - from;
+            }
+            const event = suffixEvents[eventSlot] as string;
+            const kind = event === 'GatewayLogs' ? 'request' : 'event';
+            const timeAt = s === text ? t : -1;
+            const time = s === text ? undefined : parseTimestampAt(s.slice(t, e), 0);
+            return new LazyEntry(text, pos, end, n, kind, prefixLevels[levelSlot] as LogLevel, prefixLevelRaws[levelSlot] as string, event, timeAt, time);
+        }
+    }
     const next = s.charCodeAt(from + 1);
-    const close = s.charCodeAt(from) === OPEN_BRACKET && !(next >= 48 && next <= 57) ? levelClose(s, from, lineEnd) : -1;
+    const close = !(next >= 48 && next <= 57) ? levelClose(s, from, lineEnd) : -1;
     if (close < 0) {
         return undefined;
     }
@@ -342,7 +521,7 @@ function headAt(text: string, pos: number, end: number, ansi: boolean, n: number
         return undefined;
     }
     starts = true;
-    const head = scanHead(s, close + 1, lineEnd, names, ansi);
+    const head = scanHead(s, close + 1, lineEnd, names, s !== text);
     const event = head.event;
     if (event === undefined) {
         return undefined;
@@ -351,10 +530,25 @@ function headAt(text: string, pos: number, end: number, ansi: boolean, n: number
     if (s.charCodeAt(i) === 44 && s.charCodeAt(i + 1) === SPACE && i + 1 < lineEnd) {
         listAt = i + 2 - from;
     }
-    headLine = ansi ? s : '';
-    const kind = event === 'GatewayLogs' ? 'request' : 'event';
     const timeAt = head.timestamp !== undefined ? -1 : head.timeAt;
-    return new LazyEntry(text, pos, end, n, kind, level, levelRaw, event, timeAt, head.timestamp);
+    const entry = new LazyEntry(text, pos, end, n, event === 'GatewayLogs' ? 'request' : 'event', level, levelRaw, event, timeAt, head.timestamp);
+    // Remember the head's shape when it is the usual one: `[Level] timestamp [Event]`, one space each.
+    const t = close + 2;
+    if (
+        head.timeAt === t &&
+        s.charCodeAt(close + 1) === SPACE &&
+        usualShapeEnd(s, t, lineEnd) === t + USUAL_TIMESTAMP_LENGTH &&
+        s.charCodeAt(t + USUAL_TIMESTAMP_LENGTH) === SPACE &&
+        i === t + USUAL_TIMESTAMP_LENGTH + event.length + 3
+    ) {
+        prefixes[levelSlot] = flat(s.slice(from, t + PREFIX_TIME));
+        prefixLevels[levelSlot] = level;
+        prefixLevelRaws[levelSlot] = levelRaw;
+        const eventSlot = slotOf(s, t + USUAL_TIMESTAMP_LENGTH);
+        suffixes[eventSlot] = flat(s.slice(t + USUAL_TIMESTAMP_LENGTH, i));
+        suffixEvents[eventSlot] = event;
+    }
+    return entry;
 }
 
 /**
@@ -381,12 +575,14 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
     // would join a wrapped piece to. Worked out only when a line neither joins the entry (a stack line) nor starts
     // the next (`[Level]`): mostly the next line starts one, and then neither matters.
     let headUnread = false;
-    let headLineEnd = 0;
+    let heldHeadText = '';
+    let heldHeadFrom = 0;
+    let heldHeadTo = 0;
     let headListAt = -1;
-    let headAnsiFree: string | undefined;
     let heldClosed = true;
     let heldHead: string | undefined;
     const json: JsonScan = { depth: 0 };
+    forgetAhead();
     let esc = -1;
     const length = text.length;
     while (pos < length) {
@@ -427,20 +623,21 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                 heldClosed = true;
                 headUnread = false;
                 if (listAt >= 0) {
-                    const last = headLine === '' ? text.charCodeAt(end - 1) : headLine.charCodeAt(headLine.length - 1);
+                    const last = headText.charCodeAt(headTo - 1);
                     if (
                         head.kind === 'request' &&
                         (last === 123 || last === OPEN_BRACKET) &&
-                        opensJsonAtEnd(headLine === '' ? text.slice(pos, end) : headLine, listAt)
+                        opensJsonAtEnd(headText.slice(headFrom, headTo), listAt)
                     ) {
                         heldMode = JSON_OPEN;
                         heldClosed = false;
                         json.depth = 1;
                     } else {
                         headUnread = true;
-                        headLineEnd = end;
+                        heldHeadText = headText;
+                        heldHeadFrom = headFrom;
+                        heldHeadTo = headTo;
                         headListAt = listAt;
-                        headAnsiFree = headLine === '' ? undefined : headLine;
                     }
                 }
             } else {
@@ -456,7 +653,7 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                 if (heldMode === JSON_OPEN) {
                     if (plainLine(text, pos)) {
                         verdict = JOINS;
-                        const close = scanJsonLine(text, pos, end, json);
+                        const close = jsonLineClose(text, pos, end, json);
                         if (close >= 0) {
                             // Closed: the rest of the line is fields; unless one opens a value again, the record
                             // is done (`head` is cleared in an open value, so no wrap rule applies).
@@ -471,7 +668,7 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                     } else {
                         if (headUnread) {
                             headUnread = false;
-                            const s = headAnsiFree ?? text.slice(heldStart, headLineEnd);
+                            const s = heldHeadText.slice(heldHeadFrom, heldHeadTo);
                             // No brace or bracket in the list: no JSON value is open after the line.
                             heldClosed = s.indexOf('{', headListAt) < 0 && s.indexOf('[', headListAt) < 0;
                             // The parser keeps a request's head to join a wrapped record's next piece to.
