@@ -451,6 +451,27 @@ function slotOf(s: string, e: number): number {
     return (s.charCodeAt(e + 2) * 31 + (s.charCodeAt(e + 19) | 0)) & (HEAD_SLOTS - 1);
 }
 
+/**
+ * A remembered prefix and suffix as one sticky pattern: the prefix, `mm:ss.fff` (ASCII digits), the suffix, every
+ * character of the two written as `\\uXXXX` (so none is special). A fixed-length literal: one pass, no backtracking.
+ * Matches exactly where the character comparisons below would.
+ */
+function headPattern(prefix: string, suffix: string): RegExp {
+    const literal = (w: string) => Array.from({ length: w.length }, (_, i) => `\\u${w.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+    return new RegExp(`${literal(prefix)}\\d\\d:\\d\\d\\.\\d\\d\\d${literal(suffix)}`, 'y');
+}
+
+/** The patterns of remembered heads, by level slot and event slot, with what each was made from. */
+const patterns = new Map<number, { prefix: string; suffix: string; re: RegExp }>();
+/**
+ * How many patterns a log may still make (reset per log): a log whose heads keep changing (hostile, or hours that
+ * alternate line by line) would otherwise compile one for nearly every line.
+ */
+const MAX_COMPILES = 256;
+/** How many patterns are kept at most (over all logs read). */
+const MAX_PATTERNS = 1024;
+let compiles = MAX_COMPILES;
+
 /** Whether `s` has `word` at `at`, compared a character at a time (`startsWith` costs more on a long text). */
 function sameAt(s: string, at: number, word: string): boolean {
     const length = word.length;
@@ -497,28 +518,44 @@ function headAt(text: string, pos: number, end: number, ansi: boolean, n: number
     if (s.charCodeAt(from) !== OPEN_BRACKET) {
         return undefined;
     }
-    // The remembered heads (see `prefixes`): two comparisons and the timestamp's last nine characters.
+    // The remembered heads (see `prefixes`): the prefix, the timestamp's last nine characters in shape, the suffix.
     const levelSlot = s.charCodeAt(from + 1) & (HEAD_SLOTS - 1);
     const prefix = prefixes[levelSlot] as string;
-    if (prefix !== '' && sameAt(s, from, prefix)) {
+    if (prefix !== '') {
         const t = from + prefix.length - PREFIX_TIME;
         const e = t + USUAL_TIMESTAMP_LENGTH;
         const eventSlot = slotOf(s, e);
         const suffix = suffixes[eventSlot] as string;
-        if (
-            isDigitAt(s, t + 14) &&
-            isDigitAt(s, t + 15) &&
-            s.charCodeAt(t + 16) === 58 &&
-            isDigitAt(s, t + 17) &&
-            isDigitAt(s, t + 18) &&
-            s.charCodeAt(t + 19) === 46 &&
-            isDigitAt(s, t + 20) &&
-            isDigitAt(s, t + 21) &&
-            isDigitAt(s, t + 22) &&
-            suffix !== '' &&
-            sameAt(s, e, suffix) &&
-            e + suffix.length <= lineEnd
-        ) {
+        const key = levelSlot * HEAD_SLOTS + eventSlot;
+        const pattern = patterns.get(key);
+        let known: boolean;
+        if (pattern !== undefined && pattern.prefix === prefix && pattern.suffix === suffix) {
+            pattern.re.lastIndex = from;
+            known = pattern.re.test(s);
+        } else {
+            known =
+                suffix !== '' &&
+                sameAt(s, from, prefix) &&
+                isDigitAt(s, t + 14) &&
+                isDigitAt(s, t + 15) &&
+                s.charCodeAt(t + 16) === 58 &&
+                isDigitAt(s, t + 17) &&
+                isDigitAt(s, t + 18) &&
+                s.charCodeAt(t + 19) === 46 &&
+                isDigitAt(s, t + 20) &&
+                isDigitAt(s, t + 21) &&
+                isDigitAt(s, t + 22) &&
+                sameAt(s, e, suffix);
+            if (known && compiles > 0) {
+                // Seen twice: worth a pattern, which reads the same in native code.
+                compiles--;
+                if (patterns.size >= MAX_PATTERNS) {
+                    patterns.clear();
+                }
+                patterns.set(key, { prefix, suffix, re: headPattern(prefix, suffix) });
+            }
+        }
+        if (known && e + suffix.length <= lineEnd) {
             starts = true;
             const close = e + suffix.length - 1;
             if (s.charCodeAt(close + 1) === 44 && s.charCodeAt(close + 2) === SPACE && close + 2 < lineEnd) {
@@ -562,12 +599,19 @@ function headAt(text: string, pos: number, end: number, ansi: boolean, n: number
         s.charCodeAt(t + USUAL_TIMESTAMP_LENGTH) === SPACE &&
         i === t + USUAL_TIMESTAMP_LENGTH + event.length + 3
     ) {
-        prefixes[levelSlot] = flat(s.slice(from, t + PREFIX_TIME));
-        prefixLevels[levelSlot] = level;
-        prefixLevelRaws[levelSlot] = levelRaw;
+        // Unchanged ones are kept as they are, so that their patterns stay valid.
+        const prefix = s.slice(from, t + PREFIX_TIME);
+        if (prefixes[levelSlot] !== prefix) {
+            prefixes[levelSlot] = flat(prefix);
+            prefixLevels[levelSlot] = level;
+            prefixLevelRaws[levelSlot] = levelRaw;
+        }
         const eventSlot = slotOf(s, t + USUAL_TIMESTAMP_LENGTH);
-        suffixes[eventSlot] = flat(s.slice(t + USUAL_TIMESTAMP_LENGTH, i));
-        suffixEvents[eventSlot] = event;
+        const suffix = s.slice(t + USUAL_TIMESTAMP_LENGTH, i);
+        if (suffixes[eventSlot] !== suffix) {
+            suffixes[eventSlot] = flat(suffix);
+            suffixEvents[eventSlot] = event;
+        }
     }
     return entry;
 }
@@ -604,6 +648,7 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
     let heldHead: string | undefined;
     const json: JsonScan = { depth: 0 };
     forgetAhead();
+    compiles = MAX_COMPILES;
     let esc = -1;
     const length = text.length;
     while (pos < length) {
