@@ -346,6 +346,14 @@ function opensValue(text: string, from: number, to: number): boolean {
 }
 
 /**
+ * A line of a JSON value that neither opens nor closes anything: no brace, bracket or backslash outside its strings,
+ * every string closed on it with no backslash inside. `jsonLineClose` reads such a line as -1 with the depth
+ * unchanged; the pattern reads it in native code. Each character is taken by one alternative only (linear). A lone
+ * CR stops it (then the line is read by `jsonLineClose`), as does the end of the line.
+ */
+const PLAIN_JSON_LINE = /(?:[^"{}[\]\\\n\r]|"[^"\\\n\r]*")*/y;
+
+/**
  * `scanJsonLine(text, from, to, st)` (kv.ts) on the log being read: the same reading, each string jumped over to its
  * closing quote found by search when no backslash comes before it (else read character by character, as escapes
  * need): the index just past the bracket that closes the value, or -1 with `st.depth` updated.
@@ -719,7 +727,8 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                 if (heldMode === JSON_OPEN) {
                     if (plainLine(text, pos)) {
                         verdict = JOINS;
-                        const close = jsonLineClose(text, pos, end, json);
+                        PLAIN_JSON_LINE.lastIndex = pos;
+                        const close = PLAIN_JSON_LINE.test(text) && PLAIN_JSON_LINE.lastIndex === end ? -1 : jsonLineClose(text, pos, end, json);
                         if (close >= 0) {
                             // Closed: the rest of the line is fields; unless one opens a value again, the record
                             // is done (`head` is cleared in an open value, so no wrap rule applies).

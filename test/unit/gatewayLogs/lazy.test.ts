@@ -67,6 +67,8 @@ describe('parseGatewayLogLazy', () => {
             ['  "message": "a \\" } ] b",', '  "reason": "x"', '}, correlationId: 7'],
             ['  "message": "ends in a backslash \\\\",', '  "path": "{[\\"",', '}'],
             ['  "message": "unclosed \\", "x": {', '}', '}, apiId: a'],
+            // Read as plain without the escape, the brace here would be inside a string: it is not.
+            ['  "a\\" "{",', '  "b": "}"', '}', '}, c: d'],
         ];
         for (const lines of values) {
             for (const next of ['[Info] 2025-03-14T08:00:01.000 [HeartbeatSent], source: S', 'text after', '   at A.B()']) {
@@ -149,7 +151,7 @@ describe('parseGatewayLogLazy', () => {
             .map(([h, at, op, c]) => h.slice(0, at) + (op === 'delete' ? '' : c) + h.slice(op === 'insert' ? at : at + 1)),
     );
     const tail = fc.constantFrom('', ', source: S', ', message: a, source: S', ',', ' x', ', isRequestSuccess: False, lastError: {', ', a: [', ', url: "/a"', ', ');
-    const value = fc.array(fc.constantFrom('  "reason": "Timeout",', '  "message": "a \\" } ] b",', '  "path": "a\\\\b",', '  "x": {', '  "y": [1, 2]', '  }', '}', '}, correlationId: 7', '}, a: {', '"', '\\', '  "open', 'x"}'), { maxLength: 6 });
+    const value = fc.array(fc.constantFrom('  "reason": "Timeout",', '  "message": "a \\" } ] b",', '  "path": "a\\\\b",', '  "x": {', '  "y": [1, 2]', '  }', '}', '}, correlationId: 7', '}, a: {', '"', '\\', '  "open', 'x"}', '  "a\\" "{",'), { maxLength: 6 });
     const colour = fc.constantFrom((l: string) => l, (l: string) => `\x1b[32m${l}\x1b[0m`, (l: string) => `\x1b[1;33m\x1b[2m${l}`, (l: string) => `${l}\x1b[0m`, (l: string) => `\x1b[32m${l.slice(0, 9)}\x1b[0m${l.slice(9)}`, (l: string) => `\x1b${l}`, (l: string) => `\x1b[32m${l}\x1b[0mx`);
     const record = fc.tuple(head, tail, colour, fc.oneof(fc.constant([]), value)).map(([h, t, c, v]) => [c(h + t), ...v]);
 
