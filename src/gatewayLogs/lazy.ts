@@ -354,9 +354,10 @@ function opensValue(text: string, from: number, to: number): boolean {
 const PLAIN_JSON_LINE = /(?:[^"{}[\]\\\n\r]|"[^"\\\n\r]*")*/y;
 
 /**
- * `scanJsonLine(text, from, to, st)` (kv.ts) on the log being read: the same reading, each string jumped over to its
- * closing quote found by search when no backslash comes before it (else read character by character, as escapes
- * need): the index just past the bracket that closes the value, or -1 with `st.depth` updated.
+ * `scanJson` (kv.ts) over the line `from`…`to` of the log being read, in place (a string runs to its unescaped quote
+ * or the line's end; brackets count outside strings): each string jumped over to its closing quote found by search
+ * when no backslash comes before it, else read character by character as escapes need. The index just past the
+ * bracket that closes the value, or -1 with `st.depth` updated.
  */
 function jsonLineClose(text: string, from: number, to: number, st: JsonScan): number {
     let depth = st.depth;
