@@ -1,8 +1,8 @@
-// A whole log read into entries at close to the cost of splitting it into lines: one-line `[Level]` records keep their
-// text and the few fields a view sorts and filters on (kind, level, timestamp, event); the rest (fields, request,
-// message, source, notes) is read by the real parser the first time anything asks, and kept. Everything else — a
-// record with continuation lines, JSON, ASP.NET, pasted prefixes, text — is read by the real parser straight away.
-// Pure: no vscode, no Node APIs.
+// A whole log read into entries at a fraction of the eager parse's cost: `[Level] … [Event]` records (with the stack
+// lines or `lastError` value lines certain to belong to them) and ASP.NET entries keep their place in the text and the
+// few fields a view sorts and filters on (kind, level, timestamp, event); the rest (fields, request, message, source,
+// notes) is read by the real parser the first time anything asks, and kept. Everything else — JSON, pasted prefixes,
+// wrapped records, text — is read by the real parser straight away. Pure: no vscode, no Node APIs.
 //
 // Why the entries are the same as `parseGatewayLog`'s: a line whose text (ANSI codes removed) starts with `[Level]`
 // always begins a new entry, whatever came before (it is never a continuation, a wrapped piece or a JSON value
