@@ -3,6 +3,8 @@
 //
 //   node_modules/.bin/node bench/parse.ts [--lines 300000] [--rounds 5] [--baseline <commit>]
 //
+// With `--baseline`, the lazy reader of that commit (where it has one) is timed too, and compared with today's.
+//
 // Goals: the lazy parse (`parseGatewayLogLazy`, what views use) >= 1.5M lines/s and <= 3.0x the split (#18); the eager
 // parse (`parseGatewayLog`) no slower than the parser of `--baseline` (#15: `--baseline 9116a74`, before the pasted-log
 // work), whose src/gatewayLogs is taken from git into a temporary folder and timed in the same rounds on the same text.
@@ -16,7 +18,7 @@
 // collector's pauses (`gc` performance entries) during a call, over its wall-clock time.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
@@ -30,7 +32,8 @@ const { values: args } = parseArgs({
         lines: { type: 'string', default: '300000' },
         rounds: { type: 'string', default: '5' },
         baseline: { type: 'string' },
-        // Internal: one eager parser alone in this process ('now' or 'baseline'), for the isolated comparison below.
+        // Internal: one eager parser alone in this process ('now' or 'baseline'), for the isolated comparison below
+        // (`--pairs 0` leaves that out).
         child: { type: 'string' },
         pairs: { type: 'string', default: '6' },
     },
@@ -53,7 +56,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 type Parse = (text: string) => ArrayLike<{ kind: string }>;
 
 /** The parser of `commit`: its src/gatewayLogs extracted from git into a temporary folder and imported from there. */
-async function loadBaseline(commit: string): Promise<{ parse: Parse; dispose: () => void }> {
+async function loadBaseline(commit: string): Promise<{ parse: Parse; lazy: Parse | undefined; dispose: () => void }> {
     const dir = mkdtempSync(join(tmpdir(), 'parse-baseline-'));
     const archive = execFileSync('git', ['archive', '--format=tar', commit, 'src/gatewayLogs'], {
         maxBuffer: 64 << 20,
@@ -61,7 +64,11 @@ async function loadBaseline(commit: string): Promise<{ parse: Parse; dispose: ()
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     const module = (await import(join(dir, 'src/gatewayLogs/parser.ts'))) as { parseGatewayLog: Parse };
-    return { parse: module.parseGatewayLog, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+    // The lazy reader too, where that commit has one (9116a74 has not).
+    const lazy = existsSync(join(dir, 'src/gatewayLogs/lazy.ts'))
+        ? ((await import(join(dir, 'src/gatewayLogs/lazy.ts'))) as { parseGatewayLogLazy: Parse }).parseGatewayLogLazy
+        : undefined;
+    return { parse: module.parseGatewayLog, lazy, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 if (args.child !== undefined) {
@@ -122,6 +129,10 @@ const contenders: Array<[string, Parse]> = [
 ];
 if (baseline) {
     contenders.push([`eager at ${args.baseline}`, baseline.parse]);
+}
+const LAZY_BASELINE = baseline?.lazy ? contenders.length : -1;
+if (baseline?.lazy) {
+    contenders.push([`lazy at ${args.baseline}`, baseline.lazy]);
 }
 /**
  * What any reader that finds the lines and gives one object per entry costs at least: each line found with
@@ -209,6 +220,10 @@ for (const m of ['ms', 'cpu'] as const) {
         `goal (lazy, ${which}): >= 1.5M lines/s and <= 3.0x the split: ${met ? 'met' : 'NOT met'} (${rate(lazyMs)}, ` +
             `${lazySplit.toFixed(2)}x); lazy is ${median(ratios(2, 1, m)).toFixed(1)}x faster than eager`,
     );
+    if (LAZY_BASELINE >= 0) {
+        const r = ratios(1, LAZY_BASELINE, m);
+        console.log(`lazy (${which}): now/${args.baseline} ${median(r).toFixed(3)} (rounds ${r.map((x) => x.toFixed(2)).join(' ')})`);
+    }
     if (baseline) {
         const r = ratios(2, 3, m);
         console.log(
@@ -218,7 +233,7 @@ for (const m of ['ms', 'cpu'] as const) {
     }
 }
 
-if (args.baseline !== undefined) {
+if (args.baseline !== undefined && Number(args.pairs) > 0) {
     // The same comparison with each parser alone in a fresh process, now and baseline alternating (and which goes
     // first alternating too), so the machine's load over the run falls on both alike. CPU time of the warm rounds.
     const pairs = Number(args.pairs);

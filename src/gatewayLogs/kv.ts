@@ -168,37 +168,6 @@ function scanJson(text: string, from: number, st: JsonScan): number {
 }
 
 /**
- * `scanJson` over the line `from`…`to` of `text` (a JSON value continued from the lines before, `st` its depth), read
- * in place, so `text` may be a whole log: the same reading (a string runs to its unescaped quote or the line's end;
- * brackets count outside strings), character by character instead of with searches that could run past the line.
- */
-export function scanJsonLine(text: string, from: number, to: number, st: JsonScan): number {
-    let depth = st.depth;
-    for (let i = from; i < to; i++) {
-        const c = text.charCodeAt(i);
-        if (c === QUOTE) {
-            i++;
-            while (i < to) {
-                const d = text.charCodeAt(i);
-                if (d === QUOTE) {
-                    break;
-                }
-                i += d === BACKSLASH ? 2 : 1;
-            }
-        } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-            depth++;
-        } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-            depth--;
-            if (depth <= 0) {
-                return i + 1;
-            }
-        }
-    }
-    st.depth = depth;
-    return -1;
-}
-
-/**
  * Index of the quote that closes the string whose text starts at `from` (a backslash escapes the next character),
  * or the text's length.
  */

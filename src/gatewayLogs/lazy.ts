@@ -1,8 +1,8 @@
-// A whole log read into entries at close to the cost of splitting it into lines: one-line `[Level]` records keep their
-// text and the few fields a view sorts and filters on (kind, level, timestamp, event); the rest (fields, request,
-// message, source, notes) is read by the real parser the first time anything asks, and kept. Everything else — a
-// record with continuation lines, JSON, ASP.NET, pasted prefixes, text — is read by the real parser straight away.
-// Pure: no vscode, no Node APIs.
+// A whole log read into entries at a fraction of the eager parse's cost: `[Level] … [Event]` records (with the stack
+// lines or `lastError` value lines certain to belong to them) and ASP.NET entries keep their place in the text and the
+// few fields a view sorts and filters on (kind, level, timestamp, event); the rest (fields, request, message, source,
+// notes) is read by the real parser the first time anything asks, and kept. Everything else — JSON, pasted prefixes,
+// wrapped records, text — is read by the real parser straight away. Pure: no vscode, no Node APIs.
 //
 // Why the entries are the same as `parseGatewayLog`'s: a line whose text (ANSI codes removed) starts with `[Level]`
 // always begins a new entry, whatever came before (it is never a continuation, a wrapped piece or a JSON value
@@ -12,8 +12,9 @@
 
 import type { EntryFormat, EntryKind, GatewayLogEntry, GatewayRequest, LineOrigin, LogLevel, LogTimestamp } from './entry.ts';
 import { USUAL_TIMESTAMP_LENGTH, scanHead } from './head.ts';
+import { usualShapeEnd } from './timestamp.ts';
 import { normalizeLevel } from './levels.ts';
-import { type JsonScan, hasAt, keyAt, scanJsonLine } from './kv.ts';
+import { type JsonScan, keyAt } from './kv.ts';
 import {
     ASPNET_INDENT,
     ASPNET_LEVELS,
@@ -302,37 +303,282 @@ function plainLine(text: string, pos: number): boolean {
     );
 }
 
-/** Whether `from`…`to` of `text` holds a `{` or a `[`. */
-function opensValue(text: string, from: number, to: number): boolean {
-    for (let i = from; i < to; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 123 || c === OPEN_BRACKET) {
-            return true;
-        }
-    }
-    return false;
+// The next `"`, `\\`, `{` and `[` at or after the place last asked about in the log being read (the log's length for
+// none), so that the lines of a JSON value are read with searches rather than character by character. The lazy
+// reader asks about places in order, so each search starts past the last answer: every character is searched once
+// per kind. Cleared when a log starts (`forgetAhead`).
+let quoteAt = -1;
+let backslashAt = -1;
+let braceAt = -1;
+let bracketAt = -1;
+
+function forgetAhead(): void {
+    quoteAt = -1;
+    backslashAt = -1;
+    braceAt = -1;
+    bracketAt = -1;
 }
 
-/** What the last `headAt` found besides the entry: whether the line starts one, the line (ANSI-free) and where
- * the head's `key: value` list starts in it (-1: none). */
+function ahead(text: string, char: string, from: number): number {
+    const at = text.indexOf(char, from);
+    return at < 0 ? text.length : at;
+}
+
+/** Whether the line at `pos` starts with `ASPNET_INDENT` (spaces only), compared in place. */
+function indentedAt(text: string, pos: number): boolean {
+    for (let i = 0; i < ASPNET_INDENT.length; i++) {
+        if (text.charCodeAt(pos + i) !== SPACE) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/** Whether `from`…`to` of the log `text` holds a `{` or a `[`. */
+function opensValue(text: string, from: number, to: number): boolean {
+    if (braceAt < from) {
+        braceAt = ahead(text, '{', from);
+    }
+    if (bracketAt < from) {
+        bracketAt = ahead(text, '[', from);
+    }
+    return braceAt < to || bracketAt < to;
+}
+
+/**
+ * A line of a JSON value that neither opens nor closes anything: no brace, bracket or backslash outside its strings,
+ * every string closed on it with no backslash inside. `jsonLineClose` reads such a line as -1 with the depth
+ * unchanged; the pattern reads it in native code. Each character is taken by one alternative only (linear). A lone
+ * CR stops it (then the line is read by `jsonLineClose`), as does the end of the line.
+ */
+const PLAIN_JSON_LINE = /(?:[^"{}[\]\\\n\r]|"[^"\\\n\r]*")*/y;
+
+/**
+ * `scanJson` (kv.ts) over the line `from`…`to` of the log being read, in place (a string runs to its unescaped quote
+ * or the line's end; brackets count outside strings): each string jumped over to its closing quote found by search
+ * when no backslash comes before it, else read character by character as escapes need. The index just past the
+ * bracket that closes the value, or -1 with `st.depth` updated.
+ */
+function jsonLineClose(text: string, from: number, to: number, st: JsonScan): number {
+    let depth = st.depth;
+    for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 34) {
+            i++;
+            if (quoteAt < i) {
+                quoteAt = ahead(text, '"', i);
+            }
+            if (backslashAt < i) {
+                backslashAt = ahead(text, '\\', i);
+            }
+            if (backslashAt > quoteAt || backslashAt >= to) {
+                // No escape before the closing quote (or before the line's end, when the string runs past it).
+                i = quoteAt < to ? quoteAt : to;
+            } else {
+                while (i < to) {
+                    const d = text.charCodeAt(i);
+                    if (d === 34) {
+                        break;
+                    }
+                    i += d === 92 ? 2 : 1;
+                }
+            }
+        } else if (c === 123 || c === OPEN_BRACKET) {
+            depth++;
+        } else if (c === 125 || c === CLOSE_BRACKET) {
+            depth--;
+            if (depth <= 0) {
+                return i + 1;
+            }
+        }
+    }
+    st.depth = depth;
+    return -1;
+}
+
+/**
+ * What the last `headAt` found besides the entry: whether the line starts one, and the line without its ANSI codes as
+ * `headText` from `headFrom` to `headTo` (in place in the log unless codes stood inside the line), with where the
+ * head's `key: value` list starts in it (`listAt`, from `headFrom`; -1: none).
+ */
 let starts = false;
-let headLine = '';
+let headText = '';
+let headFrom = 0;
+let headTo = 0;
 let listAt = -1;
+
+/**
+ * Where the ANSI codes that start at `i` end: each read as `stripAnsi` reads one (ESC, then `[`, parameter and
+ * intermediate bytes and a final byte, or one byte), as long as the next begins where the last ended, up to `end`.
+ */
+function ansiCodesEnd(text: string, i: number, end: number): number {
+    while (i < end && text.charCodeAt(i) === ESC) {
+        let j = i + 1;
+        const c = text.charCodeAt(j);
+        if (c === OPEN_BRACKET) {
+            j++;
+            while (j < end && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x3f) {
+                j++;
+            }
+            while (j < end && text.charCodeAt(j) >= 0x20 && text.charCodeAt(j) <= 0x2f) {
+                j++;
+            }
+            if (j < end && text.charCodeAt(j) >= 0x40 && text.charCodeAt(j) <= 0x7e) {
+                j++;
+            }
+        } else if (j < end && c >= 0x40 && c <= 0x5f) {
+            j++;
+        }
+        i = j;
+    }
+    return i;
+}
+
+// The heads read last, to recognise the next one with two comparisons: per level (by the level name's first letter)
+// `[Level] ` and the first 14 characters of a usual timestamp (`yyyy-MM-ddTHH:`), and per event (by its first letter)
+// ` [Event]`. Each was read in full by `scanHead` before, so a line that has one of them at the same place reads the
+// same there; flat copies, so that they do not keep a log alive.
+const HEAD_SLOTS = 256;
+const prefixes: string[] = new Array<string>(HEAD_SLOTS).fill('');
+const prefixLevels: LogLevel[] = new Array<LogLevel>(HEAD_SLOTS).fill('info');
+const prefixLevelRaws: string[] = new Array<string>(HEAD_SLOTS).fill('');
+const suffixes: string[] = new Array<string>(HEAD_SLOTS).fill('');
+const suffixEvents: string[] = new Array<string>(HEAD_SLOTS).fill('');
+/** How much of a usual timestamp a prefix holds (`yyyy-MM-ddTHH:`). */
+const PREFIX_TIME = 14;
+
+function flat(s: string): string {
+    return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/**
+ * The slot of the event whose ` [` is at `e`: by its first letter and the 18th character after it (which tells
+ * `ConfigurationPolled` from `ConfigurationPollFailed`; past a short name, the next key, mostly the same for one
+ * event). Only a hint: a suffix is used where it is found in full.
+ */
+function slotOf(s: string, e: number): number {
+    return (s.charCodeAt(e + 2) * 31 + (s.charCodeAt(e + 19) | 0)) & (HEAD_SLOTS - 1);
+}
+
+/**
+ * A remembered prefix and suffix as one sticky pattern: the prefix, `mm:ss.fff` (ASCII digits), the suffix, every
+ * character of the two written as `\\uXXXX` (so none is special). A fixed-length literal: one pass, no backtracking.
+ * Matches exactly where the character comparisons below would.
+ */
+function headPattern(prefix: string, suffix: string): RegExp {
+    const literal = (w: string) => Array.from({ length: w.length }, (_, i) => `\\u${w.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+    return new RegExp(`${literal(prefix)}\\d\\d:\\d\\d\\.\\d\\d\\d${literal(suffix)}`, 'y');
+}
+
+/** The patterns of remembered heads, by level slot and event slot, with what each was made from. */
+const patterns = new Map<number, { prefix: string; suffix: string; re: RegExp }>();
+/**
+ * How many patterns a log may still make (reset per log): a log whose heads keep changing (hostile, or hours that
+ * alternate line by line) would otherwise compile one for nearly every line.
+ */
+const MAX_COMPILES = 256;
+/** How many patterns are kept at most (over all logs read). */
+const MAX_PATTERNS = 1024;
+let compiles = MAX_COMPILES;
+
+/** Whether `s` has `word` at `at`, compared a character at a time (`startsWith` costs more on a long text). */
+function sameAt(s: string, at: number, word: string): boolean {
+    const length = word.length;
+    for (let i = 0; i < length; i++) {
+        if (s.charCodeAt(at + i) !== word.charCodeAt(i)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+function isDigitAt(s: string, i: number): boolean {
+    const c = s.charCodeAt(i);
+    return c >= 48 && c <= 57;
+}
 
 /**
  * The entry whose head is the line at `pos`…`end` of `text`, read as `GatewayLogParser.textRecord` reads it (the same
  * `scanHead`), when the line starts with `[Level]` (ANSI codes removed, as the parser does when `ansi` says the line
  * has some); undefined when the kind depends on the fields (an untagged 1.x record), which only the full read can
- * tell. A line without ANSI codes is read in place: only the line itself is cut out (to look at its list), and the
- * timestamp is located, not read.
+ * tell. The line is read in place (only its list is cut out, when asked), and the timestamp is located, not read;
+ * unless ANSI codes stand inside the line (not only at its two ends): then the line without them is read.
  */
 function headAt(text: string, pos: number, end: number, ansi: boolean, n: number): LazyEntry | undefined {
     listAt = -1;
-    const s = ansi ? stripAnsi(text.slice(pos, end)) : text;
-    const from = ansi ? 0 : pos;
-    const lineEnd = ansi ? s.length : end;
+    let s = text;
+    let from = pos;
+    let lineEnd = end;
+    if (ansi) {
+        from = ansiCodesEnd(text, pos, end);
+        const next = text.indexOf('\x1b', from);
+        if (next >= 0 && next < end) {
+            lineEnd = ansiCodesEnd(text, next, end) === end ? next : -1;
+        }
+        if (lineEnd < 0) {
+            s = stripAnsi(text.slice(pos, end));
+            from = 0;
+            lineEnd = s.length;
+        }
+    }
+    headText = s;
+    headFrom = from;
+    headTo = lineEnd;
+    if (s.charCodeAt(from) !== OPEN_BRACKET) {
+        return undefined;
+    }
+    // The remembered heads (see `prefixes`): the prefix, the timestamp's last nine characters in shape, the suffix.
+    const levelSlot = s.charCodeAt(from + 1) & (HEAD_SLOTS - 1);
+    const prefix = prefixes[levelSlot] as string;
+    if (prefix !== '') {
+        const t = from + prefix.length - PREFIX_TIME;
+        const e = t + USUAL_TIMESTAMP_LENGTH;
+        const eventSlot = slotOf(s, e);
+        const suffix = suffixes[eventSlot] as string;
+        const key = levelSlot * HEAD_SLOTS + eventSlot;
+        const pattern = patterns.get(key);
+        let known: boolean;
+        if (pattern !== undefined && pattern.prefix === prefix && pattern.suffix === suffix) {
+            pattern.re.lastIndex = from;
+            known = pattern.re.test(s);
+        } else {
+            known =
+                suffix !== '' &&
+                sameAt(s, from, prefix) &&
+                isDigitAt(s, t + 14) &&
+                isDigitAt(s, t + 15) &&
+                s.charCodeAt(t + 16) === 58 &&
+                isDigitAt(s, t + 17) &&
+                isDigitAt(s, t + 18) &&
+                s.charCodeAt(t + 19) === 46 &&
+                isDigitAt(s, t + 20) &&
+                isDigitAt(s, t + 21) &&
+                isDigitAt(s, t + 22) &&
+                sameAt(s, e, suffix);
+            if (known && compiles > 0) {
+                // Seen twice: worth a pattern, which reads the same in native code.
+                compiles--;
+                if (patterns.size >= MAX_PATTERNS) {
+                    patterns.clear();
+                }
+                patterns.set(key, { prefix, suffix, re: headPattern(prefix, suffix) });
+            }
+        }
+        if (known && e + suffix.length <= lineEnd) {
+            starts = true;
+            const close = e + suffix.length - 1;
+            if (s.charCodeAt(close + 1) === 44 && s.charCodeAt(close + 2) === SPACE && close + 2 < lineEnd) {
+                listAt = close + 3 - from;
+            }
+            const event = suffixEvents[eventSlot] as string;
+            const kind = event === 'GatewayLogs' ? 'request' : 'event';
+            const timeAt = s === text ? t : -1;
+            const time = s === text ? undefined : parseTimestampAt(s.slice(t, e), 0);
+            return new LazyEntry(text, pos, end, n, kind, prefixLevels[levelSlot] as LogLevel, prefixLevelRaws[levelSlot] as string, event, timeAt, time);
+        }
+    }
     const next = s.charCodeAt(from + 1);
-    const close = s.charCodeAt(from) === OPEN_BRACKET && !(next >= 48 && next <= 57) ? levelClose(s, from, lineEnd) : -1;
+    const close = !(next >= 48 && next <= 57) ? levelClose(s, from, lineEnd) : -1;
     if (close < 0) {
         return undefined;
     }
@@ -342,7 +588,7 @@ function headAt(text: string, pos: number, end: number, ansi: boolean, n: number
         return undefined;
     }
     starts = true;
-    const head = scanHead(s, close + 1, lineEnd, names, ansi);
+    const head = scanHead(s, close + 1, lineEnd, names, s !== text);
     const event = head.event;
     if (event === undefined) {
         return undefined;
@@ -351,10 +597,32 @@ function headAt(text: string, pos: number, end: number, ansi: boolean, n: number
     if (s.charCodeAt(i) === 44 && s.charCodeAt(i + 1) === SPACE && i + 1 < lineEnd) {
         listAt = i + 2 - from;
     }
-    headLine = ansi ? s : '';
-    const kind = event === 'GatewayLogs' ? 'request' : 'event';
     const timeAt = head.timestamp !== undefined ? -1 : head.timeAt;
-    return new LazyEntry(text, pos, end, n, kind, level, levelRaw, event, timeAt, head.timestamp);
+    const entry = new LazyEntry(text, pos, end, n, event === 'GatewayLogs' ? 'request' : 'event', level, levelRaw, event, timeAt, head.timestamp);
+    // Remember the head's shape when it is the usual one: `[Level] timestamp [Event]`, one space each.
+    const t = close + 2;
+    if (
+        head.timeAt === t &&
+        s.charCodeAt(close + 1) === SPACE &&
+        usualShapeEnd(s, t, lineEnd) === t + USUAL_TIMESTAMP_LENGTH &&
+        s.charCodeAt(t + USUAL_TIMESTAMP_LENGTH) === SPACE &&
+        i === t + USUAL_TIMESTAMP_LENGTH + event.length + 3
+    ) {
+        // Unchanged ones are kept as they are, so that their patterns stay valid.
+        const prefix = s.slice(from, t + PREFIX_TIME);
+        if (prefixes[levelSlot] !== prefix) {
+            prefixes[levelSlot] = flat(prefix);
+            prefixLevels[levelSlot] = level;
+            prefixLevelRaws[levelSlot] = levelRaw;
+        }
+        const eventSlot = slotOf(s, t + USUAL_TIMESTAMP_LENGTH);
+        const suffix = s.slice(t + USUAL_TIMESTAMP_LENGTH, i);
+        if (suffixes[eventSlot] !== suffix) {
+            suffixes[eventSlot] = flat(suffix);
+            suffixEvents[eventSlot] = event;
+        }
+    }
+    return entry;
 }
 
 /**
@@ -381,12 +649,15 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
     // would join a wrapped piece to. Worked out only when a line neither joins the entry (a stack line) nor starts
     // the next (`[Level]`): mostly the next line starts one, and then neither matters.
     let headUnread = false;
-    let headLineEnd = 0;
+    let heldHeadText = '';
+    let heldHeadFrom = 0;
+    let heldHeadTo = 0;
     let headListAt = -1;
-    let headAnsiFree: string | undefined;
     let heldClosed = true;
     let heldHead: string | undefined;
     const json: JsonScan = { depth: 0 };
+    forgetAhead();
+    compiles = MAX_COMPILES;
     let esc = -1;
     const length = text.length;
     while (pos < length) {
@@ -427,20 +698,21 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                 heldClosed = true;
                 headUnread = false;
                 if (listAt >= 0) {
-                    const last = headLine === '' ? text.charCodeAt(end - 1) : headLine.charCodeAt(headLine.length - 1);
+                    const last = headText.charCodeAt(headTo - 1);
                     if (
                         head.kind === 'request' &&
                         (last === 123 || last === OPEN_BRACKET) &&
-                        opensJsonAtEnd(headLine === '' ? text.slice(pos, end) : headLine, listAt)
+                        opensJsonAtEnd(headText.slice(headFrom, headTo), listAt)
                     ) {
                         heldMode = JSON_OPEN;
                         heldClosed = false;
                         json.depth = 1;
                     } else {
                         headUnread = true;
-                        headLineEnd = end;
+                        heldHeadText = headText;
+                        heldHeadFrom = headFrom;
+                        heldHeadTo = headTo;
                         headListAt = listAt;
-                        headAnsiFree = headLine === '' ? undefined : headLine;
                     }
                 }
             } else {
@@ -456,7 +728,8 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                 if (heldMode === JSON_OPEN) {
                     if (plainLine(text, pos)) {
                         verdict = JOINS;
-                        const close = scanJsonLine(text, pos, end, json);
+                        PLAIN_JSON_LINE.lastIndex = pos;
+                        const close = PLAIN_JSON_LINE.test(text) && PLAIN_JSON_LINE.lastIndex === end ? -1 : jsonLineClose(text, pos, end, json);
                         if (close >= 0) {
                             // Closed: the rest of the line is fields; unless one opens a value again, the record
                             // is done (`head` is cleared in an open value, so no wrap rule applies).
@@ -471,7 +744,7 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                     } else {
                         if (headUnread) {
                             headUnread = false;
-                            const s = headAnsiFree ?? text.slice(heldStart, headLineEnd);
+                            const s = heldHeadText.slice(heldHeadFrom, heldHeadTo);
                             // No brace or bracket in the list: no JSON value is open after the line.
                             heldClosed = s.indexOf('{', headListAt) < 0 && s.indexOf('[', headListAt) < 0;
                             // The parser keeps a request's head to join a wrapped record's next piece to.
@@ -482,7 +755,7 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                         }
                     }
                 } else if (heldMode === ASPNET) {
-                    if ((hasAt(text, ASPNET_INDENT, pos) && plainLine(text, pos)) || isStackLine(text, pos)) {
+                    if ((indentedAt(text, pos) && plainLine(text, pos)) || isStackLine(text, pos)) {
                         verdict = JOINS;
                     } else if (plainLine(text, pos)) {
                         verdict = ENDS;

@@ -263,11 +263,16 @@ export function isStackLine(s: string, from = 0): boolean {
         i++;
     }
     // Every line after an entry is asked this: the first character settles it for nearly all of them.
+    // Compared a character at a time: `hasAt` would cut a copy out of the line first.
     const c = s.charCodeAt(i);
     if (c === 97) {
-        return i > from && hasAt(s, 'at ', i);
+        return i > from && s.charCodeAt(i + 1) === 116 && s.charCodeAt(i + 2) === SPACE;
     }
-    return c === 45 && (hasAt(s, '---> ', i) || hasAt(s, '--- End of', i));
+    if (c !== 45 || s.charCodeAt(i + 1) !== 45 || s.charCodeAt(i + 2) !== 45) {
+        return false;
+    }
+    const d = s.charCodeAt(i + 3);
+    return (d === 62 && s.charCodeAt(i + 4) === SPACE) || (d === SPACE && hasAt(s, '--- End of', i));
 }
 
 /** A source is one token up to the end of the line (`events.snapshot.storage.private`); text with spaces is message. */

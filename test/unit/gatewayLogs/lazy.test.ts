@@ -67,6 +67,8 @@ describe('parseGatewayLogLazy', () => {
             ['  "message": "a \\" } ] b",', '  "reason": "x"', '}, correlationId: 7'],
             ['  "message": "ends in a backslash \\\\",', '  "path": "{[\\"",', '}'],
             ['  "message": "unclosed \\", "x": {', '}', '}, apiId: a'],
+            // Read as plain without the escape, the brace here would be inside a string: it is not.
+            ['  "a\\" "{",', '  "b": "}"', '}', '}, c: d'],
         ];
         for (const lines of values) {
             for (const next of ['[Info] 2025-03-14T08:00:01.000 [HeartbeatSent], source: S', 'text after', '   at A.B()']) {
@@ -126,5 +128,90 @@ describe('parseGatewayLogLazy', () => {
             }),
             { numRuns: Number(process.env['LAZY_RUNS'] ?? 300) },
         );
+    });
+
+    // A head is recognised by the heads read before it (level and the timestamp's first 14 characters; the event):
+    // a line that differs from one of those anywhere must be read in full, and whatever the memory holds from the
+    // logs read before must not change a log's entries.
+    const heads = [
+        '[Info] 2025-03-14T08:00:00.123 [GatewayLogs]',
+        '[Info] 2025-03-14T08:59:59.999 [GatewayLogs]',
+        '[Info] 2025-03-14T09:00:00.000 [ConfigurationPolled]',
+        '[Info] 2025-03-14T08:00:00.123 [ConfigurationPollFailed]',
+        '[Debug] 2025-03-14T08:00:00.123 [ChannelLeaseReturned]',
+        '[info] 2025-03-14T08:00:00.123 [HeartbeatSent]',
+        '[Warn] 2021-06-3T03:25:12.570 [DnsDiscoveryFailed]',
+        '[Error] 2025-03-14T08:00:00.123 [C]',
+    ];
+    // A head as seen before, or with one character changed, left out or put in anywhere in its first 60.
+    const head = fc.oneof(
+        fc.constantFrom(...heads),
+        fc
+            .tuple(fc.constantFrom(...heads), fc.nat(60), fc.constantFrom('replace', 'delete', 'insert'), fc.constantFrom('x', ' ', '0', '9', ']', '[', '-', ':', '.', '\x1b', '\r', 'T', 'Z', ',', '\t'))
+            .map(([h, at, op, c]) => h.slice(0, at) + (op === 'delete' ? '' : c) + h.slice(op === 'insert' ? at : at + 1)),
+    );
+    const tail = fc.constantFrom('', ', source: S', ', message: a, source: S', ',', ' x', ', isRequestSuccess: False, lastError: {', ', a: [', ', url: "/a"', ', ');
+    const value = fc.array(fc.constantFrom('  "reason": "Timeout",', '  "message": "a \\" } ] b",', '  "path": "a\\\\b",', '  "x": {', '  "y": [1, 2]', '  }', '}', '}, correlationId: 7', '}, a: {', '"', '\\', '  "open', 'x"}', '  "a\\" "{",'), { maxLength: 6 });
+    const colour = fc.constantFrom((l: string) => l, (l: string) => `\x1b[32m${l}\x1b[0m`, (l: string) => `\x1b[1;33m\x1b[2m${l}`, (l: string) => `${l}\x1b[0m`, (l: string) => `\x1b[32m${l.slice(0, 9)}\x1b[0m${l.slice(9)}`, (l: string) => `\x1b${l}`, (l: string) => `\x1b[32m${l}\x1b[0mx`);
+    const record = fc.tuple(head, tail, colour, fc.oneof(fc.constant([]), value)).map(([h, t, c, v]) => [c(h + t), ...v]);
+
+    it('reads a head by the heads before it only where it matches them in full (any near miss, any colour)', () => {
+        fc.assert(
+            fc.property(fc.array(record, { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), (records, eol) => {
+                assertSame(records.flat().join(eol) + eol);
+            }),
+            { numRuns: Number(process.env['LAZY_RUNS'] ?? 300) },
+        );
+    });
+
+    it('reads every one-character change of a head seen before as the parser does', () => {
+        // After a head is read in full, the next line is compared with it: each change anywhere in it (or its colour
+        // codes) must lead to the eager entries.
+        const changes = ['x', ' ', ':', '\x1b[0m', '\r'];
+        const records: Array<[string, string]> = [
+            [`${heads[0]}, a: b`, ''],
+            [`${heads[1]}, isRequestSuccess: False, lastError: {`, '\n  "reason": "x"\n}, correlationId: 7'],
+            [`${heads[4]}, message: m, source: S`, '\n   at A.B()'],
+            [`${heads[6]}`, ''],
+        ];
+        for (const [first, more] of records) {
+            const texts: string[] = [];
+            for (let at = 0; at <= first.length; at++) {
+                texts.push(first.slice(0, at) + first.slice(at + 1));
+                for (const c of changes) {
+                    texts.push(first.slice(0, at) + c + first.slice(at + 1), first.slice(0, at) + c + first.slice(at));
+                }
+            }
+            for (const changed of texts) {
+                assertSame(`${first}${more}\n${changed}${more}\n`);
+                assertSame(`\x1b[32m${first}\x1b[0m${more}\n\x1b[32m${changed}\x1b[0m${more}\n`);
+            }
+        }
+    });
+
+    it('defers the heads of the bench mix, coloured or not, with the eager fields', () => {
+        const lines = [
+            '[Info] 2025-03-14T08:00:00.123 [GatewayLogs], isRequestSuccess: True, responseCode: 200',
+            '\x1b[32m[Debug] 2025-03-14T08:00:00.200 [ChannelLeaseReturned], message: pool=a, source: S\x1b[0m',
+            '[Info] 2025-03-14T08:00:00.300 [ConfigurationPolled], message: revision: 1, source: S',
+            '[Info] 2025-03-14T08:00:00.301 [ConfigurationPollFailed], message: x, source: S',
+            '[Info] 2025-03-14T08:00:01.000 [GatewayLogs], isRequestSuccess: False, responseCode: 500, lastError: {',
+            '  "message": "a \\" } ] b",',
+            '}, correlationId: 7',
+            '\x1b[32m[Debug] 2025-03-14T08:00:02.200 [ChannelLeaseReturned], message: pool=b, source: S\x1b[0m',
+            '[Info] 2025-03-14T08:00:03.000 [GatewayLogs], isRequestSuccess: True, responseCode: 200',
+            '[Info] 2025-03-14T08:00:0x.000 [GatewayLogs], isRequestSuccess: True, responseCode: 200',
+            '[Info] 2025-03-14T08:00:04.000  [GatewayLogs], isRequestSuccess: True, responseCode: 200',
+            '[Info] 2025-03-14T08:00:05.000 [GatewayLogs]',
+        ];
+        const text = `${lines.join('\n')}\n`;
+        assertSame(text);
+        const lazy = parseGatewayLogLazy(text);
+        // All but the record whose timestamp is not one (its kind depends on its fields: read eagerly).
+        assert.deepEqual(
+            lazy.map((e) => e instanceof LazyEntry),
+            lazy.map((e) => !e.raw[0]?.includes(':0x.')),
+        );
+        assert.equal(lazy.length, 10);
     });
 });
