@@ -400,7 +400,7 @@ export function objectLooksLikeRequest(obj: Record<string, unknown>): boolean {
  * A request the gateway did not complete with a 2xx/3xx answer. The gateway's own `isRequestSuccess` decides when it
  * is present (Azure Monitor defines it as exactly that range); otherwise the response code, then a recorded error.
  */
-export function isFailedRequest(entry: GatewayLogEntry): boolean {
+export function isFailedRequest(entry: Pick<GatewayLogEntry, 'kind' | 'request'>): boolean {
     const r = entry.request;
     if (entry.kind !== 'request' || !r) {
         return false;
