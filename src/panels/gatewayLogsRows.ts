@@ -133,6 +133,13 @@ function summary(entry: RowEntry, firstLine: string): string {
 }
 
 function searchText(entry: RowEntry, pod: string | undefined): string {
+  const raw = entry.raw;
+  const only = raw.length === 1 && pod === undefined ? (raw[0] as string) : undefined;
+  if (only !== undefined && only.length < MAX_SEARCH_CHARS && only.indexOf('\x1b') < 0) {
+    // One line: masked as it is (a slice of the file, read in place) rather than as a new `line\n` string the
+    // masking's scans would first copy; a line end changes nothing masking does (redact.test.ts).
+    return `${redact(only).toLowerCase()}\n`;
+  }
   let text = pod !== undefined ? `${pod}\n` : '';
   for (const line of entry.raw) {
     if (text.length >= MAX_SEARCH_CHARS) break;
