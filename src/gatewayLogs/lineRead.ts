@@ -1,7 +1,8 @@
 // What a view's row needs of a one-line lazy entry (a large file's `[Level] … [Event], key: value, …` record), read
 // from its line without the full parse: the request of a request record, the message and source of an event. The
 // full parse builds the entry's every field (a record of ~20 properties, its layout bookkeeping) only for the row to
-// let it go; this reads the list in one pass and builds the request with the parser's own `buildRequestPlanned`.
+// let it go; this reads the list with one pattern per layout and types the values a row reads with the request
+// builder's own readers (`asNumber`, `asBoolean`).
 // Pure: no vscode, no Node APIs.
 //
 // It takes only the simple shape, where the parser's rules cannot read the line otherwise (`kv.ts` › layoutPattern
@@ -15,7 +16,7 @@ import { scanHead } from './head.ts';
 import { keyAt } from './kv.ts';
 import type { LazyEntry } from './lazy.ts';
 import { RecentNames, levelClose } from './parser.ts';
-import { buildRequestPlanned, requestPlan, type RequestPlan } from './request.ts';
+import { asBoolean, asNumber } from './request.ts';
 
 const SPACE = 32;
 const COMMA = 44;
@@ -28,7 +29,8 @@ const MAX_KEYS = 64;
 /** What the parser reads of a one-line record besides what the lazy entry holds. */
 export interface LineRead {
     timestamp: LogTimestamp | undefined;
-    /** A request record's request. */
+    /** A request record's request: the properties a row reads (method, url, responseCode, totalTime, apiId,
+     * operationId, correlationId, isRequestSuccess), each undefined where the record has none. */
     request?: GatewayRequest;
     /** An event's message and source, and its fields (message, exception, source: all an event list holds). */
     message?: string;
@@ -37,10 +39,8 @@ export interface LineRead {
 }
 
 const names = new RecentNames();
-const keys: string[] = [];
-const values: string[] = [];
-/** The last list layout read: its key count, request plan and pattern (a log repeats a few layouts). */
-let layout: { count: number; plan: RequestPlan; pattern: RegExp } | undefined;
+/** The last list layout read (a log repeats a few). */
+let layout: Layout | undefined;
 
 /** The one-line lazy entry's request or event list as `GatewayLogParser` reads the line alone; undefined when not sure. */
 export function readLine(entry: LazyEntry): LineRead | undefined {
@@ -66,7 +66,8 @@ export function readLine(entry: LazyEntry): LineRead | undefined {
     const listAt = s.charCodeAt(i) === COMMA && s.charCodeAt(i + 1) === SPACE && keyAt(s, i + 2) >= 0 ? i + 2 : -1;
     const timestamp = entry.peekTimestamp();
     if (event === 'GatewayLogs') {
-        const request = listAt >= 0 ? readRequest(s, listAt, timestamp) : undefined;
+        // Without a clear own time the row reads the request's `timeGenerated`, which this reader does not build.
+        const request = listAt >= 0 && timestamp?.value !== undefined && !timestamp.hourAmbiguous ? readRequest(s, listAt) : undefined;
         return request ? { timestamp, request } : undefined;
     }
     if (listAt < 0) {
@@ -76,24 +77,59 @@ export function readLine(entry: LazyEntry): LineRead | undefined {
     return readEventList(s, listAt, timestamp);
 }
 
-/** The list at `at` as `KvScanner.scan` reads it, made a request by the parser's plan; undefined if not simple. */
-function readRequest(s: string, at: number, timestamp: LogTimestamp | undefined): GatewayRequest | undefined {
-    if (layout !== undefined) {
-        // The last layout's pattern reads the whole list in one call when the line has exactly its keys.
-        layout.pattern.lastIndex = at;
-        const match = layout.pattern.exec(s);
-        if (match !== null) {
-            for (let k = 0; k < layout.count; k++) {
-                values[k] = match[k + 1] as string;
-            }
-            return buildRequestPlanned(layout.plan, values, timestamp);
+/** The request properties a row reads, by the key that sets them (`applyCode` in request.ts). */
+const ROW_KEYS = ['method', 'url', 'responseCode', 'totalTime', 'apiId', 'operationId', 'correlationId', 'isRequestSuccess'] as const;
+/** Keys whose request property a row reads but this reader does not build: a layout with them is read fully. */
+const FULL_READ_KEYS: ReadonlySet<string> = new Set(['lastError', 'errors']);
+
+interface Layout {
+    /** Per row key (in `ROW_KEYS` order), its place among the pattern's groups (1…), or 0. */
+    groups: Int32Array;
+    pattern: RegExp;
+}
+
+/**
+ * The request properties a row reads of the list at `at`, as `KvScanner.scan` reads it and the parser's request
+ * builder types it (no key is repeated, so each property is its key's value read as its type); undefined when the
+ * list is not simple, or holds a `lastError` or `errors` (read fully).
+ */
+function readRequest(s: string, at: number): GatewayRequest | undefined {
+    // The last layout's pattern reads the whole list in one call when the line has exactly its keys.
+    let read = layout;
+    let match = read !== undefined ? matchAt(read, s, at) : null;
+    if (read === undefined || match === null) {
+        read = layout = learnLayout(s, at);
+        match = read !== undefined ? matchAt(read, s, at) : null;
+        if (read === undefined || match === null) {
+            return undefined;
         }
     }
-    let count = 0;
+    const g = read.groups;
+    const value = (k: number): string | undefined => (g[k] ? match[g[k]] : undefined);
+    return {
+        method: value(0),
+        url: value(1),
+        responseCode: asNumber(value(2)),
+        totalTime: asNumber(value(3)),
+        apiId: value(4),
+        operationId: value(5),
+        correlationId: value(6),
+        isRequestSuccess: asBoolean(value(7)),
+    };
+}
+
+function matchAt(read: Layout, s: string, at: number): RegExpExecArray | null {
+    read.pattern.lastIndex = at;
+    return read.pattern.exec(s);
+}
+
+/** The layout of the list at `at` when it is simple (see the file's head); undefined otherwise. */
+function learnLayout(s: string, at: number): Layout | undefined {
+    const keys: string[] = [];
     let p = at;
     for (;;) {
         const colon = keyAt(s, p);
-        if (colon < 0 || count === MAX_KEYS) {
+        if (colon < 0 || keys.length === MAX_KEYS) {
             return undefined;
         }
         let v = colon + 1;
@@ -104,10 +140,8 @@ function readRequest(s: string, at: number, timestamp: LogTimestamp | undefined)
         if (c === QUOTE || c === OPEN_BRACE || c === OPEN_BRACKET) {
             return undefined;
         }
+        keys.push(s.slice(p, colon));
         const comma = s.indexOf(',', v);
-        keys[count] = s.slice(p, colon);
-        values[count] = s.slice(v, comma < 0 ? s.length : comma);
-        count++;
         if (comma < 0) {
             break;
         }
@@ -117,21 +151,21 @@ function readRequest(s: string, at: number, timestamp: LogTimestamp | undefined)
         // A comma that does not start the next `, key: ` would be part of the value: `keyAt` fails there next round.
         p = comma + 2;
     }
-    const written = keys.slice(0, count);
-    if (new Set(written).size !== count || written.includes('__proto__')) {
+    if (new Set(keys).size !== keys.length || keys.some((key) => FULL_READ_KEYS.has(key))) {
         return undefined;
     }
-    layout = { count, plan: requestPlan(written), pattern: simplePattern(written) };
-    return buildRequestPlanned(layout.plan, values, timestamp);
-}
-
-/**
- * A sticky pattern for a list of exactly these keys whose values are what `readRequest` reads: not starting with a
- * quote or a bracket (one space after the colon is the separator, as the scanner takes it), no comma.
- */
-function simplePattern(written: readonly string[]): RegExp {
-    const value = '(?!["{\\[])([^,]*)';
-    return new RegExp(`${written.map((key) => `${key.replace(/[.-]/g, '\\$&')}: ${value}`).join(', ')}$`, 'y');
+    const groups = new Int32Array(ROW_KEYS.length);
+    let group = 0;
+    const parts = keys.map((key) => {
+        const k = (ROW_KEYS as readonly string[]).indexOf(key);
+        if (k >= 0) {
+            groups[k] = ++group;
+        }
+        // A value as the loop above reads it: not starting with a quote or a bracket (one space after the colon is
+        // the separator, as the scanner takes it), no comma.
+        return `${key.replace(/[.-]/g, '\\$&')}: (?!["{\\[])${k >= 0 ? '(' : '(?:'}[^,]*)`;
+    });
+    return { groups, pattern: new RegExp(`${parts.join(', ')}$`, 'y') };
 }
 
 /** Whether the rest of `s` from `from` is a source name as the parser takes it (`isSourceToken`). */

@@ -45,7 +45,7 @@ function decimal(s: string): number {
     return Number(s);
 }
 
-function asNumber(v: unknown): number | undefined {
+export function asNumber(v: unknown): number | undefined {
     if (typeof v === 'number') {
         return Number.isFinite(v) ? v : undefined;
     }
@@ -56,7 +56,7 @@ function asNumber(v: unknown): number | undefined {
     return undefined;
 }
 
-function asBoolean(v: unknown): boolean | undefined {
+export function asBoolean(v: unknown): boolean | undefined {
     if (typeof v === 'boolean') {
         return v;
     }

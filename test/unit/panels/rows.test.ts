@@ -148,7 +148,7 @@ describe('rows and details sent to the Gateway Logs webview', () => {
     );
     const value = fc.oneof(
       fc.constantFrom('', ' ', 'True', 'false', 'TRUE', 'yes', '200', '0200', '-1', '1.5', '1e3', '12.', 'abc', ' 404', '404 ', 'GET', 'http://gw:8080/echo/x?id=1', 'http://gw/a,b', '/p?subscription-key=0123456789abcdef0123'),
-      fc.constantFrom('{"reason":"r","message":"m"}', '[{"reason":"r"}]', '{"reason":"r"}', '{', '[', '{x', '[{"a":1}', '{x, k: y}', '[1, k: 2]', '{a}b', '"quoted"', '"a, b"', '"x', ' "q"', 'a: b', 'x, y', 'x, k: y', 'x,y', 'x, '),
+      fc.constantFrom('{"reason":"r","message":"m"}', '[{"reason":"r"}]', ' {"reason":"r"}', ' [{"reason":"r"}]', '{"reason":"r"}', '{', '[', '{x', '[{"a":1}', '{x, k: y}', '[1, k: 2]', '{a}b', '"quoted"', '"a, b"', '"x', ' "q"', 'a: b', 'x, y', 'x, k: y', 'x,y', 'x, '),
       fc.constantFrom('Bearer abcdefghijklmnop', 'gw&202611271500&c2lnbmF0dXJlc2lnbmF0dXJlc2ln', '2026-11-27T15:00:00.025', '06/03/2021 15:25:37', 'a]b', 'UdpHeartbeatSender'),
       fc.stringMatching(/^[ -~]{0,12}$/),
     );
@@ -179,7 +179,10 @@ describe('rows and details sent to the Gateway Logs webview', () => {
     // Cases a random draw rarely makes: a repeated key whose first value does not read (the repeat is renamed, not
     // read), a comma inside a value right before a key-shaped word.
     const head = '[Info] 2026-11-27T15:00:00.025 [GatewayLogs], ';
+    // A value that is JSON after its first space; a 12-hour line time, where the row takes the request's own time.
     check([`${head}responseCode: abc, responseCode: 404, isRequestSuccess: x, isRequestSuccess: False, method: GET`, `${head}url: x,yk: z, method: GET`, `${head}responseCode: abc, responseCode: 404`], true);
+    check([`${head}method: GET, lastError:  {"reason":"r"}`, `${head}method: GET, errors:  [{"reason":"r"}]`, `${head}method: GET, lastError: x`], false);
+    check(['[Info] 2021-06-3T03:25:37.815 [GatewayLogs], timeGenerated: 06/03/2021 15:25:37, method: GET', '[Info] [GatewayLogs], timeGenerated: 2026-11-27T15:00:00.025, method: GET'], false);
     fc.assert(
       fc.property(lines, fc.boolean(), check),
       { numRuns: 3000 },
