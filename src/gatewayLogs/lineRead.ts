@@ -189,22 +189,27 @@ function readEventList(s: string, at: number, timestamp: LogTimestamp | undefine
         source = s.slice(at + 8);
         end = at;
     }
+    // The list starts with `message:` (which may hold an `, exception: ` part) or `exception:`, or it is the source
+    // alone; any other key makes it a generic list.
+    const first = s.startsWith('message:', at) ? 'message' : s.startsWith('exception:', at) ? 'exception' : undefined;
+    if (first === undefined && end !== at) {
+        return undefined;
+    }
     let message: string | undefined;
     let exception: string | undefined;
-    if (s.startsWith('message:', at)) {
-        const from = s.charCodeAt(at + 8) === SPACE ? at + 9 : at + 8;
-        const exceptionAt = from <= end ? s.indexOf(', exception: ', from) : -1;
-        if (exceptionAt >= 0 && exceptionAt < end) {
-            message = s.slice(from, exceptionAt);
-            exception = s.slice(exceptionAt + 13, end);
+    if (first !== undefined) {
+        const colon = at + first.length + 1;
+        const from = s.charCodeAt(colon) === SPACE ? colon + 1 : colon;
+        const value = from <= end ? s.slice(from, end) : '';
+        const cut = first === 'message' ? value.indexOf(', exception: ') : -1;
+        if (first === 'exception') {
+            exception = value;
+        } else if (cut >= 0) {
+            message = value.slice(0, cut);
+            exception = value.slice(cut + 13);
         } else {
-            message = from <= end ? s.slice(from, end) : '';
+            message = value;
         }
-    } else if (s.startsWith('exception:', at)) {
-        const from = s.charCodeAt(at + 10) === SPACE ? at + 11 : at + 10;
-        exception = from <= end ? s.slice(from, end) : '';
-    } else if (end !== at) {
-        return undefined;
     }
     const fields: Record<string, string> = {};
     const read: LineRead = { timestamp, fields };

@@ -158,7 +158,7 @@ describe('rows and details sent to the Gateway Logs webview', () => {
     const tails = fc.oneof(
       lists.map((ls) => ls.map((l) => `, ${l}`)),
       lists.map((ls) => ls.map((l) => `, message: ${l}`)),
-      fc.array(fc.constantFrom('', ' free text', ',', ', ', ' , a: b', ', message: m, source: S', ', message: m, exception: e, source: S', ', source: S', ', exception: e', ', message:', ', message: a, source: b c'), { minLength: 1, maxLength: 2 }),
+      fc.array(fc.constantFrom('', ' free text', ',', ', ', ' , a: b', ', message: m, source: S', ', message: m, exception: e, source: S', ', source: S', ', exception: e', ', exception:e, source: S', ', message:', ', message:m, source: S', ', message: a, source: b c'), { minLength: 1, maxLength: 2 }),
     );
     const lines = fc.tuple(heads, tails, fc.constantFrom('', ' ', '\r')).map(([[level, time, event], rests, end]) => rests.map((rest) => `[${level}] ${time}${time === '' ? '' : ' '}[${event}]${rest}${end}`));
     let fast = 0;
