@@ -5,8 +5,8 @@
 // builder's own readers (`asNumber`, `asBoolean`).
 // Pure: no vscode, no Node APIs.
 //
-// It takes only the simple shape, where the parser's rules cannot read the line otherwise (`kv.ts` › layoutPattern
-// takes the same): every value unquoted and free of commas (so the next `, key: ` is its only end), none opening
+// It takes only the simple shape, where the parser's rules cannot read the line otherwise (narrower than what
+// `kv.ts` › layoutPattern takes): every value unquoted and free of commas (so the next `, key: ` is its only end), none opening
 // JSON, no key written twice, no ANSI code, no prefix the parser would take off. Anything else answers undefined and
 // the caller reads the entry fully. `test/unit/panels/rows.test.ts` compares the rows of both ways on every fixture
 // and on generated lines.
