@@ -211,6 +211,14 @@ export class LazyEntry implements GatewayLogEntry {
         // The same properties in the same order as the eager entry.
         return { ...full };
     }
+
+    /**
+     * `timestamp`, read without being kept: a row built once from the entry (lineRead.ts) needs it once, and kept on
+     * every entry of a large file it would cost an object each.
+     */
+    peekTimestamp(): LogTimestamp | undefined {
+        return this.timeAt >= 0 ? parseTimestampAt(this.log.slice(this.timeAt, this.timeAt + USUAL_TIMESTAMP_LENGTH), 0) : this.time;
+    }
 }
 
 /** Entries read by the real parser from `text` (whole lines), numbered from `firstLine`. */

@@ -45,7 +45,7 @@ function decimal(s: string): number {
     return Number(s);
 }
 
-function asNumber(v: unknown): number | undefined {
+export function asNumber(v: unknown): number | undefined {
     if (typeof v === 'number') {
         return Number.isFinite(v) ? v : undefined;
     }
@@ -56,7 +56,7 @@ function asNumber(v: unknown): number | undefined {
     return undefined;
 }
 
-function asBoolean(v: unknown): boolean | undefined {
+export function asBoolean(v: unknown): boolean | undefined {
     if (typeof v === 'boolean') {
         return v;
     }
@@ -400,7 +400,7 @@ export function objectLooksLikeRequest(obj: Record<string, unknown>): boolean {
  * A request the gateway did not complete with a 2xx/3xx answer. The gateway's own `isRequestSuccess` decides when it
  * is present (Azure Monitor defines it as exactly that range); otherwise the response code, then a recorded error.
  */
-export function isFailedRequest(entry: GatewayLogEntry): boolean {
+export function isFailedRequest(entry: Pick<GatewayLogEntry, 'kind' | 'request'>): boolean {
     const r = entry.request;
     if (entry.kind !== 'request' || !r) {
         return false;

@@ -9,6 +9,7 @@ import type { Finding } from '../diagnosis/types.ts';
 import { displayFields } from '../gatewayLogs/displayFields.ts';
 import type { GatewayLogEntry, LogTimestamp } from '../gatewayLogs/entry.ts';
 import { LazyEntry } from '../gatewayLogs/lazy.ts';
+import { readLine } from '../gatewayLogs/lineRead.ts';
 import { GatewayLogParser, isFailedRequest, stripAnsi } from '../gatewayLogs/parser.ts';
 import type { TaggedEntry } from '../logSessions/session.ts';
 import { redact, redactField } from '../util/redact.ts';
@@ -21,13 +22,28 @@ export const MAX_MESSAGE_CHARS = 500;
 /** Reads lazy entries for their rows; its record layouts stay warm from one row to the next. */
 const reader = new GatewayLogParser();
 
+/** What a row reads of an entry. */
+type RowEntry = Pick<GatewayLogEntry, 'kind' | 'raw' | 'level' | 'event' | 'timestamp' | 'request' | 'message' | 'source' | 'fields'> & {
+  kubeletTime?: LogTimestamp;
+};
+
 /**
- * The entry with every field read. A lazy entry (a large file's) is read into a copy that is let go with the row:
+ * The entry as its row reads it. A lazy entry (a large file's) is read into a copy that is let go with the row:
  * reading the entry itself would keep its fields for the life of the session (the memory the lazy entries save); the
- * details pane reads it again when the row is opened.
+ * details pane reads it again when the row is opened. A one-line record of the usual shape is read from its line
+ * (`readLine`) rather than fully parsed: the same row at a fraction of the cost.
  */
-function readFully(entry: TaggedEntry): GatewayLogEntry & { kubeletTime?: LogTimestamp } {
+function readForRow(entry: TaggedEntry): RowEntry {
   if (!(entry instanceof LazyEntry)) return entry;
+  const line = readLine(entry);
+  if (line) {
+    const read: RowEntry = { kind: entry.kind, raw: [entry.text], level: entry.level, event: entry.event, timestamp: line.timestamp, fields: line.fields ?? NO_FIELDS };
+    if (line.request) read.request = line.request;
+    if (line.message !== undefined) read.message = line.message;
+    if (line.source !== undefined) read.source = line.source;
+    if (entry.kubeletTime !== undefined) read.kubeletTime = entry.kubeletTime;
+    return read;
+  }
   reader.push(entry.text + entry.eol);
   const full: GatewayLogEntry & { kubeletTime?: LogTimestamp } | undefined = reader.end()[0];
   if (!full) return entry;
@@ -35,8 +51,11 @@ function readFully(entry: TaggedEntry): GatewayLogEntry & { kubeletTime?: LogTim
   return full;
 }
 
+/** A request's row reads its request, never its fields. */
+const NO_FIELDS: Record<string, string> = Object.freeze({});
+
 export function toLogRow(tagged: TaggedEntry): LogRow {
-  const entry = readFully(tagged);
+  const entry = readForRow(tagged);
   const request = entry.request;
   const { time, source, text } = pickTime(entry);
   const firstLine = stripAnsi(entry.raw[0] ?? '');
@@ -94,7 +113,7 @@ export function urlPath(url: string): string {
   return url.slice(slash);
 }
 
-function summary(entry: GatewayLogEntry, firstLine: string): string {
+function summary(entry: RowEntry, firstLine: string): string {
   if (entry.kind === 'text') return entry.raw.length > 1 ? `${firstLine} (+${entry.raw.length - 1} lines)` : firstLine;
   const request = entry.request;
   if (request) {
@@ -113,7 +132,14 @@ function summary(entry: GatewayLogEntry, firstLine: string): string {
   return entry.source !== undefined ? `${text} — ${entry.source}` : text;
 }
 
-function searchText(entry: GatewayLogEntry, pod: string | undefined): string {
+function searchText(entry: RowEntry, pod: string | undefined): string {
+  const raw = entry.raw;
+  const only = raw.length === 1 && pod === undefined ? (raw[0] as string) : undefined;
+  if (only !== undefined && only.length < MAX_SEARCH_CHARS && only.indexOf('\x1b') < 0) {
+    // One line: masked as it is (a slice of the file, read in place) rather than as a new `line\n` string the
+    // masking's scans would first copy; a line end changes nothing masking does (redact.test.ts).
+    return `${redact(only).toLowerCase()}\n`;
+  }
   let text = pod !== undefined ? `${pod}\n` : '';
   for (const line of entry.raw) {
     if (text.length >= MAX_SEARCH_CHARS) break;

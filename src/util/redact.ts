@@ -247,8 +247,13 @@ export function replaceBase64Runs(text: string, replace: (run: string) => string
     if (end - start >= 32) {
       let stop = end;
       while (stop < n && stop - end < 2 && text.charCodeAt(stop) === 61) stop++;
-      out += text.slice(copied, start) + replace(text.slice(start, stop));
-      copied = stop;
+      const run = text.slice(start, stop);
+      const replaced = replace(run);
+      // A run left as it is is not copied: most lines keep every run, and then the text itself is the answer.
+      if (replaced !== run) {
+        out += text.slice(copied, start) + replaced;
+        copied = stop;
+      }
       end = stop;
     }
     probe = end + 31;
