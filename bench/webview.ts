@@ -192,36 +192,36 @@ async function measure(entries: number): Promise<void> {
       const layer = document.querySelector('.layer');
       const passes = [];
       for (let pass = 0; pass < ${passCount}; pass++) {
-      table.scrollTop = 0;
-      table.dispatchEvent(new Event('scroll'));
-      await new Promise((r) => setTimeout(r, 300));
-      const work = [];
-      const script = [];
-      const style = [];
-      const layout = [];
-      const intervals = [];
-      let last = performance.now();
-      for (let i = 0; i < ${frameCount}; i++) {
-        await new Promise((r) => requestAnimationFrame(r));
-        const now = performance.now();
-        intervals.push(now - last);
-        last = now;
-        const range = Math.max(1, table.scrollHeight - table.clientHeight);
-        const delta = i % 10 === 0 ? range * 0.17 : 120 + (i % 7) * 40;
-        const t0 = performance.now();
-        table.scrollTop = (table.scrollTop + delta) % range;
+        table.scrollTop = 0;
         table.dispatchEvent(new Event('scroll'));
-        const t1 = performance.now();
-        void getComputedStyle(layer).color;
-        const t2 = performance.now();
-        void layer.getBoundingClientRect();
-        const t3 = performance.now();
-        work.push(t3 - t0);
-        script.push(t1 - t0);
-        style.push(t2 - t1);
-        layout.push(t3 - t2);
-      }
-      passes.push({ work, script, style, layout, intervals: intervals.slice(1) });
+        await new Promise((r) => setTimeout(r, 300));
+        const work = [];
+        const script = [];
+        const style = [];
+        const layout = [];
+        const intervals = [];
+        let last = performance.now();
+        for (let i = 0; i < ${frameCount}; i++) {
+          await new Promise((r) => requestAnimationFrame(r));
+          const now = performance.now();
+          intervals.push(now - last);
+          last = now;
+          const range = Math.max(1, table.scrollHeight - table.clientHeight);
+          const delta = i % 10 === 0 ? range * 0.17 : 120 + (i % 7) * 40;
+          const t0 = performance.now();
+          table.scrollTop = (table.scrollTop + delta) % range;
+          table.dispatchEvent(new Event('scroll'));
+          const t1 = performance.now();
+          void getComputedStyle(layer).color;
+          const t2 = performance.now();
+          void layer.getBoundingClientRect();
+          const t3 = performance.now();
+          work.push(t3 - t0);
+          script.push(t1 - t0);
+          style.push(t2 - t1);
+          layout.push(t3 - t2);
+        }
+        passes.push({ work, script, style, layout, intervals: intervals.slice(1) });
       }
       return passes;
     })()`));
