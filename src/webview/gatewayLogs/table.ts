@@ -58,6 +58,8 @@ interface Slot {
   readonly texts: readonly Text[];
   readonly shown: string[];
   readonly titles: [time: string, pod: string, path: string];
+  /** The row whose tooltips the cells carry (see applyTitles), if any. */
+  titled: LogRow | undefined;
   timeClass: string;
   statusClass: string;
   rowClass: string;
@@ -117,6 +119,11 @@ export class VirtualTable {
       this.events.onOpen(slot.row);
       this.element.focus({ preventScroll: true });
     });
+    this.layer.addEventListener('pointermove', (event) => {
+      const target = event.target instanceof Element ? event.target.closest('.row') : null;
+      const slot = target ? this.slotOf.get(target) : undefined;
+      if (slot?.row && slot.titled !== slot.row) this.applyTitles(slot, slot.row);
+    }, { passive: true });
     new ResizeObserver(() => {
       this.viewportHeight = Math.max(0, this.element.clientHeight - HEADER_HEIGHT);
       this.render();
@@ -183,12 +190,13 @@ export class VirtualTable {
     const full = computeWindow({ ...input, overscan: OVERSCAN });
     const visible = computeWindow({ ...input, overscan: 0 });
     const last = this.lastWindow;
-    // A jump (no row of the last window in view: a dragged scrollbar, a wheel over a compressed million rows) fills
-    // the rows in view now and the overscan once the jumps stop: a frame that fills a screenful of new rows has
-    // enough to do, rows beyond the edges are only needed by a small step after it, and while jumps go on they would
-    // be filled (and laid out in the next frame) for nothing.
-    const jumped = visible.end <= last.first || visible.first >= last.end;
-    const win = jumped && (visible.first > full.first || visible.end < full.end) ? visible : full;
+    // A long step (a dragged scrollbar, a wheel over a compressed million rows) that would bring in more new rows
+    // than a screenful fills the rows in view now and the overscan once the steps stop: a frame never writes more
+    // than a screenful of rows, rows beyond the edges are only needed by a small step after it, and while long steps
+    // go on they would be filled (and laid out in the next frame) for nothing.
+    let kept = 0;
+    for (const slot of this.slots) if (slot.index >= full.first && slot.index < full.end) kept++;
+    const win = full.end - full.first - kept > visible.end - visible.first && (visible.first > full.first || visible.end < full.end) ? visible : full;
     if (win !== full) {
       this.lastJumpAt = performance.now();
       if (!this.overscanPending) {
@@ -208,7 +216,9 @@ export class VirtualTable {
     if (last.first === win.first && last.end === win.end && last.offset === win.offset && last.length === count) return;
     if (last.length !== count) this.element.setAttribute('aria-rowcount', String(count + 1));
     this.lastWindow = { first: win.first, end: win.end, offset: win.offset, length: count };
-    const needed = win.end - win.first;
+    // An even number of slots: row i's slot (i mod size) then always holds rows of i's parity, so a slot's stripe
+    // (the 'alt' class) never changes and re-filling it never restyles the row for that.
+    const needed = win.end - win.first + ((win.end - win.first) % 2);
     if (this.slots.length < needed) {
       while (this.slots.length < needed) this.slots.push(this.createSlot());
       // The modulus changed: every slot is reassigned below.
@@ -280,16 +290,17 @@ export class VirtualTable {
 
   private createSlot(): Slot {
     const cells = COLUMNS.map(([key]) => el('span', { className: `c ${key}`, attrs: { role: 'gridcell' } }));
+    // The message is a Text node of the last cell itself, after the event's span: one element fewer to restyle.
     const event = el('span', { className: 'ev' });
-    const message = el('span', { className: 'm' });
-    cells[cells.length - 1]?.append(event, message);
-    const holders = [...cells.slice(0, TEXT.event), event, message];
+    const messageCell = cells[cells.length - 1] as HTMLSpanElement;
+    messageCell.append(event);
+    const holders = [...cells.slice(0, TEXT.event), event, messageCell];
     const texts = holders.map((holder) => holder.appendChild(document.createTextNode('')));
     const element = el('div', { className: 'row', attrs: { role: 'row', 'aria-selected': 'false' } }, cells);
     element.hidden = true;
     this.layer.append(element);
     const slot: Slot = {
-      element, cells, texts, shown: texts.map(() => ''), titles: ['', '', ''],
+      element, cells, texts, shown: texts.map(() => ''), titles: ['', '', ''], titled: undefined,
       timeClass: '', statusClass: '', rowClass: 'row', selected: false, row: undefined, index: -1,
     };
     this.slotOf.set(element, slot);
@@ -303,7 +314,7 @@ export class VirtualTable {
       slot.shown[piece] = text;
       (slot.texts[piece] as Text).data = text;
     };
-    const [time, pod, , , , path, status] = slot.cells;
+    const [time, , , , , , status] = slot.cells;
     put(TEXT.time, row.time !== undefined ? formatTime(row.time) : (row.timeText ?? ''));
     // The part of the pod's name that tells the replicas apart; the full name in the tooltip.
     put(TEXT.pod, row.pod !== undefined ? this.podNames.nameOf(row.pod) : '');
@@ -316,14 +327,8 @@ export class VirtualTable {
     put(TEXT.api, row.api !== undefined ? (row.operation !== undefined ? `${row.api} / ${row.operation}` : row.api) : '');
     put(TEXT.event, row.event !== undefined && row.event !== 'GatewayLogs' ? row.event : '');
     put(TEXT.message, row.message);
-    const title = (k: 0 | 1 | 2, cell: HTMLSpanElement | undefined, text: string): void => {
-      if (!cell || slot.titles[k] === text) return;
-      slot.titles[k] = text;
-      cell.title = text;
-    };
-    title(0, time, row.time !== undefined ? `${formatIsoTime(row.time)} — ${TIME_TITLES[row.timeSource]}` : TIME_TITLES[row.timeSource]);
-    title(1, pod, row.pod ?? '');
-    title(2, path, row.path ?? '');
+    // A row shown under a still pointer must not keep the tooltips of the row it replaced.
+    if (slot.titled) this.applyTitles(slot, undefined);
     const timeClass = `c time t-${row.timeSource}`;
     if (time && slot.timeClass !== timeClass) time.className = slot.timeClass = timeClass;
     const statusClass = row.status !== undefined ? `c status s${Math.floor(row.status / 100)}` : 'c status';
@@ -339,6 +344,26 @@ export class VirtualTable {
     }
   }
 
+  /**
+   * The tooltips (the time's ISO form and source, the full pod name, the full path) are written when the pointer
+   * is over the row or it is selected, not on every fill: a scroll frame re-fills dozens of rows, and nobody reads
+   * their tooltips.
+   */
+  private applyTitles(slot: Slot, row: LogRow | undefined): void {
+    if (slot.titled === row) return;
+    slot.titled = row;
+    const [time, pod, , , , path] = slot.cells;
+    const title = (k: 0 | 1 | 2, cell: HTMLSpanElement | undefined, text: string): void => {
+      if (!cell || slot.titles[k] === text) return;
+      slot.titles[k] = text;
+      if (text === '') cell.removeAttribute('title');
+      else cell.title = text;
+    };
+    title(0, time, row === undefined ? '' : row.time !== undefined ? `${formatIsoTime(row.time)} — ${TIME_TITLES[row.timeSource]}` : TIME_TITLES[row.timeSource]);
+    title(1, pod, row?.pod ?? '');
+    title(2, path, row?.path ?? '');
+  }
+
   private refreshSelection(): void {
     let active = false;
     for (const slot of this.slots) {
@@ -349,6 +374,7 @@ export class VirtualTable {
         slot.element.setAttribute('aria-selected', String(isSelected));
       }
       if (isSelected) {
+        this.applyTitles(slot, slot.row);
         slot.element.id = 'active-row';
         active = true;
       } else if (slot.element.id) {
