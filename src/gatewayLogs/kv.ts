@@ -35,6 +35,20 @@ export function hasAt(s: string, word: string, i: number): boolean {
     return s.charCodeAt(i) === word.charCodeAt(0) && s.slice(i, i + word.length) === word;
 }
 
+/**
+ * Whether `s` has `word` at `at`, compared a character at a time and in place: for a whole log or file, where a cut
+ * (what `hasAt` compares) would be a string of its own and `startsWith` runs in V8's C++ runtime. From the end, where
+ * repeated prefixes (a timestamp's second, a head's hour) differ.
+ */
+export function sameAt(s: string, at: number, word: string): boolean {
+    for (let i = word.length - 1; i >= 0; i--) {
+        if (s.charCodeAt(at + i) !== word.charCodeAt(i)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /** Index of the colon when `text` has `key:` followed by a space or the end of the text at `p`; otherwise -1. */
 export function keyAt(text: string, p: number): number {
     if (p >= text.length || !isKeyStart(text.charCodeAt(p))) {

@@ -14,7 +14,7 @@ import type { EntryFormat, EntryKind, GatewayLogEntry, GatewayRequest, LineOrigi
 import { USUAL_TIMESTAMP_LENGTH, scanHead } from './head.ts';
 import { usualShapeEnd } from './timestamp.ts';
 import { normalizeLevel } from './levels.ts';
-import { type JsonScan, keyAt } from './kv.ts';
+import { type JsonScan, keyAt, sameAt } from './kv.ts';
 import {
     ASPNET_INDENT,
     ASPNET_LEVELS,
@@ -489,16 +489,6 @@ const MAX_COMPILES = 256;
 const MAX_PATTERNS = 1024;
 let compiles = MAX_COMPILES;
 
-/** Whether `s` has `word` at `at`, compared a character at a time (`startsWith` costs more on a long text). */
-function sameAt(s: string, at: number, word: string): boolean {
-    const length = word.length;
-    for (let i = 0; i < length; i++) {
-        if (s.charCodeAt(at + i) !== word.charCodeAt(i)) {
-            return false;
-        }
-    }
-    return true;
-}
 
 function isDigitAt(s: string, i: number): boolean {
     const c = s.charCodeAt(i);

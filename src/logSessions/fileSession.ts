@@ -2,6 +2,7 @@
 // the log views show files and live follows the same way. Pure: no `vscode`, no Node APIs.
 import { parseGatewayLogLazy } from '../gatewayLogs/lazy.ts';
 import { levelClose, normalizeLevel } from '../gatewayLogs/parser.ts';
+import { sameAt } from '../gatewayLogs/kv.ts';
 import { Emitter } from '../util/event.ts';
 import { EntryBuffer } from './buffer.ts';
 import { splitKubectlPrefix, splitKubeletStamp, type KubeletTime } from '../kubernetes/kubeletLines.ts';
@@ -306,14 +307,6 @@ class Stamps {
     const raw = text.slice(from, from + 10) + text.slice(from + 10, from + 20) + text.slice(from + 20, from + 30);
     return { raw, value: seconds * 1000 + Math.floor(nanos / 1e6), assumedUtc: false };
   }
-}
-
-/** Whether `text` has `word` at `at`, compared in place (`startsWith` on a slice of a large text runs in V8's C++ runtime). */
-function sameAt(text: string, at: number, word: string): boolean {
-  for (let i = word.length - 1; i >= 0; i--) {
-    if (text.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 /** `2026-11-27T15:15:11.704000000Z ` */
