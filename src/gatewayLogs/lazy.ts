@@ -277,7 +277,8 @@ function opensJsonAtEnd(s: string, listAt: number): boolean {
         return false;
     }
     const comma = s.lastIndexOf(', ');
-    return comma >= listAt - 2 && keyAt(s, comma + 2) === last - 2 && s.lastIndexOf('"') < comma;
+    // No quote at or after `comma` (searched forward over the line's last few characters, not back over all of it).
+    return comma >= listAt - 2 && keyAt(s, comma + 2) === last - 2 && s.indexOf('"', comma) < 0;
 }
 
 /**
@@ -319,17 +320,24 @@ let quoteAt = -1;
 let backslashAt = -1;
 let braceAt = -1;
 let bracketAt = -1;
+let closeBraceAt = -1;
+let closeBracketAt = -1;
 
 function forgetAhead(): void {
     quoteAt = -1;
     backslashAt = -1;
     braceAt = -1;
     bracketAt = -1;
+    closeBraceAt = -1;
+    closeBracketAt = -1;
 }
 
 function ahead(text: string, char: string, from: number): number {
+    // The length is read before the search, on every call: read only when nothing is found (near a log's end), the
+    // optimised reader had never seen it read and was thrown away there, once per log.
+    const length = text.length;
     const at = text.indexOf(char, from);
-    return at < 0 ? text.length : at;
+    return at < 0 ? length : at;
 }
 
 /** Whether the line at `pos` starts with `ASPNET_INDENT` (spaces only), compared in place. */
@@ -351,6 +359,25 @@ function opensValue(text: string, from: number, to: number): boolean {
         bracketAt = ahead(text, '[', from);
     }
     return braceAt < to || bracketAt < to;
+}
+
+/**
+ * Whether `from`…`to` of the log `text` holds a brace or a bracket, either way. A line of an open JSON value that holds
+ * none neither opens nor closes anything, whatever its quotes and backslashes (they only decide which brackets are
+ * inside strings): `jsonLineClose` reads it as -1 with the depth unchanged. Found with the kept searches, so most
+ * lines of a value cost four comparisons.
+ */
+function holdsBracket(text: string, from: number, to: number): boolean {
+    if (opensValue(text, from, to)) {
+        return true;
+    }
+    if (closeBraceAt < from) {
+        closeBraceAt = ahead(text, '}', from);
+    }
+    if (closeBracketAt < from) {
+        closeBracketAt = ahead(text, ']', from);
+    }
+    return closeBraceAt < to || closeBracketAt < to;
 }
 
 /**
@@ -726,8 +753,11 @@ export function parseGatewayLogLazy(text: string): GatewayLogEntry[] {
                 if (heldMode === JSON_OPEN) {
                     if (plainLine(text, pos)) {
                         verdict = JOINS;
-                        PLAIN_JSON_LINE.lastIndex = pos;
-                        const close = PLAIN_JSON_LINE.test(text) && PLAIN_JSON_LINE.lastIndex === end ? -1 : jsonLineClose(text, pos, end, json);
+                        let close = -1;
+                        if (holdsBracket(text, pos, end)) {
+                            PLAIN_JSON_LINE.lastIndex = pos;
+                            close = PLAIN_JSON_LINE.test(text) && PLAIN_JSON_LINE.lastIndex === end ? -1 : jsonLineClose(text, pos, end, json);
+                        }
                         if (close >= 0) {
                             // Closed: the rest of the line is fields; unless one opens a value again, the record
                             // is done (`head` is cleared in an open value, so no wrap rule applies).

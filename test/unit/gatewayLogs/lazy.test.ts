@@ -189,6 +189,40 @@ describe('parseGatewayLogLazy', () => {
         }
     });
 
+    // Inside an open `lastError` value, a line with no brace or bracket anywhere joins the record without being read
+    // (kept searches for the next `{`, `[`, `}` and `]` say so): any of them, anywhere, must lead to the full read.
+    const failed = '[Info] 2025-03-14T08:00:00.123 [GatewayLogs], isRequestSuccess: False, responseCode: 500, lastError: {';
+    const valueLines = ['  "elapsed": 258,', '  "path": "forward-request\\\\backend",', '  "message": "in time, retry: 0",', '  "section": "backend"'];
+
+    it('reads every one-character change of a lastError value line as the parser does', () => {
+        const changes = ['{', '}', '[', ']', '"', '\\', '\r', '\x1b[0m', '\t', '0', '^', '\uFEFF', ' '];
+        for (const [k, line] of valueLines.entries()) {
+            for (let at = 0; at <= line.length; at++) {
+                for (const c of changes) {
+                    for (const changed of [line.slice(0, at) + c + line.slice(at + 1), line.slice(0, at) + c + line.slice(at)]) {
+                        const value = valueLines.map((l, i) => (i === k ? changed : l));
+                        for (const eol of ['\n', '\r\n']) {
+                            assertSame([failed, ...value, '}, correlationId: 7', '[Info] 2025-03-14T08:00:01.000 [HeartbeatSent], source: S', ''].join(eol));
+                        }
+                    }
+                }
+            }
+        }
+    });
+
+    it('reads any run of lastError value lines as the parser does (a run that breaks in the middle, colour, CRLF)', () => {
+        const piece = fc.constantFrom('  "a": 1,', '  "b": "x, y"', ' "c": "{"', '"d": "]"', '{', '}', '[', ']', '"', '\\', '\r', '\x1b[31m', '\t', '2025-03-14T08:00:00.123Z ', '^', 'x', '', '}, correlationId: 7', '   at A.B()');
+        const valueLine = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...valueLines) }, { weight: 2, arbitrary: fc.array(piece, { maxLength: 4 }).map((a) => a.join('')) });
+        const block = fc.tuple(fc.array(valueLine, { maxLength: 8 }), fc.constantFrom('}', '}, correlationId: 7', '}, a: {', '')).map(([v, close]) => [failed, ...v, close]);
+        const other = fc.constantFrom('[Info] 2025-03-14T08:00:01.000 [HeartbeatSent], source: S', 'text', '   at A.B()', '');
+        fc.assert(
+            fc.property(fc.array(fc.oneof(block, other.map((l) => [l])), { maxLength: 12 }), fc.constantFrom('\n', '\r\n'), (parts, eol) => {
+                assertSame(parts.flat().join(eol) + eol);
+            }),
+            { numRuns: Number(process.env['LAZY_RUNS'] ?? 300) },
+        );
+    });
+
     it('defers the heads of the bench mix, coloured or not, with the eager fields', () => {
         const lines = [
             '[Info] 2025-03-14T08:00:00.123 [GatewayLogs], isRequestSuccess: True, responseCode: 200',
