@@ -486,7 +486,7 @@ try {
     `tail: merge order: ${placed} entries arrived after a newer entry of another pod and were placed at their time; in the view's order ` +
       `${late.length} entries of ${order.length} come after a newer entry` +
       (late.length > 0 ? ` (by p50 ${pctOf(sortedLate, 0.5).toFixed(0)} ms, p99 ${pctOf(sortedLate, 0.99).toFixed(0)} ms, at most ${pctOf(sortedLate, 1).toFixed(0)} ms)` : '') +
-      ` (goal 0): ${late.length === 0 ? 'met' : 'NOT met'}`,
+      ` (goal 0): ${late.length === 0 ? 'met' : 'NOT met'}; placed after a newer entry for want of a free seq: ${(session as { misplacedCount?: number }).misplacedCount ?? '?'}`,
   );
   console.log(`tail: ${provider.delivery().batches} posts (${(provider.delivery().batches / loadSeconds).toFixed(1)}/s), ${paints.length} frames with new rows`);
   console.log(`tail: webview heap after GC ${(heap.usedSize / 1e6).toFixed(1)} MB (rows kept: ${maxEntries}); rows in the DOM: ${domRows}`);

@@ -187,6 +187,11 @@ class FollowSession extends Disposable implements LogSession {
     return this.buffer.droppedCount;
   }
 
+  /** Late entries placed after a newer one for want of a free seq (PlacingBuffer): reported by bench/tail.ts. */
+  get misplacedCount(): number {
+    return this.buffer.misplacedCount;
+  }
+
   snapshot(): readonly TaggedEntry[] {
     return this.buffer.snapshot();
   }
