@@ -5,7 +5,7 @@
 // a newer entry in the view's final order, and by how much: goal 0), the webview's heap, and per minute
 // the CPU of the session's thread and of the sandbox's thread apart, each thread's heap (its maximum, and what is left
 // right after a full GC), GC pauses and the longest event-loop stall. Needs `npm run build` first.
-//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000] [--log-max-mib 1]
+//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000] [--log-max-mib 1] [--reorder-ms 150]
 // `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
 // the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
 // 600 s).
@@ -85,6 +85,13 @@ const maxEntries = option('max-entries', 50_000);
  * with collector pauses of 300–700 ms and CPU taken from what is measured (the kubelet's disk, in real life).
  */
 const logMaxMiB = option('log-max-mib', 1);
+/**
+ * The session's reorder wait (`FollowOptions.reorderMs`, default 150 ms): entries of a pod later than this are placed
+ * among newer ones instead of waited for. 0 waits for nothing the bound does not promise.
+ */
+const reorderIndex = process.argv.indexOf('--reorder-ms');
+const reorderMs = reorderIndex > 0 ? Number(process.argv[reorderIndex + 1]) : undefined;
+if (reorderMs !== undefined && !(Number.isFinite(reorderMs) && reorderMs >= 0)) throw new Error('--reorder-ms must be a number ≥ 0');
 
 // The sandbox's kubelet rotates each container's log at --log-max-mib as a real one does, so its memory stays bounded
 // (before it did, 10 minutes at 20k lines/s kept ~12M lines, several GB, and the worker ran out of memory at 5.5M lines).
@@ -127,7 +134,7 @@ const clients = createKubernetesClients(() => [ready.kubeconfig]);
 const session = await createDeploymentLogSession(
   { context: 'rb-arc-aks', namespace: 'apim', deployment: 'rb-arc-aks-apimgw' },
   { clients },
-  { maxEntries },
+  { maxEntries, ...(reorderMs !== undefined ? { reorderMs } : {}) },
 );
 
 // What the session produced, per entry in the order the session appended it (its arrival index): when the kubelet
