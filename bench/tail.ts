@@ -1,17 +1,18 @@
 // A gateway writing ~20k lines a second, followed live (createDeploymentLogSession against the sandbox's Kubernetes
 // API) into the Gateway Logs webview (the built bundle in Chromium, fed by the real data provider). Prints lines lost
 // (goal 0), the p95 line-to-screen latency (goal < 250 ms, per minute and overall: no upward trend), the merge order
-// (entries that came after a newer entry of another pod, and by how much: goal 0), the webview's heap, and per minute
+// (entries that arrived after a newer entry of another pod and were placed at their time, and entries that come after
+// a newer entry in the view's final order, and by how much: goal 0), the webview's heap, and per minute
 // the CPU of the session's thread and of the sandbox's thread apart, each thread's heap (its maximum, and what is left
 // right after a full GC), GC pauses and the longest event-loop stall. Needs `npm run build` first.
-//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000] [--log-max-mib 1]
+//   node bench/tail.ts [--seconds 60] [--rate 20000] [--pods 1] [--max-entries 50000] [--log-max-mib 1] [--reorder-ms 150]
 // `--pods N` scales the gateway Deployment to N replicas first; `--rate` is the combined rate of all of them, and
 // the session follows every pod, merging their entries in kubelet-time order (issue #18: 50 pods, 20k lines/s,
 // 600 s).
 //
 // Line-to-screen latency of a line: from the kubelet's timestamp of the line (when the container wrote it) to the
-// first frame whose newest rendered row is that line or a later one. With Follow on at 20k lines a second most rows
-// scroll past between two frames; this is when each would have been on screen.
+// first frame whose newest rendered row is that line or a later one, drawn after the view stored the line. With Follow
+// on at 20k lines a second most rows scroll past between two frames; this is when each would have been on screen.
 import { Worker } from 'node:worker_threads';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -84,6 +85,13 @@ const maxEntries = option('max-entries', 50_000);
  * with collector pauses of 300–700 ms and CPU taken from what is measured (the kubelet's disk, in real life).
  */
 const logMaxMiB = option('log-max-mib', 1);
+/**
+ * The session's reorder wait (`FollowOptions.reorderMs`, default 150 ms): entries of a pod later than this are placed
+ * among newer ones instead of waited for. 0 waits for nothing the bound does not promise.
+ */
+const reorderIndex = process.argv.indexOf('--reorder-ms');
+const reorderMs = reorderIndex > 0 ? Number(process.argv[reorderIndex + 1]) : undefined;
+if (reorderMs !== undefined && !(Number.isFinite(reorderMs) && reorderMs >= 0)) throw new Error('--reorder-ms must be a number ≥ 0');
 
 // The sandbox's kubelet rotates each container's log at --log-max-mib as a real one does, so its memory stays bounded
 // (before it did, 10 minutes at 20k lines/s kept ~12M lines, several GB, and the worker ran out of memory at 5.5M lines).
@@ -126,48 +134,114 @@ const clients = createKubernetesClients(() => [ready.kubeconfig]);
 const session = await createDeploymentLogSession(
   { context: 'rb-arc-aks', namespace: 'apim', deployment: 'rb-arc-aks-apimgw' },
   { clients },
-  { maxEntries },
+  { maxEntries, ...(reorderMs !== undefined ? { reorderMs } : {}) },
 );
 
-// What the session produced, per entry: when the kubelet stamped it and how many lines it holds.
-// Typed arrays indexed by seq, not Maps: 10 minutes at 20k lines/s is 12M entries, and the bench's own bookkeeping
-// must not be what fills the heap it reports (typed arrays' contents are outside the JS heap).
-class PerSeq {
+// What the session produced, per entry in the order the session appended it (its arrival index): when the kubelet
+// stamped it, how many lines it holds, its seq, and the post that carried it to the view. Typed arrays, not Maps:
+// 10 minutes at 20k lines/s is 12M entries, and the bench's own bookkeeping must not be what fills the heap it
+// reports (typed arrays' contents are outside the JS heap). A seq is not an index: the session leaves gaps between
+// seqs so that a late entry gets one between its neighbours (its place in the view), and the view's order is seq order.
+class PerEntry {
   private stamps = new Float64Array(1 << 20).fill(Number.NaN);
   private lines = new Uint32Array(1 << 20);
   /** When the session appended the entry (wall clock): splits line-to-screen into before and after the session. */
   private appended = new Float64Array(1 << 20);
-  maxSeq = -1;
-  set(seq: number, stamp: number | undefined, lines: number, appendedAt: number): void {
-    if (seq >= this.stamps.length) {
-      const size = Math.max(seq + 1, this.stamps.length * 2);
-      const stamps = new Float64Array(size).fill(Number.NaN);
-      stamps.set(this.stamps);
-      const count = new Uint32Array(size);
-      count.set(this.lines);
-      const appended = new Float64Array(size);
-      appended.set(this.appended);
-      this.stamps = stamps;
-      this.lines = count;
-      this.appended = appended;
+  private seqs = new Float64Array(1 << 20);
+  private posts = new Uint32Array(1 << 20);
+  count = 0;
+  /** Arrival index by seq, for entries not posted yet (the provider's rows carry only the seq). */
+  private readonly unposted = new Map<number, number>();
+  add(seq: number, stamp: number | undefined, lines: number, appendedAt: number): void {
+    const i = this.count++;
+    if (i >= this.stamps.length) {
+      const size = this.stamps.length * 2;
+      const grow = <A extends Float64Array | Uint32Array>(from: A, make: (n: number) => A): A => {
+        const to = make(size);
+        to.set(from);
+        return to;
+      };
+      this.stamps = grow(this.stamps, (n) => new Float64Array(n).fill(Number.NaN));
+      this.lines = grow(this.lines, (n) => new Uint32Array(n));
+      this.appended = grow(this.appended, (n) => new Float64Array(n));
+      this.seqs = grow(this.seqs, (n) => new Float64Array(n));
+      this.posts = grow(this.posts, (n) => new Uint32Array(n));
     }
-    if (stamp !== undefined) this.stamps[seq] = stamp;
-    this.lines[seq] = lines;
-    this.appended[seq] = appendedAt;
-    if (seq > this.maxSeq) this.maxSeq = seq;
+    if (stamp !== undefined) this.stamps[i] = stamp;
+    this.lines[i] = lines;
+    this.appended[i] = appendedAt;
+    this.seqs[i] = seq;
+    this.unposted.set(seq, i);
   }
-  stamp(seq: number): number | undefined {
-    const value = this.stamps[seq];
+  /** The entry of `seq` went out in post `batch`; returns its arrival index. */
+  posted(seq: number, batch: number): number | undefined {
+    const i = this.unposted.get(seq);
+    if (i === undefined) return undefined;
+    this.unposted.delete(seq);
+    this.posts[i] = batch;
+    return i;
+  }
+  stamp(i: number): number | undefined {
+    const value = this.stamps[i];
     return value === undefined || Number.isNaN(value) ? undefined : value;
   }
-  appendedAt(seq: number): number {
-    return this.appended[seq] ?? Number.NaN;
+  seq(i: number): number {
+    return this.seqs[i] ?? Number.NaN;
   }
-  linesOf(seq: number): number {
-    return this.lines[seq] ?? 0;
+  postOf(i: number): number {
+    return this.posts[i] ?? 0;
+  }
+  appendedAt(i: number): number {
+    return this.appended[i] ?? Number.NaN;
+  }
+  linesOf(i: number): number {
+    return this.lines[i] ?? 0;
+  }
+  /**
+   * Arrival indices from `from` on, in the view's order (seq order): the entries appended after every earlier one,
+   * merged with those the session placed among older ones (few; sorted apart).
+   */
+  viewOrder(from: number): Uint32Array {
+    const inOrder: number[] = [];
+    const placed: number[] = [];
+    let newest = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < this.count; i++) {
+      const seq = this.seqs[i] as number;
+      if (seq > newest) {
+        newest = seq;
+        if (i >= from) inOrder.push(i);
+      } else if (i >= from) placed.push(i);
+    }
+    placed.sort((a, b) => (this.seqs[a] as number) - (this.seqs[b] as number));
+    const out = new Uint32Array(inOrder.length + placed.length);
+    let a = 0;
+    let b = 0;
+    for (let o = 0; o < out.length; o++) {
+      const x = inOrder[a];
+      const y = placed[b];
+      if (y === undefined || (x !== undefined && (this.seqs[x] as number) < (this.seqs[y] as number))) {
+        out[o] = x as number;
+        a++;
+      } else {
+        out[o] = y;
+        b++;
+      }
+    }
+    return out;
+  }
+  /** Entries the session placed before an entry it had appended earlier. */
+  placedCount(from: number): number {
+    let newest = Number.NEGATIVE_INFINITY;
+    let n = 0;
+    for (let i = 0; i < this.count; i++) {
+      const seq = this.seqs[i] as number;
+      if (seq > newest) newest = seq;
+      else if (i >= from) n++;
+    }
+    return n;
   }
 }
-const perSeq = new PerSeq();
+const perEntry = new PerEntry();
 let sessionLines = 0;
 /** Where the time goes, per batch: age of its newest line when the session appended it / the provider posted it, and post → ack. */
 const stages = { append: [] as number[], post: [] as number[], ack: [] as number[] };
@@ -177,11 +251,12 @@ session.onDidAppend((batch) => {
   const now = Date.now();
   if (newest !== undefined) stages.append.push(now - newest);
   for (const entry of batch) {
-    perSeq.set(entry.seq, entry.kubeletTime?.value, entry.raw.length, now);
+    perEntry.add(entry.seq, entry.kubeletTime?.value, entry.raw.length, now);
     sessionLines += entry.raw.length;
   }
 });
 
+/** Arrival indices of each post's entries, until the view acknowledges it. */
 const batches = new Map<number, number[]>();
 let ackedLines = 0;
 let ackedRows = 0;
@@ -192,8 +267,13 @@ const provider = new GatewayLogsDataProvider(
   session,
   (message: GatewayLogsToWebview) => {
     if (message.type === 'gatewayLogs/append') {
-      batches.set(message.batch, message.rows.map((r) => r.seq));
-      const newest = perSeq.stamp(message.rows.at(-1)?.seq ?? -1);
+      const indices: number[] = [];
+      for (const row of message.rows) {
+        const i = perEntry.posted(row.seq, message.batch);
+        if (i !== undefined) indices.push(i);
+      }
+      batches.set(message.batch, indices);
+      const newest = perEntry.stamp(indices.at(-1) ?? -1);
       if (newest !== undefined) stages.post.push(Date.now() - newest);
       postedAt.set(message.batch, performance.now());
     }
@@ -208,7 +288,7 @@ const harness = await openWebviewPage({
     if (message.type === 'ready') provider.onReady();
     else if (isGatewayLogsToHost(message)) {
       if (message.type === 'gatewayLogs/ack') {
-        for (const seq of batches.get(message.batch) ?? []) ackedLines += perSeq.linesOf(seq);
+        for (const i of batches.get(message.batch) ?? []) ackedLines += perEntry.linesOf(i);
         ackedRows += message.rows;
         batches.delete(message.batch);
         const sent = postedAt.get(message.batch);
@@ -229,7 +309,7 @@ try {
   const deadline = Date.now() + 30_000;
   while (ackedRows === 0 && Date.now() < deadline) await sleep(50);
   // Lines from the snapshot were stamped before the page existed: only lines written under load are timed.
-  const firstTimedSeq = Math.max(0, perSeq.maxSeq) + 1;
+  const firstTimed = perEntry.count;
 
   const cpuBefore = process.cpuUsage();
   const threadBefore = process.threadCpuUsage();
@@ -344,36 +424,55 @@ try {
   const lost = written - ackedLines - skipped;
 
   const paints = await harness.page.evaluate<[number, number][]>('window.__paints');
+  const storedAt = new Map(await harness.page.evaluate<[number, number][]>('window.__stored'));
   const latencies: number[] = [];
   /** Per line: kubelet stamp → session append, and session append → first frame showing it or a later line. */
   const beforeSession: number[] = [];
   const afterSession: number[] = [];
   const perMinute: number[][] = [];
   const perMinuteBefore: number[][] = [];
+  // The view's order is seq order: entries the session placed among older ones are measured where the view shows them.
+  const order = perEntry.viewOrder(firstTimed);
+  /** The first frame at or after `time` (paints are in time order). */
+  const paintFrom = (time: number): number => {
+    let lo = 0;
+    let hi = paints.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((paints[mid]?.[1] ?? Infinity) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   let p = 0;
-  for (let seq = firstTimedSeq; seq <= perSeq.maxSeq; seq++) {
+  for (const i of order) {
+    const seq = perEntry.seq(i);
     while (p < paints.length && (paints[p]?.[0] ?? 0) < seq) p++;
-    const paint = paints[p];
-    const stamp = perSeq.stamp(seq);
+    // A frame whose newest row is this entry's or a later one, drawn after the view stored this entry (an entry
+    // placed among older ones is stored after frames that drew newer rows).
+    const stored = storedAt.get(perEntry.postOf(i));
+    const paint = paints[stored === undefined ? p : Math.max(p, paintFrom(stored))];
+    const stamp = perEntry.stamp(i);
     if (!paint || stamp === undefined) continue;
     latencies.push(paint[1] - stamp);
-    const appendedAt = perSeq.appendedAt(seq);
+    const appendedAt = perEntry.appendedAt(i);
     beforeSession.push(appendedAt - stamp);
     afterSession.push(paint[1] - appendedAt);
     const m = Math.max(0, Math.floor((stamp - startedAt) / 60_000));
     (perMinute[m] ??= []).push(paint[1] - stamp);
     (perMinuteBefore[m] ??= []).push(appendedAt - stamp);
   }
-  // Merge order: entries in seq order whose kubelet time is earlier than an entry before them (a pod's lines that
-  // reached the session in a later batch than another pod's newer lines).
+  // Merge order as the view shows it: entries, in the view's final order, whose kubelet time is earlier than an entry
+  // shown before them. The session places a late entry among the older ones, so arriving late alone does not count.
   const late: number[] = [];
   let newestStamp = -Infinity;
-  for (let seq = firstTimedSeq; seq <= perSeq.maxSeq; seq++) {
-    const stamp = perSeq.stamp(seq);
+  for (const i of order) {
+    const stamp = perEntry.stamp(i);
     if (stamp === undefined) continue;
     if (stamp < newestStamp) late.push(newestStamp - stamp);
     else newestStamp = stamp;
   }
+  const placed = perEntry.placedCount(firstTimed);
   const sortedLate = Float64Array.from(late).sort();
   const sortedLatencies = Float64Array.from(latencies).sort();
   const pctOf = (sorted: ArrayLike<number>, q: number): number => sorted[Math.max(0, Math.ceil(sorted.length * q) - 1)] ?? Number.NaN;
@@ -391,9 +490,10 @@ try {
   console.log(`tail: stages (p95 per batch): newest line's age when the session appended it ${p95(stages.append)}, when the provider posted it ${p95(stages.post)}; post → ack ${p95(stages.ack)}`);
   console.log(`tail: stages (p95 per line): kubelet stamp → session append ${p95(beforeSession)}, session append → on screen ${p95(afterSession)}`);
   console.log(
-    `tail: merge order: ${late.length} entries of ${perSeq.maxSeq - firstTimedSeq + 1} came after a newer entry of another pod` +
+    `tail: merge order: ${placed} entries arrived after a newer entry of another pod and were placed at their time; in the view's order ` +
+      `${late.length} entries of ${order.length} come after a newer entry` +
       (late.length > 0 ? ` (by p50 ${pctOf(sortedLate, 0.5).toFixed(0)} ms, p99 ${pctOf(sortedLate, 0.99).toFixed(0)} ms, at most ${pctOf(sortedLate, 1).toFixed(0)} ms)` : '') +
-      ` (goal 0): ${late.length === 0 ? 'met' : 'NOT met'}`,
+      ` (goal 0): ${late.length === 0 ? 'met' : 'NOT met'}; placed after a newer entry for want of a free seq: ${(session as { misplacedCount?: number }).misplacedCount ?? '?'}`,
   );
   console.log(`tail: ${provider.delivery().batches} posts (${(provider.delivery().batches / loadSeconds).toFixed(1)}/s), ${paints.length} frames with new rows`);
   console.log(`tail: webview heap after GC ${(heap.usedSize / 1e6).toFixed(1)} MB (rows kept: ${maxEntries}); rows in the DOM: ${domRows}`);

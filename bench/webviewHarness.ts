@@ -57,9 +57,10 @@ export async function openWebviewPage(options: HarnessOptions = {}): Promise<Web
   // Page code, kept as a string: it runs in the browser. The channel opens before the bundle runs, and the bundle's
   // first message (ready) is only sent once the channel is open, so nothing posted after ready can be missed.
   const prelude = `
-    window.__paints = []; window.__filters = []; window.__charts = []; window.__state = undefined;
+    window.__paints = []; window.__stored = []; window.__filters = []; window.__charts = []; window.__state = undefined;
     window.__gatewayLogsProbe = {
       painted: (seq, at) => window.__paints.push([seq, at]),
+      stored: (batch, at) => window.__stored.push([batch, at]),
       filtered: (ms, rows) => window.__filters.push([ms, rows]),
       charted: (ms) => window.__charts.push(ms),
     };

@@ -16,7 +16,11 @@ export type TimeSource = 'gateway' | 'kubelet' | 'request' | 'ambiguous' | 'none
  * (fields, lastError, raw lines) is fetched on demand for the details pane, so 50k live rows stay light.
  */
 export interface LogRow {
-  /** The session's sequence number: unique and increasing, the key of the row. */
+  /**
+   * The session's sequence number (`TaggedEntry.seq`): unique, increasing in the order rows are shown, the key of the
+   * row. An append may carry a row whose seq is below rows already sent: a late entry of a live session, which the
+   * view inserts at its seq's place.
+   */
   readonly seq: number;
   /** Epoch milliseconds of the time column; absent when no clock could be read. */
   readonly time?: number;

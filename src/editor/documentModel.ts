@@ -126,6 +126,8 @@ export class LogDocumentModel {
   private dropNoticeWritten = false;
   private dropped = 0;
   private lastSeq = Number.NEGATIVE_INFINITY;
+  /** The entries written, to tell a repeat from a late entry (both have a seq below the newest). */
+  private readonly written = new WeakSet<TaggedEntry>();
 
   constructor(options: DocumentModelOptions) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
@@ -170,7 +172,7 @@ export class LogDocumentModel {
   }
 
   /**
-   * Plans the edit that adds `incoming` (entries already in the document, by seq, are skipped). Nothing changes until
+   * Plans the edit that adds `incoming` (entries already in the document are skipped). Nothing changes until
    * commit(): the edit may still fail, and hovers must read the state that matches the document's text.
    */
   plan(incoming: readonly Incoming[]): DocumentUpdate {
@@ -186,9 +188,11 @@ export class LogDocumentModel {
         continue;
       }
       const entry = item.entry;
-      // The session appends to its buffer before it fires, so a batch can repeat the tail of the snapshot.
-      if (entry.seq <= lastSeq) continue;
-      lastSeq = entry.seq;
+      // The session appends to its buffer before it fires, so a batch can repeat the tail of the snapshot. A seq
+      // below the newest written is not a repeat by itself: a live session places a late entry (its pod's lines came
+      // late) among older ones. The document only grows at the end, so it is written here, after newer entries.
+      if (entry.seq <= lastSeq && this.written.has(entry)) continue;
+      if (entry.seq > lastSeq) lastSeq = entry.seq;
       if (entry.pod !== undefined) {
         if (firstPod === undefined) firstPod = entry.pod;
         else if (entry.pod !== firstPod) multiPod = true;
@@ -280,6 +284,7 @@ export class LogDocumentModel {
     }
     this.dropped += update.droppedEntries;
     for (const item of update.newItems) {
+      if (item.entry) this.written.add(item.entry);
       this.items.push(item);
       this.lines += item.lineCount;
       this.chars += item.chars;

@@ -84,7 +84,7 @@ export class LiveLogDocument extends Disposable {
     this.model = new LogDocumentModel({ maxEntries: options.maxEntries, ...(options.kubeletTime ? { kubeletTime: options.kubeletTime } : {}) });
     this.model.notePods(session.pods().map((p) => p.pod));
     // The snapshot and the subscription are taken in the same tick, so no entry falls between them; the model skips
-    // any entry it already has by seq.
+    // any entry it already has.
     this.model.commit(this.model.plan(session.snapshot().map((entry) => ({ entry }))));
     this.register(session.onDidAppend((entries) => this.enqueue(entries.map((entry) => ({ entry })))));
     this.register(session.onNotice((notice) => this.enqueue([{ notice }])));

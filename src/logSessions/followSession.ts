@@ -9,7 +9,7 @@ import type { Logger } from '../extensionLog.ts';
 import { Disposable } from '../util/disposable.ts';
 import { errorMessage } from '../util/errors.ts';
 import { Emitter } from '../util/event.ts';
-import { EntryBuffer } from './buffer.ts';
+import { PlacingBuffer } from './buffer.ts';
 import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
 import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './session.ts';
 import { KubeletOrder } from './merge.ts';
@@ -46,7 +46,7 @@ export interface FollowOptions {
   /**
    * The longest an entry waits for the other pods' lines so that entries are appended in kubelet-time order across
    * pods (default 150 ms). A pod whose lines come later than this, compared with how fast they usually come, is not
-   * waited for: its entries are appended when they arrive.
+   * waited for: its entries are placed among the entries already appended, at their kubelet time, when they arrive.
    */
   reorderMs?: number;
 }
@@ -143,7 +143,7 @@ class FollowSession extends Disposable implements LogSession {
   private readonly maxLineLength: number | undefined;
   private readonly idleFlushMs: number;
   private readonly batchMs: number;
-  private readonly buffer: EntryBuffer<TaggedEntry>;
+  private readonly buffer: PlacingBuffer<TaggedEntry>;
   private readonly appendEmitter = this.register(new Emitter<readonly TaggedEntry[]>());
   private readonly dropEmitter = this.register(new Emitter<number>());
   private readonly podsEmitter = this.register(new Emitter<readonly PodStatus[]>());
@@ -160,8 +160,8 @@ class FollowSession extends Disposable implements LogSession {
   private readonly order = new KubeletOrder<UnsequencedEntry>();
   private appendTimer: ReturnType<typeof setTimeout> | undefined;
   private lastAppendAt = 0;
-  private seq = 0;
   private warnedDrop = false;
+  private warnedMisplaced = false;
   private podsTimer: ReturnType<typeof setTimeout> | undefined;
   private started = false;
 
@@ -177,7 +177,7 @@ class FollowSession extends Disposable implements LogSession {
     this.idleFlushMs = options.idleFlushMs ?? 100;
     this.batchMs = options.batchMs ?? 50;
     this.reorderMs = options.reorderMs ?? 150;
-    this.buffer = new EntryBuffer(options.maxEntries);
+    this.buffer = new PlacingBuffer(options.maxEntries);
     // Registered before the watch and the followers, so it runs after them (children go in reverse): onDidEnd fires
     // once every stream is closed.
     this.register({ dispose: () => this.finish() });
@@ -185,6 +185,11 @@ class FollowSession extends Disposable implements LogSession {
 
   get droppedCount(): number {
     return this.buffer.droppedCount;
+  }
+
+  /** Late entries placed after a newer one for want of a free seq (PlacingBuffer): reported by bench/tail.ts. */
+  get misplacedCount(): number {
+    return this.buffer.misplacedCount;
   }
 
   snapshot(): readonly TaggedEntry[] {
@@ -376,17 +381,22 @@ class FollowSession extends Disposable implements LogSession {
     if (this.isDisposed || this.order.size === 0) return;
     const now = Date.now();
     // Pods' entries interleave by kubelet time, also across batches: an entry waits until every pod is past its time,
-    // or `reorderMs` at most (a pod far behind is not waited for; nothing is let go).
-    const batch = this.order.release(this.orderBound(now), now - this.reorderMs) as TaggedEntry[];
+    // or `reorderMs` at most (a pod far behind is not waited for: its entries are placed among those appended before).
+    const keys: number[] = [];
+    const batch = this.order.release(this.orderBound(now), now - this.reorderMs, keys) as TaggedEntry[];
     if (batch.length === 0) {
       this.lastAppendAt = now;
       this.scheduleAppend();
       return;
     }
     this.lastAppendAt = now;
-    for (const entry of batch) (entry as UnsequencedEntry).seq = ++this.seq;
-    const dropped = this.buffer.append(batch);
+    const { dropped, misplaced } = this.buffer.place(batch, keys);
     this.appendEmitter.fire(batch);
+    if (misplaced > 0 && !this.warnedMisplaced) {
+      this.warnedMisplaced = true;
+      this.notice(undefined, `${misplaced} late ${misplaced === 1 ? 'entry' : 'entries'} could not be placed at ${misplaced === 1 ? 'its' : 'their'} kubelet time and ${misplaced === 1 ? 'follows' : 'follow'} a newer entry (no room left between ${misplaced === 1 ? 'its' : 'their'} neighbours)`);
+      this.log?.warn(`${this.title}: ${misplaced} late entries placed after newer ones (no seq left between their neighbours)`);
+    }
     if (dropped > 0) {
       this.dropEmitter.fire(dropped);
       if (!this.warnedDrop) {

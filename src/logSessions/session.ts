@@ -6,7 +6,12 @@ import type { Event } from '../util/event.ts';
 
 /** A parsed entry from one pod, with the kubelet's timestamp of its first line (trustworthy when the gateway's is not). */
 export interface TaggedEntry extends GatewayLogEntry {
-  /** Unique, increasing within a session: the key views use for rows and selection. */
+  /**
+   * Unique within a session, and increasing in the session's order (its snapshot's, which views show): the key views
+   * use for rows and selection. Not a count and not the arrival order: a live session leaves gaps between seqs and
+   * gives a late entry (its pod's lines came late) one between its neighbours', below seqs it gave before. A file
+   * session counts 1, 2, 3…
+   */
   readonly seq: number;
   /** The pod that wrote it; undefined for a log file. */
   readonly pod?: string;
@@ -41,11 +46,12 @@ export interface LogSession extends DisposableLike {
   /** e.g. `apim/rb-arc-aks-apimgw (rb-arc-aks)` or a file name. */
   readonly title: string;
   readonly live: boolean;
-  /** The bounded buffer's current content, oldest first. */
+  /** The bounded buffer's current content, in seq order (for a live session, kubelet-time order), oldest first. */
   snapshot(): readonly TaggedEntry[];
   /** How many of the oldest entries the bounded buffer has let go. */
   readonly droppedCount: number;
   pods(): readonly PodStatus[];
+  /** Entries new to the buffer, seqs increasing within the batch; a seq below one given before is a late entry placed among older ones. */
   readonly onDidAppend: Event<readonly TaggedEntry[]>;
   readonly onDidDrop: Event<number>;
   readonly onDidChangePods: Event<readonly PodStatus[]>;

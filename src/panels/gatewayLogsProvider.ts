@@ -92,7 +92,10 @@ export class GatewayLogsDataProvider extends Disposable {
   private pending: TaggedEntry[] = [];
   private head = 0;
   private skipped = 0;
+  /** The newest seq queued for the view (what a clear clears through). */
   private lastSeq = -1;
+  /** The snapshot sent on the last ready, until the next append: that append may be one the snapshot holds already. */
+  private snapshotSent: readonly TaggedEntry[] | undefined;
   private timer: unknown;
   private inFlight = new Map<number, { rows: number; sentAt: number }>();
   private batchId = 0;
@@ -153,6 +156,7 @@ export class GatewayLogsDataProvider extends Disposable {
     this.skipped = 0;
     const newest = snapshot[snapshot.length - 1];
     if (newest) this.lastSeq = Math.max(this.lastSeq, newest.seq);
+    this.snapshotSent = snapshot;
     this.post({
       type: 'gatewayLogs/reset',
       title: this.session.title,
@@ -174,6 +178,7 @@ export class GatewayLogsDataProvider extends Disposable {
     this.cancelTimer();
     this.inFlight.clear();
     // The next ready sends the snapshot, which holds everything waiting here.
+    this.snapshotSent = undefined;
     this.pending = [];
     this.head = 0;
     this.skipped = 0;
@@ -269,10 +274,19 @@ export class GatewayLogsDataProvider extends Disposable {
 
   private enqueue(entries: readonly TaggedEntry[]): void {
     if (!this.ready) return;
+    // A batch the snapshot already carried (the session appends to its buffer before it fires) is not sent twice. A
+    // seq below the newest sent is no repeat by itself: a live session places a late entry among older ones.
+    const snapshot = this.snapshotSent;
+    this.snapshotSent = undefined;
+    const cleared = this.cleared;
     for (const entry of entries) {
-      // A batch the snapshot already carried (the session appends to its buffer before it fires) is not sent twice.
-      if (entry.seq <= this.lastSeq) continue;
-      this.lastSeq = entry.seq;
+      if (snapshot && entry.seq <= this.lastSeq && findBySeq(snapshot, entry.seq) === entry) continue;
+      if (cleared && entry.seq <= cleared.seq) {
+        // Its place is among what the user cleared: it is not shown, and when the session lets it go it is not news.
+        cleared.kept++;
+        continue;
+      }
+      if (entry.seq > this.lastSeq) this.lastSeq = entry.seq;
       this.pending.push(entry);
     }
     this.trimPending();
@@ -380,7 +394,7 @@ function maskPods(pods: readonly PodStatus[]): PodStatus[] {
   return pods.map((p) => (p.message === undefined ? p : { ...p, message: redact(p.message) }));
 }
 
-/** Sequence numbers increase through a session's snapshot, so a binary search finds an entry among 50k at once. */
+/** Sequence numbers increase through a session's snapshot (its display order), so a binary search finds an entry among 50k at once. */
 export function findBySeq(entries: readonly TaggedEntry[], seq: number): TaggedEntry | undefined {
   let lo = 0;
   let hi = entries.length - 1;

@@ -260,7 +260,8 @@ describe('workbench: Gateway Logs view', () => {
 describe('Gateway Logs webview: live behaviour', () => {
   let harness: WebviewPage;
   const fromView: WebviewToHost[] = [];
-  const entries = generateTaggedEntries(1500, 3);
+  // Seqs two apart, as a live session leaves room between them: an odd seq is a late entry placed among the rows.
+  const entries = generateTaggedEntries(1500, 3).map((e) => ({ ...e, seq: e.seq * 2 }));
   const rows = entries.map(toLogRow);
   let batch = 0;
   const append = (from: number, to: number): void => harness.post({ type: 'gatewayLogs/append', batch: ++batch, rows: rows.slice(from, to), skipped: 0 });
@@ -310,6 +311,27 @@ describe('Gateway Logs webview: live behaviour', () => {
     await harness.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     assert.equal(await selected.textContent(), content);
     assert.ok(Math.abs(((await selected.boundingBox())?.y ?? -1) - (top ?? 0)) < 1, 'same place on screen');
+    await harness.page.click('button:text("Follow")');
+  });
+
+  it('when not following, a late entry placed above the rows being read leaves them in place, and shows at its time', async () => {
+    await harness.page.click('button:text("Follow")');
+    await harness.page.locator('.table').focus();
+    await harness.page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await harness.page.keyboard.press('PageDown');
+    const selected = harness.page.locator('.layer .row.selected');
+    const content = await selected.textContent();
+    const top = (await selected.boundingBox())?.y;
+    // The store keeps rows 251–1250; a late entry belongs right before row 261, above the rows in view.
+    const neighbour = rows[260] as (typeof rows)[number];
+    harness.post({ type: 'gatewayLogs/append', batch: ++batch, rows: [{ ...neighbour, seq: neighbour.seq - 1, message: 'late entry of a slow pod' }], skipped: 0 });
+    await until('the oldest to go for it', async () => (await text('.dropped')).startsWith('251 older'));
+    await harness.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    assert.equal(await selected.textContent(), content);
+    assert.ok(Math.abs(((await selected.boundingBox())?.y ?? -1) - (top ?? 0)) < 1, 'same place on screen');
+    await harness.page.keyboard.press('Home');
+    // Rows 252–260 come before it (row 251 was let go): index 9, aria-rowindex 11 (the header is 1).
+    await until('the late entry at its place', async () => ((await harness.page.locator('.layer .row[aria-rowindex="11"]:not([hidden])').textContent()) ?? '').includes('late entry of a slow pod'));
     await harness.page.click('button:text("Follow")');
   });
 

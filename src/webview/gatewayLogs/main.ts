@@ -22,7 +22,14 @@ interface Probe {
   filtered?(ms: number, rows: number): void;
   /** The chart shows a changed filter's rows too, `ms` after it changed (the chart follows in a task of its own). */
   charted?(ms: number): void;
+  /**
+   * A frame drew rows: the newest drawn (called when it is newer than the last, or when rows were inserted among
+   * older ones since: a late entry is on screen, or would be if scrolled to, from the first such frame after it was
+   * stored).
+   */
   painted?(newestSeq: number, wallTime: number): void;
+  /** The rows of append `batch` are stored. */
+  stored?(batch: number, wallTime: number): void;
 }
 const probe = (globalThis as { __gatewayLogsProbe?: Probe }).__gatewayLogsProbe;
 
@@ -60,6 +67,8 @@ class GatewayLogsView {
   private lastChartAt = 0;
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
   private lastPaintedSeq = -1;
+  /** Rows were inserted among older ones since the last frame reported to the probe. */
+  private insertedUnpainted = false;
   /** When the filter the chart has yet to show was applied (for the benchmark probe). */
   private filterStartedAt: number | undefined;
 
@@ -133,6 +142,7 @@ class GatewayLogsView {
         return;
       case 'gatewayLogs/append':
         this.append(message.rows, message.skipped);
+        probe?.stored?.(message.batch, performance.timeOrigin + performance.now());
         // Acknowledged once stored: that, not painting, is what lets the host send more.
         hostApi().postMessage({ type: 'gatewayLogs/ack', batch: message.batch, rows: message.rows.length });
         return;
@@ -193,6 +203,10 @@ class GatewayLogsView {
   }
 
   private append(rows: readonly LogRow[], skipped: number): void {
+    if (probe?.painted) {
+      const newest = this.store.last()?.seq ?? -1;
+      if (rows.some((row) => row.seq < newest)) this.insertedUnpainted = true;
+    }
     this.store.append(rows);
     this.skipped += skipped;
     if (this.paused) this.arrivedWhilePaused += rows.length;
@@ -209,15 +223,17 @@ class GatewayLogsView {
 
   /** Brings the view up to date with the store and draws: one per animation frame, however many batches came. */
   private refresh(): void {
-    let removedAbove = 0;
+    const following = this.follow === true && !this.paused;
+    const anchor = following ? undefined : this.table.topAnchor();
     if (!this.paused) {
-      removedAbove = this.view.trimTo(this.store);
+      this.view.trimTo(this.store);
       this.view.extend(this.store);
     }
     this.table.invalidate();
-    if (this.follow && !this.paused) this.table.scrollToEnd();
-    // Someone reading older rows while the oldest are let go: the rows they read stay where they are.
-    else if (removedAbove > 0) this.table.removedAbove(removedAbove);
+    if (following) this.table.scrollToEnd();
+    // Someone reading older rows while the oldest are let go, or late entries are placed above: the rows they read
+    // stay where they are.
+    else if (anchor) this.table.restoreTop(anchor);
     else this.table.render();
     this.updateStatus();
     this.scheduleChart(false);
@@ -375,9 +391,10 @@ class GatewayLogsView {
   private reportPaint(end: number): void {
     if (!probe?.painted) return;
     const newest = this.view.at(end - 1)?.seq ?? -1;
-    if (newest > this.lastPaintedSeq) {
-      this.lastPaintedSeq = newest;
-      probe.painted(newest, performance.timeOrigin + performance.now());
+    if (newest > this.lastPaintedSeq || (this.insertedUnpainted && newest >= 0)) {
+      this.lastPaintedSeq = Math.max(this.lastPaintedSeq, newest);
+      this.insertedUnpainted = false;
+      probe.painted(this.lastPaintedSeq, performance.timeOrigin + performance.now());
     }
   }
 }

@@ -30,6 +30,36 @@ class RowList {
     this.items.push(row);
   }
 
+  /** Puts `row` at its seq's place; false when a row of that seq is there already. Cheap near the end. */
+  insert(row: LogRow): boolean {
+    const i = this.lowerBound(row.seq);
+    if (this.at(i)?.seq === row.seq) return false;
+    this.items.splice(this.start + i, 0, row);
+    return true;
+  }
+
+  /** Merges `rows` (in seq order, none already here) into the list in one pass. */
+  merge(rows: readonly LogRow[]): void {
+    if (rows.length === 0) return;
+    const out = new Array<LogRow>(this.length + rows.length);
+    let i = this.start;
+    let j = 0;
+    let o = 0;
+    while (i < this.items.length || j < rows.length) {
+      const a = this.items[i];
+      const b = rows[j];
+      if (b === undefined || (a !== undefined && a.seq < b.seq)) {
+        out[o++] = a as LogRow;
+        i++;
+      } else {
+        out[o++] = b;
+        j++;
+      }
+    }
+    this.items = out;
+    this.start = 0;
+  }
+
   /** Lets the first `n` rows go. */
   dropFirst(n: number): void {
     this.start += Math.min(n, this.length);
@@ -89,8 +119,14 @@ class StringPool {
 }
 
 /**
- * Every row received, newest last, at most `maxEntries`; counts what it let go. Stored rows' repeated strings are
+ * Every row received, in seq order, at most `maxEntries`; counts what it let go. Stored rows' repeated strings are
  * replaced by equal shared copies (StringPool): the values never change.
+ *
+ * A row whose seq is below the newest stored is a late entry a live session placed among older ones: it is inserted
+ * at its seq's place (a repeat of a stored seq is ignored), and if that place is before the oldest row kept in a full
+ * store it is let go at once, and counted, like any row older than what the bound keeps. Inserted rows are kept out of
+ * the filter blocks (which stay in seq order, one per append) in `lateRows`, and handed to the filtered view once
+ * (`takeInserted`).
  */
 export class RowStore {
   readonly maxEntries: number;
@@ -100,6 +136,12 @@ export class RowStore {
   private blockList: RowBlock[] = [];
   private blockHead = 0;
   private readonly pool = new StringPool();
+  /** Rows inserted below the newest and still stored, in seq order (not in any block). */
+  private late: LogRow[] = [];
+  /** Rows inserted since the filtered view last took them, or undefined when more came than it is worth tracking. */
+  private inserted: LogRow[] | undefined = [];
+  /** Rows at or below this seq were cleared: one arriving late is not shown. */
+  private clearedThrough = Number.NEGATIVE_INFINITY;
   private apiSet = new Set<string>();
   private podSet = new Set<string>();
   /** Bumped when a new API or pod name is seen, so the filter menus rebuild only then. */
@@ -139,24 +181,24 @@ export class RowStore {
     return [...this.podSet].sort();
   }
 
-  /** Appends rows in order (a row not newer than the newest is ignored); returns how many old rows were let go. */
+  /**
+   * Adds rows: a row newer than the newest is appended, an older one inserted at its place (see the class comment);
+   * returns how many old rows were let go.
+   */
   append(rows: readonly LogRow[]): number {
     let newest = this.rows.last()?.seq ?? -1;
     const accepted: LogRow[] = [];
     for (const row of rows) {
-      if (row.seq <= newest) continue;
+      if (row.seq <= this.clearedThrough) continue;
+      if (row.seq <= newest) {
+        this.insertLate(row);
+        continue;
+      }
       newest = row.seq;
       this.pool.share(row);
       this.rows.push(row);
       accepted.push(row);
-      if (row.api !== undefined && !this.apiSet.has(row.api)) {
-        this.apiSet.add(row.api);
-        this.namesVersion++;
-      }
-      if (row.pod !== undefined && !this.podSet.has(row.pod)) {
-        this.podSet.add(row.pod);
-        this.namesVersion++;
-      }
+      this.noteNames(row);
     }
     if (accepted.length > 0) this.addBlock(accepted);
     const excess = this.rows.length - this.maxEntries;
@@ -167,8 +209,44 @@ export class RowStore {
     return excess;
   }
 
-  /** Removes every row up to and including `seq` (what the user cleared). */
+  /**
+   * The rows inserted below the newest since the last call, or 'all' when so many came (a long pause) that the
+   * filtered view is better rebuilt.
+   */
+  takeInserted(): readonly LogRow[] | 'all' {
+    const taken = this.inserted ?? 'all';
+    this.inserted = [];
+    return taken;
+  }
+
+  /** Rows inserted below the newest that are still stored, in seq order. */
+  lateRows(): readonly LogRow[] {
+    return this.late;
+  }
+
+  private insertLate(row: LogRow): void {
+    if (!this.rows.insert(row)) return;
+    this.pool.share(row);
+    this.noteNames(row);
+    const i = lowerBoundOf(this.late, row.seq);
+    this.late.splice(i, 0, row);
+    if (this.inserted && this.inserted.push(row) > this.maxEntries) this.inserted = undefined;
+  }
+
+  private noteNames(row: LogRow): void {
+    if (row.api !== undefined && !this.apiSet.has(row.api)) {
+      this.apiSet.add(row.api);
+      this.namesVersion++;
+    }
+    if (row.pod !== undefined && !this.podSet.has(row.pod)) {
+      this.podSet.add(row.pod);
+      this.namesVersion++;
+    }
+  }
+
+  /** Removes every row up to and including `seq` (what the user cleared); a row of such a seq that comes later is ignored. */
   clearThrough(seq: number): void {
+    if (seq > this.clearedThrough) this.clearedThrough = seq;
     this.rows.dropFirst(this.rows.lowerBound(seq + 1));
     this.dropBlocks();
   }
@@ -185,9 +263,10 @@ export class RowStore {
     else this.blockList.push(new RowBlock(rows));
   }
 
-  /** Lets go of blocks whose rows are all gone. */
+  /** Lets go of blocks whose rows are all gone, and of inserted rows that are gone. */
   private dropBlocks(): void {
     const oldest = this.rows.first()?.seq ?? Number.POSITIVE_INFINITY;
+    if (this.late.length > 0 && (this.late[0] as LogRow).seq < oldest) this.late = this.late.slice(lowerBoundOf(this.late, oldest));
     while (this.blockHead < this.blockList.length && (this.blockList[this.blockHead]?.rows.at(-1)?.seq ?? -1) < oldest) {
       this.blockList[this.blockHead++] = undefined as unknown as RowBlock;
     }
@@ -262,14 +341,33 @@ export class FilteredView {
         }
         if (to < list.length) break;
       }
+      // Rows inserted late are in no block: tested one by one. Those above scannedSeq are scanned by extend.
+      const late = store.lateRows().filter((row) => row.seq >= oldest && row.seq <= this.scannedSeq && predicate(row));
+      this.rows.merge(late);
     }
+    // Every stored row is tested here or by extend: what was inserted before now is not news.
+    store.takeInserted();
     this.extend(store, upToSeq);
   }
 
-  /** Tests the rows that arrived since the last call; returns how many passed. */
+  /**
+   * Tests the rows that arrived since the last call (appended after the newest, or inserted among the rows already
+   * tested); returns how many passed.
+   */
   extend(store: RowStore, upToSeq = Number.POSITIVE_INFINITY): number {
+    const inserted = store.takeInserted();
+    if (inserted === 'all') {
+      const before = this.rows.length;
+      this.rebuild(store, this.predicate, upToSeq);
+      return this.rows.length - before;
+    }
     const before = this.rows.length;
     const predicate = this.predicate;
+    const oldest = store.first()?.seq ?? Number.POSITIVE_INFINITY;
+    // Rows above scannedSeq are tested by the scan below, in order.
+    for (const row of inserted) {
+      if (row.seq <= this.scannedSeq && row.seq >= oldest && (!predicate || predicate(row))) this.rows.insert(row);
+    }
     for (let i = store.lowerBound(this.scannedSeq + 1); i < store.length; i++) {
       const row = store.at(i);
       if (!row || row.seq > upToSeq) break;
@@ -295,4 +393,16 @@ export class FilteredView {
   clear(): void {
     this.rows.clear();
   }
+}
+
+/** Index of the first row of `rows` (in seq order) with seq ≥ `seq`. */
+function lowerBoundOf(rows: readonly LogRow[], seq: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((rows[mid] as LogRow).seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -22,6 +22,13 @@ export interface TableSource {
   lowerBound(seq: number): number;
 }
 
+/** A row the viewport's top edge is on: `index` in the source then, `fraction` of it scrolled past. */
+export interface TopAnchor {
+  readonly index: number;
+  readonly seq: number;
+  readonly fraction: number;
+}
+
 export interface TableEvents {
   onSelect(row: LogRow | undefined): void;
   /** Enter or a click: show the details of the row. */
@@ -172,12 +179,27 @@ export class VirtualTable {
     this.setScrollTop(0);
   }
 
-  /** `count` rows above the current ones left the source: scroll up by as much so the same rows stay in view. */
-  removedAbove(count: number): void {
-    const input = this.windowInput();
-    const topRow = computeWindow({ ...input, overscan: 0 }).topRow;
-    const target = Math.max(0, topRow - count);
-    this.setScrollTop(scrollTopForRow(Math.floor(target), input, 'start') + (target - Math.floor(target)) * ROW_HEIGHT);
+  /** The row at the top of the viewport (its seq), and how much of it is scrolled past: see `restoreTop`. */
+  topAnchor(): TopAnchor | undefined {
+    const topRow = computeWindow({ ...this.windowInput(), overscan: 0 }).topRow;
+    const index = Math.floor(topRow);
+    const row = this.source.at(index);
+    return row ? { index, seq: row.seq, fraction: topRow - index } : undefined;
+  }
+
+  /**
+   * Rows above the viewport left the source (the oldest let go) or came into it (a late entry placed among older
+   * ones): scroll by as much so the rows being read stay where they are. The top row gone too: the oldest left.
+   */
+  restoreTop(anchor: TopAnchor): void {
+    const exact = this.source.indexOfSeq(anchor.seq);
+    if (exact === anchor.index) {
+      this.render();
+      return;
+    }
+    const index = exact >= 0 ? exact : this.source.lowerBound(anchor.seq);
+    const fraction = exact >= 0 ? anchor.fraction : 0;
+    this.setScrollTop(scrollTopForRow(index, this.windowInput(), 'start') + fraction * ROW_HEIGHT);
   }
 
   /**

@@ -192,6 +192,7 @@ export class Follower {
   private sent = 0;
   private cutAt: number | undefined;
   private cutMode: CutMode = 'end';
+  private heldUntil = 0;
   private readonly onClose: () => void;
   /** `namespace/pod` of the log being followed, so faults can pick streams. */
   readonly pod: string;
@@ -218,6 +219,15 @@ export class Follower {
     return this.sent;
   }
 
+  /**
+   * Write nothing for `ms`, then everything that piled up (a slow node or a congested connection): the lines keep the
+   * kubelet's stamps of when they were written and reach the client late.
+   */
+  hold(ms: number): void {
+    this.heldUntil = Date.now() + ms;
+    setTimeout(() => this.wake(), ms + 1);
+  }
+
   /** Cut the stream after `afterLines` more lines (0: now). */
   cut(afterLines: number, mode: CutMode): void {
     this.cutAt = this.sent + afterLines;
@@ -235,6 +245,7 @@ export class Follower {
   }
 
   private pump(): void {
+    if (Date.now() < this.heldUntil) return;
     while (!this.closed) {
       if (this.cutAt !== undefined && this.sent >= this.cutAt) return this.stop(this.cutMode);
       const available = this.log.written - this.next;

@@ -63,6 +63,8 @@ export interface LogRecord {
 export interface SandboxFaults {
   /** End open `follow` log streams now, or after `afterLines` more lines each; `reset` drops the connection instead. */
   cutLogStreams(options?: { afterLines?: number; mode?: CutMode; namespace?: string; pod?: string }): { cut: number };
+  /** Open `follow` log streams write nothing for `ms`, then everything that piled up meanwhile (a slow node). */
+  holdLogStreams(options: { ms: number; namespace?: string; pod?: string }): { held: number };
   /** End every open watch (clients must re-list or resume from their last resourceVersion). */
   dropWatches(options?: { mode?: CutMode }): { dropped: number };
   /** The container dies (exit 137); restartPolicy restarts it, restartCount+1, its old log stays as `previous`. */
@@ -127,6 +129,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       const targets = [...rest.followers].filter((f) => !o.namespace || f.pod === `${o.namespace}/${o.pod ?? f.pod.split('/')[1]}`);
       for (const f of targets) f.cut(o.afterLines ?? 0, o.mode ?? 'end');
       return { cut: targets.length };
+    },
+    holdLogStreams: (o) => {
+      const targets = [...rest.followers].filter((f) => !o.namespace || f.pod === `${o.namespace}/${o.pod ?? f.pod.split('/')[1]}`);
+      for (const f of targets) f.hold(o.ms);
+      return { held: targets.length };
     },
     dropWatches: (o = {}) => {
       const all = [...rest.watches];

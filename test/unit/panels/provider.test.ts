@@ -5,6 +5,7 @@ import { isGatewayLogsToWebview } from '../../../src/contract/gatewayLogs.ts';
 import { createFileLogSession } from '../../../src/logSessions/fileSession.ts';
 import { GatewayLogsDataProvider, findBySeq, type Timers } from '../../../src/panels/gatewayLogsProvider.ts';
 import { FakeLiveSession, entries } from './session.ts';
+import type { TaggedEntry } from '../../../src/logSessions/session.ts';
 import { waitFor } from '../../support/waitFor.ts';
 
 /** A clock the test moves by hand: timers fire only inside advance(). */
@@ -176,6 +177,37 @@ describe('gateway logs data provider', () => {
     t.timers.advance(100);
     assert.equal(t.posted[0]?.type, 'gatewayLogs/reset');
     assert.deepEqual(t.appends().flatMap((m) => m.rows.map((r) => r.message)), ['after0', 'after1']);
+  });
+
+  it('sends a late entry (a seq below the newest sent) once, but not a batch the snapshot holds, nor a late entry the user cleared', () => {
+    const t = setUp();
+    const at = (seq: number): TaggedEntry => ({ ...(entries(1)[0] as TaggedEntry), seq, message: `s${seq}` });
+    t.session.push([at(1000), at(2000)]);
+    t.provider.onReady();
+    // The session placed a late entry between the two, then appended a newer one.
+    t.session.push([at(1500)]);
+    t.session.push([at(3000)]);
+    t.timers.advance(100);
+    const sent = (): string[] => t.appends().flatMap((m) => m.rows.map((r) => r.message));
+    // In the order the session announced them: the view inserts by seq.
+    assert.deepEqual(sent(), ['s1000', 's2000', 's1500', 's3000']);
+    t.ackAll();
+    // A batch the snapshot of a ready already holds (the session appended it, the view said ready, then it fired).
+    const repeat = [at(4000)];
+    t.session.push(repeat);
+    t.provider.onLost();
+    t.provider.onReady();
+    t.session.appended.fire(repeat);
+    t.timers.advance(100);
+    t.ackAll();
+    t.timers.advance(100);
+    assert.deepEqual(sent().slice(-5), ['s1000', 's1500', 's2000', 's3000', 's4000']);
+    assert.equal(new Set(sent().slice(-5)).size, 5);
+    t.provider.handle({ type: 'gatewayLogs/clear' });
+    const before = sent().length;
+    t.session.push([at(3500), at(5000)]);
+    t.timers.advance(200);
+    assert.deepEqual(sent().slice(before), ['s5000'], 'the late entry belongs before the clear');
   });
 
   it('droppedBefore counts only entries the session let go that the user had not cleared', () => {

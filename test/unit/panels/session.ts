@@ -39,9 +39,11 @@ export class FakeLiveSession implements LogSession {
     return this.podList;
   }
 
-  /** Buffers first, then fires: the order a real session keeps. */
+  /** Buffers first (in seq order: a late entry goes among older ones), then fires: the order a real session keeps. */
   push(batch: TaggedEntry[]): void {
+    const newest = this.entries.at(-1)?.seq ?? Number.NEGATIVE_INFINITY;
     this.entries.push(...batch);
+    if (batch.some((e) => e.seq < newest)) this.entries.sort((a, b) => a.seq - b.seq);
     const excess = this.entries.length - this.max;
     if (excess > 0) {
       this.entries.splice(0, excess);

@@ -25,7 +25,7 @@ describe('webview row store and filtered view', () => {
     assert.equal(store.append([row(3), row(4), row(5)]), 2);
     assert.deepEqual(seqs(store), [3, 4, 5]);
     assert.equal(store.evicted, 2);
-    // A repeated or older row is ignored (a batch delivered twice).
+    // A repeated row is ignored (a batch delivered twice).
     store.append([row(4), row(5)]);
     assert.deepEqual(seqs(store), [3, 4, 5]);
     assert.throws(() => new RowStore(0), /maxEntries must be a whole number/);
@@ -63,6 +63,69 @@ describe('webview row store and filtered view', () => {
     assert.deepEqual(seqs(view), [1, 2]);
     view.extend(store);
     assert.deepEqual(seqs(view), [1, 2, 3]);
+  });
+
+  it('inserts a row below the newest at its seq (a late entry); the filtered view takes it in once, extended or rebuilt', () => {
+    const store = new RowStore(10);
+    const view = new FilteredView();
+    const fivexx = { ...EMPTY_FILTER, statusClasses: ['5xx' as const] };
+    view.rebuild(store, compileFilter(fivexx));
+    store.append([request(1024, 500), request(2048, 200), request(3072, 503)]);
+    view.extend(store);
+    // Two late rows, one of them failed, and a repeat of a stored row.
+    assert.equal(store.append([request(1536, 502), request(2560, 200), request(2048, 200)]), 0);
+    assert.deepEqual(seqs(store), [1024, 1536, 2048, 2560, 3072]);
+    assert.equal(view.extend(store), 1);
+    assert.deepEqual(seqs(view), [1024, 1536, 3072]);
+    // Taken once: a second extend adds nothing.
+    assert.equal(view.extend(store), 0);
+    const rebuilt = new FilteredView();
+    rebuilt.rebuild(store, compileFilter(fivexx), Number.POSITIVE_INFINITY, compileBulkFilter(fivexx));
+    assert.deepEqual(seqs(rebuilt), [1024, 1536, 3072]);
+    // A selection keyed by seq finds its row where it now is.
+    assert.equal(store.lowerBound(2048), 2);
+    assert.equal(view.indexOfSeq(3072), 2);
+  });
+
+  it('lets go of the oldest when a late row fills it, and of a late row older than everything kept at once, counting both', () => {
+    const store = new RowStore(3);
+    const view = new FilteredView();
+    view.rebuild(store, undefined);
+    store.append([row(10), row(20), row(30)]);
+    view.extend(store);
+    assert.equal(store.append([row(25)]), 1);
+    assert.deepEqual(seqs(store), [20, 25, 30]);
+    assert.equal(store.append([row(5)]), 1);
+    assert.deepEqual(seqs(store), [20, 25, 30]);
+    assert.equal(store.evicted, 2);
+    assert.equal(view.trimTo(store), 1);
+    view.extend(store);
+    assert.deepEqual(seqs(view), [20, 25, 30]);
+    assert.deepEqual(store.lateRows().map((r) => r.seq), [25]);
+  });
+
+  it('a cleared seq stays cleared: a late row that belongs before the clear is not shown', () => {
+    const store = new RowStore(10);
+    store.append([row(10), row(20)]);
+    store.clearThrough(20);
+    store.append([row(15), row(30)]);
+    assert.deepEqual(seqs(store), [30]);
+  });
+
+  it('after more late rows than it keeps track of (a long pause), the view is rebuilt instead', () => {
+    const store = new RowStore(4);
+    const view = new FilteredView();
+    view.rebuild(store, undefined);
+    store.append([row(100), row(200)]);
+    view.extend(store);
+    // Five late rows: more than the store keeps (4), so it stops listing them for the view.
+    store.append([row(110), row(120), row(130), row(140), row(150)]);
+    store.append([row(160)]);
+    view.trimTo(store);
+    view.extend(store);
+    assert.deepEqual(seqs(view), seqs(store));
+    assert.deepEqual(seqs(store), [140, 150, 160, 200]);
+    assert.deepEqual(store.takeInserted(), []);
   });
 
   it('incremental extension equals a rebuild from scratch (property)', () => {
