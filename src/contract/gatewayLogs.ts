@@ -41,12 +41,6 @@ export interface LogRow {
   readonly correlationId?: string;
   /** Lower-cased text the free-text filter searches (raw lines included), computed once so filtering never does. */
   readonly search: string;
-  /**
-   * Searched with `search`: a one-line request record's keys (`isrequestsuccess: totaltime: …`), which its `search`
-   * then leaves out. One string per record layout, so a packed append carries it once (see `splitKeys` in
-   * gatewayLogsRows.ts for why a search finds the same).
-   */
-  readonly searchKeys?: string;
 }
 
 /** Everything about one entry, for the details pane. Secrets are masked by the host before this is built. */
@@ -291,8 +285,7 @@ export function isLogRow(value: unknown): value is LogRow {
     isString(value.message) &&
     typeof value.failed === 'boolean' &&
     optional(value.correlationId, isString) &&
-    isString(value.search) &&
-    optional(value.searchKeys, isString)
+    isString(value.search)
   );
 }
 
@@ -435,11 +428,10 @@ export const PACKED_ROW_KEYS = [
   'failed',
   'correlationId',
   'search',
-  'searchKeys',
 ] as const satisfies readonly (keyof LogRow)[];
 
 /** Row properties with few distinct values, sent once per batch in `strings` and referred to by index. */
-const SHARED_STRING_KEYS: ReadonlySet<keyof LogRow> = new Set<keyof LogRow>(['timeSource', 'pod', 'level', 'kind', 'method', 'api', 'operation', 'event', 'searchKeys']);
+const SHARED_STRING_KEYS: ReadonlySet<keyof LogRow> = new Set<keyof LogRow>(['timeSource', 'pod', 'level', 'kind', 'method', 'api', 'operation', 'event']);
 const SHARED_COLUMN = PACKED_ROW_KEYS.map((key) => SHARED_STRING_KEYS.has(key));
 
 /** A compile-time check that no row property is left out of the columns. */

@@ -67,9 +67,8 @@ export function toLogRow(tagged: TaggedEntry): LogRow {
     kind: entry.kind,
     message: redact(clip(summary(entry, firstLine), MAX_MESSAGE_CHARS)),
     failed: isFailedRequest(entry),
-    search: '',
+    search: searchText(entry, tagged.pod),
   };
-  setSearch(row, entry, tagged.pod);
   if (time !== undefined) row.time = time;
   if (text !== undefined) row.timeText = text;
   if (tagged.pod !== undefined) row.pod = tagged.pod;
@@ -133,70 +132,14 @@ function summary(entry: RowEntry, firstLine: string): string {
   return entry.source !== undefined ? `${text} — ${entry.source}` : text;
 }
 
-/** The row's search text, and for a one-line request record its keys apart (`splitKeys`). */
-function setSearch(row: { search: string; searchKeys?: string }, entry: RowEntry, pod: string | undefined): void {
+function searchText(entry: RowEntry, pod: string | undefined): string {
   const raw = entry.raw;
   const only = raw.length === 1 && pod === undefined ? (raw[0] as string) : undefined;
   if (only !== undefined && only.length < MAX_SEARCH_CHARS && only.indexOf('\x1b') < 0) {
     // One line: masked as it is (a slice of the file, read in place) rather than as a new `line\n` string the
     // masking's scans would first copy; a line end changes nothing masking does (redact.test.ts).
-    const text = redact(only).toLowerCase();
-    const split = entry.kind === 'request' ? splitKeys(text) : undefined;
-    if (split) {
-      row.search = `${split.values}\n`;
-      row.searchKeys = split.keys;
-    } else {
-      row.search = `${text}\n`;
-    }
-    return;
+    return `${redact(only).toLowerCase()}\n`;
   }
-  row.search = searchText(entry, pod);
-}
-
-/**
- * A one-line record's search text with its list's keys taken out, and the keys' own search text (`k1: k2: …`), the
- * same for every record of one layout, which a packed append then carries once rather than on every row (a request
- * record is about half keys). `text` is the masked, lower-cased line; each `, key: ` in it (a key as `kv.ts` › keyAt
- * reads one, lower-cased) becomes `, `. Undefined when the text has fewer than two.
- *
- * Why search finds the same: a term has no white space, so `text.includes(term)` holds exactly when the term lies
- * within one of the text's white-space-free runs. A `key:` after `, ` and before a space is such a run on its own;
- * taking `key: ` out leaves every other run as it was (the space after the comma still ends the run before it), so
- * the runs of `text` are the runs of `values` plus the `key:` runs, which are the runs of `keys`. That holds wherever
- * a marker is found, so nothing about the values is assumed. Both strings hold only pieces of `text`, which is
- * masked already: nothing is sent that was not sent before.
- */
-export function splitKeys(text: string): { values: string; keys: string } | undefined {
-  const values = text.replace(MARKER, ', ');
-  const removed = text.length - values.length;
-  if (removed === 0) return undefined;
-  // Most records have the last one's layout: its markers found in order, and as many characters taken out, are all
-  // the markers there are (any other would have taken out three characters or more).
-  const last = lastLayout;
-  if (last !== undefined && last.removed === removed) {
-    let from = 0;
-    let found = 0;
-    for (const marker of last.markers) {
-      const at = text.indexOf(marker, from);
-      if (at < 0) break;
-      from = at + marker.length;
-      found++;
-    }
-    if (found === last.markers.length) return { values, keys: last.keys };
-  }
-  const markers = text.match(MARKER) as RegExpMatchArray;
-  if (markers.length < 2) return undefined;
-  const keys = markers.map((m) => m.slice(2, -1)).join(' ');
-  lastLayout = { removed, markers, keys };
-  return { values, keys };
-}
-
-/** `, key: ` with a key as `kv.ts` › keyAt reads one (ASCII, never white space), lower-cased. */
-const MARKER = /, [a-z_][a-z0-9_.-]*: /g;
-/** The markers, keys' text and characters taken out of the last record that had two or more markers. */
-let lastLayout: { removed: number; markers: readonly string[]; keys: string } | undefined;
-
-function searchText(entry: RowEntry, pod: string | undefined): string {
   let text = pod !== undefined ? `${pod}\n` : '';
   for (const line of entry.raw) {
     if (text.length >= MAX_SEARCH_CHARS) break;

@@ -58,15 +58,10 @@ export function compileFilter(filter: LogFilter): RowPredicate | undefined {
       if (cls === undefined || !classes.has(cls)) return false;
     }
     for (const term of terms) {
-      if (!hasTerm(row, term)) return false;
+      if (!row.search.includes(term)) return false;
     }
     return true;
   };
-}
-
-/** Whether the row's search text holds the term (`searchKeys` is the rest of it, see LogRow). */
-function hasTerm(row: LogRow, term: string): boolean {
-  return row.search.includes(term) || (row.searchKeys !== undefined && row.searchKeys.includes(term));
 }
 
 /**
@@ -106,18 +101,9 @@ export class RowBlock {
     this.trigrams = new Uint32Array(SIGNATURE_BITS * this.words);
     this.frequent = frequentTrigrams(rows);
     const skip = scratchBitmap(this.frequent);
-    // The columns of each distinct `searchKeys` (one per record layout), found once per block.
-    const keyColumns = new Map<string, Int32Array>();
     for (let i = 0; i < n; i++) {
       const row = rows[i] as LogRow;
       addTrigrams(this.trigrams, this.words, i, row.search, skip);
-      if (row.searchKeys !== undefined) {
-        let keys = keyColumns.get(row.searchKeys);
-        if (!keys) keyColumns.set(row.searchKeys, (keys = textColumns(row.searchKeys, skip)));
-        const word = i >>> 5;
-        const bit = 1 << (i & 31);
-        for (const c of keys) this.trigrams[c * this.words + word] = (this.trigrams[c * this.words + word] as number) | bit;
-      }
       this.level[i] = row.level !== undefined ? LEVEL_RANK[row.level] : -1;
       const cls = statusClass(row.status);
       this.status[i] = cls !== undefined ? Number(cls[0]) : 0;
@@ -166,15 +152,13 @@ function frequentTrigrams(rows: readonly LogRow[]): Int32Array {
   const last = (lastRow ??= new Uint8Array(1 << KEY_BITS));
   const touched: number[] = [];
   for (let s = 1; s <= sample; s++) {
-    const row = rows[Math.floor(((s - 1) * n) / sample)] as LogRow;
-    const visit = (key: number): void => {
+    const text = (rows[Math.floor(((s - 1) * n) / sample)] as LogRow).search;
+    forEachTrigram(text, (key) => {
       if (last[key] === s) return;
       if (last[key] === 0) touched.push(key);
       last[key] = s;
       count[key] = (count[key] as number) + 1;
-    };
-    forEachTrigram(row.search, visit);
-    if (row.searchKeys !== undefined) forEachTrigram(row.searchKeys, visit);
+    });
   }
   const frequent: number[] = [];
   for (const key of touched) {
@@ -206,15 +190,6 @@ function addTrigrams(columns: Uint32Array, words: number, row: number, text: str
     const at = column(key) * words + word;
     columns[at] = (columns[at] as number) | bit;
   }
-}
-
-/** The signature columns of the text's trigrams that `skip` does not leave out. */
-function textColumns(text: string, skip: Uint32Array): Int32Array {
-  const columns = new Set<number>();
-  forEachTrigram(text, (key) => {
-    if (((skip[key >>> 5] as number) & (1 << (key & 31))) === 0) columns.add(column(key));
-  });
-  return Int32Array.from(columns);
 }
 
 function contains(sorted: Int32Array, key: number): boolean {
@@ -263,7 +238,7 @@ export function compileBulkFilter(filter: LogFilter): BulkFilter | undefined {
     const row = block.rows[i] as LogRow;
     if (api !== undefined && row.api !== api) return false;
     if (pod !== undefined && row.pod !== pod) return false;
-    for (const term of terms) if (!hasTerm(row, term)) return false;
+    for (const term of terms) if (!row.search.includes(term)) return false;
     return true;
   };
   return (block, from, to, keep) => {

@@ -8,7 +8,7 @@ import { REQUEST_KEYS } from '../../../src/gatewayLogs/request.ts';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
 import { entryLineText, isGatewayLogsToWebview } from '../../../src/contract/gatewayLogs.ts';
 import type { TaggedEntry } from '../../../src/logSessions/session.ts';
-import { MAX_SEARCH_CHARS, pickTime, splitKeys, toEntryDetails, toLogRow, urlPath } from '../../../src/panels/gatewayLogsRows.ts';
+import { MAX_SEARCH_CHARS, pickTime, toEntryDetails, toLogRow, urlPath } from '../../../src/panels/gatewayLogsRows.ts';
 
 function tag(text: string, extra: Partial<TaggedEntry> = {}): TaggedEntry[] {
   return parseGatewayLog(text).map((entry, i) => ({ ...entry, seq: i + 1, ...extra }));
@@ -188,52 +188,5 @@ describe('rows and details sent to the Gateway Logs webview', () => {
       { numRuns: 3000 },
     );
     assert.ok(fast > runs / 4, `most generated lines take the fast way (${fast} of ${runs})`);
-  });
-});
-
-describe('a request row\'s keys searched apart (splitKeys)', () => {
-  const line = '[Info] 2026-11-27T15:00:00.025 [GatewayLogs], isRequestSuccess: True, totalTime: 125, category: GatewayLogs, method: GET, url: http://gw:8080/echo/x?id=1, responseCode: 200, apiId: echo-api';
-
-  it('a one-line request record: its keys once, apart from the values; the row finds what the whole line found', () => {
-    const [entry] = tag(`${line}\n`);
-    assert.ok(entry);
-    const row = toLogRow(entry);
-    assert.equal(row.searchKeys, 'isrequestsuccess: totaltime: category: method: url: responsecode: apiid:');
-    assert.equal(row.search, '[info] 2026-11-27t15:00:00.025 [gatewaylogs], true, 125, gatewaylogs, get, http://gw:8080/echo/x?id=1, 200, echo-api\n');
-    // Two records of one layout share the keys' text (a packed append sends it once).
-    const [other] = tag(`${line.replace('125', '7')}\n`);
-    assert.ok(other);
-    assert.equal(toLogRow(other).searchKeys, row.searchKeys);
-    // With a pod, or on several lines, or not a request: the whole text, as before.
-    const [podded] = tag(`${line}\n`, { pod: 'gw-0' });
-    assert.ok(podded);
-    assert.equal(toLogRow(podded).searchKeys, undefined);
-    const [event] = tag('[Info] 2026-11-27T15:00:00.025 [PoolTrimmed], pool: a, removed: 2, source: X\n');
-    assert.ok(event);
-    assert.equal(toLogRow(event).searchKeys, undefined);
-  });
-
-  it('property: a term without white space is in the text exactly when it is in the values or the keys', () => {
-    // Keys and values that make markers in odd places: empty values, `, k: ` inside a value, keys with digits, dots
-    // and dashes, colons without a space, double spaces, non-ASCII text (lower-cased before the split, as rows are).
-    const key = fc.stringMatching(/^[a-z_][a-z0-9_.-]{0,5}$/);
-    const value = fc.oneof(fc.constantFrom('', ' ', 'a, b: c', 'x,y', 'k:v', ': ', ', ', 'İx', 'ǅ', '  two  spaces '), fc.string({ unit: fc.constantFrom('a', 'b', ',', ':', ' ', '\t', '-', 'é'), maxLength: 8 }));
-    const text = fc.tuple(fc.constantFrom('[info] x [gatewaylogs]', '', 'free text'), fc.array(fc.tuple(key, value), { maxLength: 8 })).map(([head, pairs]) => head + pairs.map(([k, v]) => `, ${k}: ${v}`).join(''));
-    const term = fc.string({ unit: fc.constantFrom('a', 'b', ',', ':', '-', '.', '_', 'é', 'x', '1'), minLength: 1, maxLength: 6 });
-    fc.assert(
-      fc.property(text, fc.array(term, { maxLength: 8 }), (t, terms) => {
-        const split = splitKeys(t);
-        if (!split) return;
-        // Every run of the text without white space, as a term to look for, and random ones.
-        const runs = t.split(/\s+/).filter((r) => r.length > 0);
-        const pieces = runs.flatMap((r) => [r, r.slice(1), r.slice(0, -1)]).filter((r) => r.length > 0);
-        for (const x of [...pieces, ...terms]) {
-          assert.equal(split.values.includes(x) || split.keys.includes(x), t.includes(x), `${JSON.stringify(x)} in ${JSON.stringify(t)}`);
-        }
-        // Nothing is sent that the text did not hold.
-        for (const r of [...split.values.split(/\s+/), ...split.keys.split(' ')]) assert.ok(r === '' || runs.includes(r), `${JSON.stringify(r)} is a run of ${JSON.stringify(t)}`);
-      }),
-      { numRuns: 2000 },
-    );
   });
 });

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LogRow } from '../../../src/contract/gatewayLogs.ts';
 import { EMPTY_FILTER, RowBlock, compileBulkFilter, compileFilter, isFilterActive, searchTerms, type LogFilter } from '../../../src/webview/gatewayLogs/filter.ts';
-import { splitKeys } from '../../../src/panels/gatewayLogsRows.ts';
 import { request, row } from './rows.ts';
 
 const matches = (filter: Partial<LogFilter>, ...rows: ReturnType<typeof row>[]): number[] => {
@@ -139,35 +138,6 @@ describe('gateway logs bulk filter (trigram signatures)', () => {
           assert.deepEqual(kept, expected);
         },
       ),
-      { numRuns: 300 },
-    );
-  });
-
-  it('a row whose keys are searched apart (searchKeys) is kept exactly as with its whole text, one by one and in blocks (property)', () => {
-    // Request lines of a few layouts, as the host lower-cases them; split as the host splits them (splitKeys).
-    const layouts = [['isrequestsuccess', 'totaltime', 'method', 'url'], ['totaltime', 'apiid', 'operationid'], ['method', 'url', 'responsecode']];
-    const value = fc.constantFrom('true', '404', 'get', '/echo/retrieve-resource?x=1', 'petstore', 'getpetbyid', '', 'a b');
-    const line = fc.tuple(fc.nat(layouts.length - 1), fc.array(value, { minLength: 4, maxLength: 4 })).map(([l, values]) => {
-      const keys = layouts[l] as string[];
-      return `[info] 2026-11-27t15:00:00.025 [gatewaylogs]${keys.map((k, i) => `, ${k}: ${values[i] ?? ''}`).join('')}`;
-    });
-    const term = fc.constantFrom('totaltime:', 'totaltime: 404', 'url:', 'apiid', 'get', 'get,', 'method', 'ethod:', 'retrieve', '404,', 'petstore', 'gatewaylogs],', 'e:', 's:', 'x', '[info]');
-    fc.assert(
-      fc.property(fc.array(line, { minLength: 16, maxLength: 100 }), fc.array(term, { minLength: 1, maxLength: 2 }).map((t) => t.join(' ')), (lines, text) => {
-        const whole = lines.map((l, i) => row(i + 1, { search: `${l}\n` }));
-        const split = lines.map((l, i) => {
-          const parts = splitKeys(l);
-          assert.ok(parts);
-          return row(i + 1, { search: `${parts.values}\n`, searchKeys: parts.keys });
-        });
-        const predicate = compileFilter({ ...EMPTY_FILTER, text });
-        assert.ok(predicate);
-        const expected = whole.filter(predicate).map((r) => r.seq);
-        assert.deepEqual(split.filter(predicate).map((r) => r.seq), expected);
-        const kept: number[] = [];
-        compileBulkFilter({ ...EMPTY_FILTER, text })?.(new RowBlock(split), 0, split.length, (i) => kept.push(i + 1));
-        assert.deepEqual(kept, expected);
-      }),
       { numRuns: 300 },
     );
   });
