@@ -445,28 +445,54 @@ export function toWire(message: GatewayLogsToWebview): GatewayLogsWire {
 
 export function packAppend(message: AppendMessage): PackedAppendMessage {
   const rows = message.rows;
-  const columns = PACKED_ROW_KEYS.map(() => new Array<unknown>(rows.length));
+  const n = rows.length;
+  const columns = PACKED_ROW_KEYS.map(() => new Array<unknown>(n));
+  const column = (key: keyof LogRow): unknown[] => columns[PACKED_ROW_KEYS.indexOf(key)] as unknown[];
+  const [seq, time, timeSource, timeText, pod, level, kind, method, path, status, totalTime, api, operation, event, text, failed, correlationId, search] = [
+    column('seq'), column('time'), column('timeSource'), column('timeText'), column('pod'), column('level'), column('kind'), column('method'), column('path'),
+    column('status'), column('totalTime'), column('api'), column('operation'), column('event'), column('message'), column('failed'), column('correlationId'), column('search'),
+  ] as const;
+  // Each property read by its name: rows come in several shapes (optional properties), and a loop over the names
+  // made every read a generic keyed lookup, most of what packing cost.
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as LogRow;
+    seq[i] = row.seq;
+    time[i] = row.time ?? null;
+    timeSource[i] = row.timeSource;
+    timeText[i] = row.timeText ?? null;
+    pod[i] = row.pod ?? null;
+    level[i] = row.level ?? null;
+    kind[i] = row.kind;
+    method[i] = row.method ?? null;
+    path[i] = row.path ?? null;
+    status[i] = row.status ?? null;
+    totalTime[i] = row.totalTime ?? null;
+    api[i] = row.api ?? null;
+    operation[i] = row.operation ?? null;
+    event[i] = row.event ?? null;
+    text[i] = row.message;
+    failed[i] = row.failed;
+    correlationId[i] = row.correlationId ?? null;
+    search[i] = row.search;
+  }
   const strings: string[] = [];
   const index = new Map<string, number>();
-  // Rows in a row mostly share these values: the previous one is compared before the table is looked up.
-  const lastString = PACKED_ROW_KEYS.map(() => '');
-  const lastIndex = PACKED_ROW_KEYS.map(() => -1);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as LogRow;
-    for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
-      let value: unknown = row[PACKED_ROW_KEYS[k] as keyof LogRow] ?? null;
-      if (SHARED_COLUMN[k] && typeof value === 'string') {
-        if (value === lastString[k] && (lastIndex[k] as number) >= 0) {
-          value = lastIndex[k];
-        } else {
-          let at = index.get(value);
-          if (at === undefined) index.set(value, (at = strings.push(value) - 1));
-          lastString[k] = value;
-          lastIndex[k] = at;
-          value = at;
-        }
+  for (let k = 0; k < columns.length; k++) {
+    if (!SHARED_COLUMN[k]) continue;
+    const values = columns[k] as unknown[];
+    // Rows in a row mostly share these values: the previous one is compared before the table is looked up.
+    let last = '';
+    let lastAt = -1;
+    for (let i = 0; i < n; i++) {
+      const value = values[i];
+      if (typeof value !== 'string') continue;
+      if (value !== last || lastAt < 0) {
+        let at = index.get(value);
+        if (at === undefined) index.set(value, (at = strings.push(value) - 1));
+        last = value;
+        lastAt = at;
       }
-      (columns[k] as unknown[])[i] = value;
+      values[i] = lastAt;
     }
   }
   return { type: 'gatewayLogs/appendPacked', batch: message.batch, skipped: message.skipped, columns, strings };

@@ -67,6 +67,17 @@ describe('gateway logs contract guards', () => {
     assert.equal(isGatewayLogsWire({ ...append, rows: [{ seq: 'x' }] }), false);
   });
 
+  it('a row with every property set, and one with none of the optional ones, unpack as they were packed', () => {
+    const full: LogRow = {
+      seq: 9, time: 1, timeSource: 'ambiguous', timeText: 't', pod: 'p', level: 'warn', kind: 'request', method: 'GET', path: '/x', status: 404,
+      totalTime: 12, api: 'a', operation: 'o', event: 'e', message: 'm', failed: true, correlationId: 'c', search: 's',
+    };
+    assert.deepStrictEqual(Object.keys(full).sort(), [...PACKED_ROW_KEYS].sort(), 'the row above sets every property');
+    const bare: LogRow = { seq: 10, timeSource: 'none', kind: 'text', message: '', failed: false, search: '' };
+    const append: AppendMessage = { type: 'gatewayLogs/append', batch: 1, rows: [full, bare, { ...full, seq: 11, pod: 'q' }], skipped: 0 };
+    assert.deepStrictEqual(unpackAppend(JSON.parse(JSON.stringify(packAppend(append)))), append);
+  });
+
   it('a packed append with any wrong column or value is refused whole', () => {
     const rows = generateTaggedEntries(20, 3).map(toLogRow);
     const packed = packAppend({ type: 'gatewayLogs/append', batch: 1, rows, skipped: 0 });
