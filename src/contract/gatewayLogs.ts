@@ -433,6 +433,7 @@ export const PACKED_ROW_KEYS = [
 /** Row properties with few distinct values, sent once per batch in `strings` and referred to by index. */
 const SHARED_STRING_KEYS: ReadonlySet<keyof LogRow> = new Set<keyof LogRow>(['timeSource', 'pod', 'level', 'kind', 'method', 'api', 'operation', 'event']);
 const SHARED_COLUMN = PACKED_ROW_KEYS.map((key) => SHARED_STRING_KEYS.has(key));
+const MESSAGE_COLUMN = PACKED_ROW_KEYS.indexOf('message');
 
 /** A compile-time check that no row property is left out of the columns. */
 const everyRowKeyPacked: Exclude<keyof LogRow, (typeof PACKED_ROW_KEYS)[number]> extends never ? true : never = true;
@@ -470,7 +471,7 @@ export function packAppend(message: AppendMessage): PackedAppendMessage {
     api[i] = row.api ?? null;
     operation[i] = row.operation ?? null;
     event[i] = row.event ?? null;
-    text[i] = row.message;
+    text[i] = asciiOnly(row.message);
     failed[i] = row.failed;
     correlationId[i] = row.correlationId ?? null;
     search[i] = row.search;
@@ -499,6 +500,28 @@ export function packAppend(message: AppendMessage): PackedAppendMessage {
 }
 
 /**
+ * A message as the packed column carries it: itself when it is ASCII, else `[escaped]` (see `escapeToAscii`). The
+ * messages the host writes have a `—` or a `…` in them (an event's `message — source`), and one such character makes
+ * a whole batch's JSON a two-byte string, which the extension host then encodes to UTF-8 at about half the speed of
+ * an ASCII one (the search texts, most of a batch, are ASCII in the usual log).
+ */
+function asciiOnly(message: string): string | [string] {
+  return NON_ASCII.test(message) ? [escapeToAscii(message)] : message;
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Each character above U+007F as `\uXXXX` (its UTF-16 code unit), each backslash doubled: ASCII, and reversible. */
+export function escapeToAscii(text: string): string {
+  return text.replace(/[\u0080-\uffff]|\\/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** The text `escapeToAscii` was given. */
+export function unescapeFromAscii(text: string): string {
+  return text.replace(/\\(\\|u[0-9a-f]{4})/g, (_, code: string) => (code === '\\' ? '\\' : String.fromCharCode(parseInt(code.slice(1), 16))));
+}
+
+/**
  * The append a packed one stands for, its rows checked one by one as `isGatewayLogsToWebview` checks an append's;
  * undefined when anything in it is not what `packAppend` makes.
  */
@@ -516,6 +539,10 @@ export function unpackAppend(value: unknown): AppendMessage | undefined {
     for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
       let v = (cols[k] as unknown[])[i];
       if (v === null || v === undefined) continue;
+      if (k === MESSAGE_COLUMN && Array.isArray(v)) {
+        // A message escaped to ASCII (`asciiOnly`): exactly one string, else the row check refuses it.
+        v = v.length === 1 && typeof v[0] === 'string' ? unescapeFromAscii(v[0]) : v;
+      }
       if (SHARED_COLUMN[k]) {
         // An index that is not one of `strings` leaves the property unset (or a number), which the row check refuses.
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= strings.length) return undefined;
