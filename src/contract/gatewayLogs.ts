@@ -104,7 +104,8 @@ export interface PackedAppendMessage {
   /**
    * One column per name of `PACKED_ROW_KEYS`, in that order, each with one value per row. The columns of
    * `SHARED_STRING_KEYS` (a few distinct values repeated on every row: kind, level, method, API, …) hold the index of
-   * the value in `strings`.
+   * the value in `strings`. A message that is not ASCII is `[escaped]` (see `escapeToAscii`), so a batch's JSON
+   * stays a one-byte string.
    */
   readonly columns: readonly (readonly unknown[])[];
   readonly strings: readonly string[];
