@@ -61,7 +61,10 @@ function writeLog(file: string, bytes: number): { lines: number; bytes: number }
 interface Result {
   /** CPU time of this process (the extension host's side) from the read to every entry stored: what the machine's load does not stretch. */
   hostCpuMs: number;
-  /** The webview renderer's main-thread busy time (Chromium's TaskDuration) over the same span. */
+  /**
+   * The webview renderer's main-thread busy time over the same span: Chromium's TaskDuration, the time its tasks ran
+   * (wall time, so a loaded machine stretches it; on a quiet one it is the webview's share of the work).
+   */
   webviewCpuMs: number;
   firstRowsMs: number;
   storedMs: number;
