@@ -108,7 +108,8 @@ export interface PackedAppendMessage {
   /**
    * One column per name of `PACKED_ROW_KEYS`, in that order, each with one value per row. The columns of
    * `SHARED_STRING_KEYS` (a few distinct values repeated on every row: kind, level, method, API, …) hold the index of
-   * the value in `strings`.
+   * the value in `strings`. A message that is not ASCII is `[escaped]` (see `escapeToAscii`), so a batch's JSON
+   * stays a one-byte string.
    */
   readonly columns: readonly (readonly unknown[])[];
   readonly strings: readonly string[];
@@ -437,6 +438,7 @@ export const PACKED_ROW_KEYS = [
 /** Row properties with few distinct values, sent once per batch in `strings` and referred to by index. */
 const SHARED_STRING_KEYS: ReadonlySet<keyof LogRow> = new Set<keyof LogRow>(['timeSource', 'pod', 'level', 'kind', 'method', 'api', 'operation', 'event']);
 const SHARED_COLUMN = PACKED_ROW_KEYS.map((key) => SHARED_STRING_KEYS.has(key));
+const MESSAGE_COLUMN = PACKED_ROW_KEYS.indexOf('message');
 
 /** A compile-time check that no row property is left out of the columns. */
 const everyRowKeyPacked: Exclude<keyof LogRow, (typeof PACKED_ROW_KEYS)[number]> extends never ? true : never = true;
@@ -449,31 +451,91 @@ export function toWire(message: GatewayLogsToWebview): GatewayLogsWire {
 
 export function packAppend(message: AppendMessage): PackedAppendMessage {
   const rows = message.rows;
-  const columns = PACKED_ROW_KEYS.map(() => new Array<unknown>(rows.length));
+  const n = rows.length;
+  const columns = PACKED_ROW_KEYS.map(() => new Array<unknown>(n));
+  const column = (key: keyof LogRow): unknown[] => columns[PACKED_ROW_KEYS.indexOf(key)] as unknown[];
+  const [seq, time, timeSource, timeText, pod, level, kind, method, path, status, totalTime, api, operation, event, text, failed, correlationId, search] = [
+    column('seq'), column('time'), column('timeSource'), column('timeText'), column('pod'), column('level'), column('kind'), column('method'), column('path'),
+    column('status'), column('totalTime'), column('api'), column('operation'), column('event'), column('message'), column('failed'), column('correlationId'), column('search'),
+  ] as const;
+  // Each property read by its name: rows come in several shapes (optional properties), and a loop over the names
+  // made every read a generic keyed lookup, most of what packing cost.
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as LogRow;
+    seq[i] = row.seq;
+    time[i] = row.time ?? null;
+    timeSource[i] = row.timeSource;
+    timeText[i] = row.timeText ?? null;
+    pod[i] = row.pod ?? null;
+    level[i] = row.level ?? null;
+    kind[i] = row.kind;
+    method[i] = row.method ?? null;
+    path[i] = row.path ?? null;
+    status[i] = row.status ?? null;
+    totalTime[i] = row.totalTime ?? null;
+    api[i] = row.api ?? null;
+    operation[i] = row.operation ?? null;
+    event[i] = row.event ?? null;
+    text[i] = asciiOnly(row.message);
+    failed[i] = row.failed;
+    correlationId[i] = row.correlationId ?? null;
+    search[i] = row.search;
+  }
   const strings: string[] = [];
   const index = new Map<string, number>();
-  // Rows in a row mostly share these values: the previous one is compared before the table is looked up.
-  const lastString = PACKED_ROW_KEYS.map(() => '');
-  const lastIndex = PACKED_ROW_KEYS.map(() => -1);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as LogRow;
-    for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
-      let value: unknown = row[PACKED_ROW_KEYS[k] as keyof LogRow] ?? null;
-      if (SHARED_COLUMN[k] && typeof value === 'string') {
-        if (value === lastString[k] && (lastIndex[k] as number) >= 0) {
-          value = lastIndex[k];
-        } else {
-          let at = index.get(value);
-          if (at === undefined) index.set(value, (at = strings.push(value) - 1));
-          lastString[k] = value;
-          lastIndex[k] = at;
-          value = at;
-        }
+  for (let k = 0; k < columns.length; k++) {
+    if (!SHARED_COLUMN[k]) continue;
+    const values = columns[k] as unknown[];
+    // Rows in a row mostly share these values: the previous one is compared before the table is looked up.
+    let last = '';
+    let lastAt = -1;
+    for (let i = 0; i < n; i++) {
+      const value = values[i];
+      if (typeof value !== 'string') continue;
+      if (value !== last || lastAt < 0) {
+        let at = index.get(value);
+        if (at === undefined) index.set(value, (at = strings.push(value) - 1));
+        last = value;
+        lastAt = at;
       }
-      (columns[k] as unknown[])[i] = value;
+      values[i] = lastAt;
     }
   }
   return { type: 'gatewayLogs/appendPacked', batch: message.batch, skipped: message.skipped, columns, strings };
+}
+
+/**
+ * A message as the packed column carries it: itself when it is ASCII, else `[escaped]` (see `escapeToAscii`). The
+ * messages the host writes have a `—` or a `…` in them (an event's `message — source`), and one such character makes
+ * a whole batch's JSON a two-byte string, which the extension host then encodes to UTF-8 at about half the speed of
+ * an ASCII one (the search texts, most of a batch, are ASCII in the usual log).
+ */
+function asciiOnly(message: string): string | [string] {
+  return NON_ASCII.test(message) ? [escapeToAscii(message)] : message;
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Each character above U+007F as `\uXXXX` (its UTF-16 code unit), each backslash doubled: ASCII, and reversible. */
+export function escapeToAscii(text: string): string {
+  // A loop rather than a replace with a callback: a message has one or two such characters, and the callback's
+  // call and match array cost more than reading its thirty-odd characters.
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80 && c !== BACKSLASH) continue;
+    out += text.slice(from, i) + (c === BACKSLASH ? '\\\\' : `\\u${(c | 0x10000).toString(16).slice(1)}`);
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+const BACKSLASH = 92;
+
+/** The text `escapeToAscii` was given. */
+export function unescapeFromAscii(text: string): string {
+  return text.replace(/\\(\\|u[0-9a-f]{4})/g, (_, code: string) => (code === '\\' ? '\\' : String.fromCharCode(parseInt(code.slice(1), 16))));
 }
 
 /**
@@ -494,6 +556,10 @@ export function unpackAppend(value: unknown): AppendMessage | undefined {
     for (let k = 0; k < PACKED_ROW_KEYS.length; k++) {
       let v = (cols[k] as unknown[])[i];
       if (v === null || v === undefined) continue;
+      if (k === MESSAGE_COLUMN && Array.isArray(v)) {
+        // A message escaped to ASCII (`asciiOnly`): exactly one string, else the row check refuses it.
+        v = v.length === 1 && typeof v[0] === 'string' ? unescapeFromAscii(v[0]) : v;
+      }
       if (SHARED_COLUMN[k]) {
         // An index that is not one of `strings` leaves the property unset (or a number), which the row check refuses.
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= strings.length) return undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { MAX_COPY_CHARS, PACKED_ROW_KEYS, isGatewayLogsToHost, isGatewayLogsToWebview, isGatewayLogsWire, isLogRow, packAppend, toWire, unpackAppend, type AppendMessage, type LogRow } from '../../../src/contract/gatewayLogs.ts';
+import { MAX_COPY_CHARS, PACKED_ROW_KEYS, escapeToAscii, isGatewayLogsToHost, isGatewayLogsToWebview, isGatewayLogsWire, isLogRow, packAppend, toWire, unescapeFromAscii, unpackAppend, type AppendMessage, type LogRow } from '../../../src/contract/gatewayLogs.ts';
 import { parseGatewayLog } from '../../../src/gatewayLogs/parser.ts';
 import { toEntryDetails, toLogRow } from '../../../src/panels/gatewayLogsRows.ts';
 import { generateTaggedEntries } from '../../sandbox/gateway/logGenerator.ts';
@@ -65,6 +65,39 @@ describe('gateway logs contract guards', () => {
     assert.equal(toWire(ended), ended);
     assert.ok(isGatewayLogsWire(ended) && isGatewayLogsWire(append));
     assert.equal(isGatewayLogsWire({ ...append, rows: [{ seq: 'x' }] }), false);
+  });
+
+  it('a row with every property set, and one with none of the optional ones, unpack as they were packed', () => {
+    const full: LogRow = {
+      seq: 9, time: 1, timeSource: 'ambiguous', timeText: 't', pod: 'p', level: 'warn', kind: 'request', method: 'GET', path: '/x', status: 404,
+      totalTime: 12, api: 'a', operation: 'o', event: 'e', message: 'm', failed: true, correlationId: 'c', search: 's',
+    };
+    assert.deepStrictEqual(Object.keys(full).sort(), [...PACKED_ROW_KEYS].sort(), 'the row above sets every property');
+    const bare: LogRow = { seq: 10, timeSource: 'none', kind: 'text', message: '', failed: false, search: '' };
+    const append: AppendMessage = { type: 'gatewayLogs/append', batch: 1, rows: [full, bare, { ...full, seq: 11, pod: 'q' }], skipped: 0 };
+    assert.deepStrictEqual(unpackAppend(JSON.parse(JSON.stringify(packAppend(append)))), append);
+  });
+
+  it('messages cross as ASCII (escaped when they are not) and arrive as they were, whatever they hold (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('\\', 'u', '0', '—', '…', '\ud83d', '\ude00', 'é', '"'), fc.string({ unit: 'binary', maxLength: 1 })) }), (text) => {
+        const escaped = escapeToAscii(text);
+        assert.ok(!/[\u0080-\uffff]/.test(escaped), JSON.stringify(escaped));
+        assert.equal(unescapeFromAscii(escaped), text);
+      }),
+      { numRuns: 2000 },
+    );
+    const rows: LogRow[] = ['pool trimmed — Gateway', 'a\\u2014b', 'x'.repeat(10) + '…', '\\', 'plain'].map((message, i) => ({ seq: i + 1, timeSource: 'none', kind: 'event', message, failed: false, search: 'ascii' }));
+    const append: AppendMessage = { type: 'gatewayLogs/append', batch: 2, rows, skipped: 0 };
+    const wire = JSON.stringify(toWire(append));
+    assert.ok(!/[\u0080-\uffff]/.test(wire), 'the whole batch is ASCII');
+    assert.deepStrictEqual(unpackAppend(JSON.parse(wire)), append);
+    const packed = JSON.parse(wire) as { columns: unknown[][] };
+    const message = packed.columns[PACKED_ROW_KEYS.indexOf('message')] as unknown[];
+    for (const bad of [['a', 'b'], [1], []]) {
+      message[0] = bad;
+      assert.equal(unpackAppend(packed), undefined, `an escaped message ${JSON.stringify(bad)} is refused`);
+    }
   });
 
   it('a packed append with any wrong column or value is refused whole', () => {
