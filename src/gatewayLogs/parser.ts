@@ -14,7 +14,7 @@ import { recoverJsonLike } from './jsonLike.ts';
 import { KvScanner, MAX_FIELDS, hasAt, keyAt } from './kv.ts';
 import { MAX_LEVEL_NAME_LENGTH, normalizeLevel } from './levels.ts';
 import type { GatewayLogEntry, LineOrigin, LogLevel } from './entry.ts';
-import { REQUEST_KEYS, buildRequest, buildRequestPlanned, looksLikeRequest, requestPlan } from './request.ts';
+import { REQUEST_KEYS, buildRequest, buildTextRequest, looksLikeRequest, requestPlan } from './request.ts';
 import { parseTimestamp } from './timestamp.ts';
 
 export type {
@@ -789,7 +789,7 @@ export class GatewayLogParser {
                 const shape = builder.lastShape;
                 if (shape) {
                     const plan = (shape.plan ??= requestPlan(shape.names));
-                    entry.request = buildRequestPlanned(plan, kv.values, entry.timestamp);
+                    entry.request = buildTextRequest(plan, kv.values, entry.timestamp);
                 } else {
                     entry.request = buildRequest(kv.keys.slice(0, kv.count), kv.values, entry.timestamp);
                 }
