@@ -308,7 +308,7 @@ const sliceNames: KeyNames = {
  * (or closing quote), so a failing match backtracks over each value once: linear, like the scanner.
  */
 export function layoutPattern(keys: readonly string[]): RegExp {
-    const value = '(?:"([^,"\\\\]*)"|(?!")([^,]*))';
+    const value = '(?:"[^,"\\\\]*"|(?!")[^,]*)';
     const parts = keys.map((key, i) => `${i === 0 ? '' : ', '}${key.replace(/[.-]/g, '\\$&')}: ${value}`);
     return new RegExp(`${parts.join('')}$`, 'y');
 }
@@ -437,32 +437,34 @@ export class KvScanner {
             return false;
         }
         pattern.lastIndex = pos;
-        let match: RegExpExecArray | null;
+        let matched: boolean;
         try {
-            match = pattern.exec(text);
+            matched = pattern.test(text);
         } catch {
             // The parser must not throw; should the regular expression engine run out of its own stack on some
             // giant line (none tested does), the scanner reads the line instead.
             return false;
         }
-        if (match === null) {
+        if (!matched) {
             return false;
         }
+        // The pattern captures nothing (a match array and a string per value would be garbage): each value is found
+        // again from what the match proved. A quoted value has no quote inside, and any other value ends at the
+        // first comma after it, or at the end of the line for the last one.
         backslashKnown = false;
+        const names = this.names;
+        const last = keys.length - 1;
         let at = pos;
-        for (let i = 0; i < keys.length; i++) {
-            const key = keys[i] ?? '';
-            const v = at + key.length + 2;
-            const quoted = match[2 * i + 1];
+        for (let i = 0; i <= last; i++) {
+            const v = at + (keys[i] as string).length + 2;
+            const c = text.charCodeAt(v);
             let end: number;
             let value: string;
-            if (quoted !== undefined) {
-                end = v + quoted.length + 2;
-                value = this.names.shared(quoted, i);
+            if (c === QUOTE) {
+                end = text.indexOf('"', v + 1) + 1;
+                value = names.value(text, v + 1, end - 1, i);
             } else {
-                const plain = match[2 * i + 2] ?? '';
-                end = v + plain.length;
-                const c = plain.charCodeAt(0);
+                end = i === last ? text.length : text.indexOf(',', v);
                 if (c === OPEN_BRACE || c === OPEN_BRACKET) {
                     // JSON may close past what looked like the next key (`{"reason": "x, b: y"}, b: 2` to a
                     // layout `lastError, b`), or not on this line at all: then the scanner reads it otherwise.
@@ -471,12 +473,12 @@ export class KvScanner {
                         this.count = 0;
                         return false;
                     }
-                    value = plain;
+                    value = text.slice(v, end);
                 } else {
-                    value = this.names.shared(plain, i);
+                    value = names.value(text, v, end, i);
                 }
             }
-            this.add(key, value);
+            this.add(keys[i] as string, value);
             at = end + 2;
         }
         return true;

@@ -14,7 +14,7 @@ import { recoverJsonLike } from './jsonLike.ts';
 import { KvScanner, MAX_FIELDS, hasAt, keyAt } from './kv.ts';
 import { MAX_LEVEL_NAME_LENGTH, normalizeLevel } from './levels.ts';
 import type { GatewayLogEntry, LineOrigin, LogLevel } from './entry.ts';
-import { REQUEST_KEYS, buildRequest, buildRequestPlanned, looksLikeRequest, requestPlan } from './request.ts';
+import { REQUEST_KEYS, buildRequest, buildTextRequest, looksLikeRequest, requestPlan } from './request.ts';
 import { parseTimestamp } from './timestamp.ts';
 
 export type {
@@ -302,6 +302,11 @@ export class GatewayLogParser {
     private readonly scanner = new KvScanner(this.fieldBuilder);
     /** Gathers the start-up banner's lines into one entry (banner.ts). */
     private readonly banner = new BannerGrouper();
+    /**
+     * Whether an entry that may be part of a start-up banner (a `text` entry: plain text, JSON-like) was begun: until
+     * then the grouper would only look at every entry to give them all back, a pass over every entry of a large log.
+     */
+    private textBegun = false;
     /** The level as written, from the last `levelAt`. */
     private levelRaw = '';
     /** What a `kubectl logs --prefix` / `--timestamps` prefix said about the line being handled. */
@@ -337,6 +342,7 @@ export class GatewayLogParser {
             }
             let line: string;
             let s: string;
+            let plain = false;
             if (this.carry.length === 0) {
                 // The CR of a CRLF is left out of the one slice rather than cut off a second one.
                 line = chunk.slice(start, nl > start && chunk.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
@@ -347,6 +353,14 @@ export class GatewayLogParser {
                     }
                 }
                 s = esc < nl ? stripAnsi(line) : line;
+                // A line that begins with `[` and a letter other than `p` has no prefix or indentation for `unwrap`
+                // to remove: seen on the whole chunk, a flat string, rather than on the line cut from it.
+                const next = chunk.charCodeAt(start + 1);
+                plain =
+                    esc > nl &&
+                    chunk.charCodeAt(start) === OPEN_BRACKET &&
+                    next !== 112 &&
+                    ((next >= 65 && next <= 90) || (next >= 97 && next <= 122));
             } else {
                 this.carry.push(chunk.slice(start, nl));
                 line = this.carry.join('');
@@ -356,14 +370,14 @@ export class GatewayLogParser {
                 }
                 s = stripAnsi(line);
             }
-            this.handle(line, s, out);
+            this.handle(line, s, out, plain);
             start = nl + 1;
         }
         if (start < chunk.length) {
             // Kept as pieces: joining on every push would make one long line arriving in many chunks quadratic.
             this.carry.push(start === 0 ? chunk : chunk.slice(start));
         }
-        return this.banner.take(out);
+        return this.textBegun ? this.banner.take(out) : out;
     }
 
     /**
@@ -470,11 +484,16 @@ export class GatewayLogParser {
     }
 
     /** `s` is `line` without ANSI codes. */
-    private handle(line: string, ansiFree: string, out: GatewayLogEntry[]): void {
+    private handle(line: string, ansiFree: string, out: GatewayLogEntry[], plain = false): void {
         const n = ++this.lineNo;
         const p = this.pending;
         const entry = p.entry;
-        const whole = this.unwrap(ansiFree);
+        let whole = ansiFree;
+        if (plain) {
+            this.origin = undefined;
+        } else {
+            whole = this.unwrap(ansiFree);
+        }
         const s = entry && p.indent > 0 ? dropIndent(whole, p.indent) : whole;
         if (entry) {
             if (p.kv?.isOpen) {
@@ -600,6 +619,7 @@ export class GatewayLogParser {
         const entry: GatewayLogEntry = { kind: 'text', format: 'text', line: n, raw: [line], fields: {} };
         p.entry = entry;
         if (c === OPEN_BRACE || (c === QUOTE && s.charCodeAt(1) === OPEN_BRACE)) {
+            this.textBegun = true;
             const json = c === OPEN_BRACE ? readJsonLine(s) : undefined;
             if (json && fillFromJson(entry, json.obj)) {
                 if (json.trailing) {
@@ -616,6 +636,7 @@ export class GatewayLogParser {
         } else if (c !== OPEN_BRACKET && this.aspNetHead(p, entry, s)) {
             return;
         }
+        this.textBegun = true;
         entry.message = whole;
     }
 
@@ -789,7 +810,7 @@ export class GatewayLogParser {
                 const shape = builder.lastShape;
                 if (shape) {
                     const plan = (shape.plan ??= requestPlan(shape.names));
-                    entry.request = buildRequestPlanned(plan, kv.values, entry.timestamp);
+                    entry.request = buildTextRequest(plan, kv.values, entry.timestamp);
                 } else {
                     entry.request = buildRequest(kv.keys.slice(0, kv.count), kv.values, entry.timestamp);
                 }

@@ -368,6 +368,141 @@ function buildPlanned(plan: RequestPlan, values: readonly unknown[]): GatewayReq
     return dropUndefined(r);
 }
 
+/** Set by `textValue` when a value did not read as its property's type. */
+let textHole = false;
+
+function textNumber(s: string): number | undefined {
+    const n = asNumber(s);
+    if (n === undefined) {
+        textHole = true;
+    }
+    return n;
+}
+
+/**
+ * `applyCode` for a text record's value (always a string) on a copy of the plan's template: a plain store, as every
+ * property is still the template's null and the codes are distinct. Sets `textHole` where `applyCode` would leave a
+ * hole, and the caller then builds the request by `buildRequestPlanned` instead.
+ */
+function applyText(r: GatewayRequest, code: number, s: string): void {
+    switch (code) {
+        case 1:
+            r.correlationId = s;
+            break;
+        case 2:
+            r.method = s;
+            break;
+        case 3:
+            r.url = s;
+            break;
+        case 4:
+            r.responseCode = textNumber(s);
+            break;
+        case 5:
+            r.backendResponseCode = textNumber(s);
+            break;
+        case 6:
+            r.totalTime = textNumber(s);
+            break;
+        case 7:
+            r.backendTime = textNumber(s);
+            break;
+        case 8:
+            r.clientTime = textNumber(s);
+            break;
+        case 9:
+            r.apiId = s;
+            break;
+        case 10:
+            r.operationId = s;
+            break;
+        case 11:
+            r.apiRevision = s;
+            break;
+        case 12:
+            r.clientProtocol = s;
+            break;
+        case 13:
+            r.backendProtocol = s;
+            break;
+        case 14:
+            r.backendMethod = s;
+            break;
+        case 15:
+            r.backendUrl = s;
+            break;
+        case 16: {
+            const b = asBoolean(s);
+            textHole ||= b === undefined;
+            r.isRequestSuccess = b;
+            break;
+        }
+        case 17:
+            r.cache = s;
+            break;
+        case 18:
+            r.region = s;
+            break;
+        case 19:
+            r.callerIpAddress = s;
+            break;
+        case 20:
+            r.responseSize = textNumber(s);
+            break;
+        case 21:
+            r.apimSubscriptionId = s;
+            break;
+        case 22:
+            r.timeGenerated =
+                lineTimestamp !== undefined && s === lineTimestamp.raw
+                    ? lineTimestamp
+                    : (parseTimestamp(s) ?? { raw: s, assumedUtc: false });
+            break;
+        case 23: {
+            const e = asError(s);
+            textHole ||= e === undefined;
+            r.lastError = e;
+            break;
+        }
+        case 24: {
+            const e = asErrors(s);
+            textHole ||= e === undefined;
+            r.errors = e;
+            break;
+        }
+    }
+}
+
+/**
+ * `buildRequestPlanned` for a text record, whose values are all strings: the same request, read with plain stores
+ * into a copy of the layout's template (what nearly every request of a busy log is). `test/unit/gatewayLogs/
+ * request.test.ts` pins it to `buildRequestPlanned`.
+ */
+export function buildTextRequest(
+    plan: RequestPlan,
+    values: readonly string[],
+    timestamp: LogTimestamp | undefined,
+): GatewayRequest {
+    const template = plan.template;
+    if (template !== undefined) {
+        const codes = plan.codes;
+        const r = { ...template };
+        lineTimestamp = timestamp;
+        textHole = false;
+        for (let i = 0; i < codes.length; i++) {
+            const code = codes[i] as number;
+            if (code !== NONE) {
+                applyText(r, code, values[i] as string);
+            }
+        }
+        lineTimestamp = undefined;
+        if (!textHole) {
+            return r;
+        }
+    }
+    return buildRequestPlanned(plan, values, timestamp);
+}
+
 /** Builds the typed request from a parsed JSON object. */
 export function buildRequestFromObject(obj: Record<string, unknown>): GatewayRequest {
     holes = false;
