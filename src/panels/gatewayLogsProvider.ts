@@ -43,7 +43,8 @@ export interface ProviderOptions {
   readonly firstBatchRows?: number;
   /** Approximate characters per message (rows carry their search text): keeps one message well under a few MB. */
   readonly maxBatchChars?: number;
-  /** Minimum time between two posts of a light stream (100 ms: at most ~10 posts a second). */
+  /** Minimum time between two posts of a light stream (50 ms: at most ~20 posts a second; 100 ms made line-to-screen
+   * p95 of a 20k lines/s tail 241–269 ms, 50 ms 214 ms, for ~17 % more of a core in the webview). */
   readonly flushIntervalMs?: number;
   /** Batches the webview may have unacknowledged before the provider waits. */
   readonly maxInFlight?: number;
@@ -112,7 +113,7 @@ export class GatewayLogsDataProvider extends Disposable {
     this.maxBatchRows = options.maxBatchRows ?? 5000;
     this.firstBatchRows = options.firstBatchRows ?? 500;
     this.maxBatchChars = options.maxBatchChars ?? 4_000_000;
-    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.flushIntervalMs = options.flushIntervalMs ?? 50;
     this.maxInFlight = options.maxInFlight ?? 2;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.timers = options.timers ?? systemTimers;
