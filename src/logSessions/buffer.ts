@@ -3,6 +3,14 @@
 // A followed gateway can write tens of thousands of lines a second for hours; the views need the newest entries and
 // an honest count of what was let go, not everything. A ring keeps appends O(batch) with no array shifting.
 
+/** The bound of a session's store, checked before anything is read: a whole number of at least 1. */
+export function checkMaxEntries(maxEntries: number): number {
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new RangeError(`maxEntries must be a whole number of at least 1 (got ${maxEntries})`);
+  }
+  return maxEntries;
+}
+
 export class EntryBuffer<T> {
   readonly maxEntries: number;
   private readonly ring: (T | undefined)[];
@@ -12,10 +20,7 @@ export class EntryBuffer<T> {
   private dropped = 0;
 
   constructor(maxEntries: number) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`maxEntries must be a whole number of at least 1 (got ${maxEntries})`);
-    }
-    this.maxEntries = maxEntries;
+    this.maxEntries = checkMaxEntries(maxEntries);
     this.ring = new Array<T | undefined>(maxEntries);
   }
 
@@ -112,10 +117,7 @@ export class PlacingBuffer<T extends { seq: number }> {
   private floorSeq = 0;
 
   constructor(maxEntries: number) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`maxEntries must be a whole number of at least 1 (got ${maxEntries})`);
-    }
-    this.maxEntries = maxEntries;
+    this.maxEntries = checkMaxEntries(maxEntries);
     this.items = new Array<T | undefined>(maxEntries);
     this.keys = new Float64Array(maxEntries);
   }

@@ -9,7 +9,7 @@ import type { Logger } from '../extensionLog.ts';
 import { Disposable } from '../util/disposable.ts';
 import { errorMessage } from '../util/errors.ts';
 import { Emitter } from '../util/event.ts';
-import { PlacingBuffer } from './buffer.ts';
+import { checkMaxEntries, PlacingBuffer } from './buffer.ts';
 import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
 import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './session.ts';
 import { KubeletOrder } from './merge.ts';
@@ -64,7 +64,7 @@ export async function createDeploymentLogSession(target: FollowTarget, deps: Fol
   const chosen = [target.deployment, target.pod, target.labelSelector].filter((x) => x !== undefined && x !== '').length;
   if (chosen !== 1) throw new Error('Follow exactly one of: a deployment, a pod, or a label selector');
   if (!target.namespace) throw new Error('A namespace is required to follow logs');
-  if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) throw new Error('maxEntries must be a whole number of at least 1');
+  checkMaxEntries(options.maxEntries);
   const client = await deps.clients.forContext(target.context);
   let query: Record<string, string>;
   let what: string;

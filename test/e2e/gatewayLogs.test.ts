@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { generateTaggedEntries } from '../sandbox/gateway/logGenerator.ts';
 import { openWebviewPage, type WebviewPage } from '../../bench/webviewHarness.ts';
 import { repoRoot } from '../../scripts/lib/code-server.ts';
@@ -297,38 +297,40 @@ describe('Gateway Logs webview: live behaviour', () => {
     assert.match(await text('.dropped'), /^200 older entries dropped/);
   });
 
-  it('when not following, the rows being read stay in place while the oldest are let go', async () => {
-    await harness.page.click('button:text("Follow")');
-    assert.equal(await harness.page.locator('button:text("Follow")').getAttribute('aria-pressed'), 'false');
+  /** Selects the row three pages below the first (the user reading older rows), with where it is on screen. */
+  async function selectThreePagesDown(): Promise<{ selected: Locator; content: string | null; top: number | undefined }> {
     await harness.page.locator('.table').focus();
     await harness.page.keyboard.press('Home');
     for (let i = 0; i < 3; i++) await harness.page.keyboard.press('PageDown');
     const selected = harness.page.locator('.layer .row.selected');
-    const content = await selected.textContent();
-    const top = (await selected.boundingBox())?.y;
-    append(1200, 1250);
-    await until('the store to move on', async () => (await text('.dropped')).startsWith('250 older'));
+    return { selected, content: await selected.textContent(), top: (await selected.boundingBox())?.y };
+  }
+
+  /** After the next frame, the selected row shows the same entry at the same place on screen. */
+  async function assertStillInPlace({ selected, content, top }: { selected: Locator; content: string | null; top: number | undefined }): Promise<void> {
     await harness.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     assert.equal(await selected.textContent(), content);
     assert.ok(Math.abs(((await selected.boundingBox())?.y ?? -1) - (top ?? 0)) < 1, 'same place on screen');
+  }
+
+  it('when not following, the rows being read stay in place while the oldest are let go', async () => {
+    await harness.page.click('button:text("Follow")');
+    assert.equal(await harness.page.locator('button:text("Follow")').getAttribute('aria-pressed'), 'false');
+    const reading = await selectThreePagesDown();
+    append(1200, 1250);
+    await until('the store to move on', async () => (await text('.dropped')).startsWith('250 older'));
+    await assertStillInPlace(reading);
     await harness.page.click('button:text("Follow")');
   });
 
   it('when not following, a late entry placed above the rows being read leaves them in place, and shows at its time', async () => {
     await harness.page.click('button:text("Follow")');
-    await harness.page.locator('.table').focus();
-    await harness.page.keyboard.press('Home');
-    for (let i = 0; i < 3; i++) await harness.page.keyboard.press('PageDown');
-    const selected = harness.page.locator('.layer .row.selected');
-    const content = await selected.textContent();
-    const top = (await selected.boundingBox())?.y;
+    const reading = await selectThreePagesDown();
     // The store keeps rows 251–1250; a late entry belongs right before row 261, above the rows in view.
     const neighbour = rows[260] as (typeof rows)[number];
     harness.post({ type: 'gatewayLogs/append', batch: ++batch, rows: [{ ...neighbour, seq: neighbour.seq - 1, message: 'late entry of a slow pod' }], skipped: 0 });
     await until('the oldest to go for it', async () => (await text('.dropped')).startsWith('251 older'));
-    await harness.page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-    assert.equal(await selected.textContent(), content);
-    assert.ok(Math.abs(((await selected.boundingBox())?.y ?? -1) - (top ?? 0)) < 1, 'same place on screen');
+    await assertStillInPlace(reading);
     await harness.page.keyboard.press('Home');
     // Rows 252–260 come before it (row 251 was let go): index 9, aria-rowindex 11 (the header is 1).
     await until('the late entry at its place', async () => ((await harness.page.locator('.layer .row[aria-rowindex="11"]:not([hidden])').textContent()) ?? '').includes('late entry of a slow pod'));

@@ -81,6 +81,16 @@ function assertSameLines(actual: string[], expected: string[], what: string): vo
 }
 
 /** Waits until nothing new arrived for `quietMs`. */
+/** Every entry's kubelet time is at or after the one before it (the session's order across pods). */
+function assertKubeletOrder(entries: readonly TaggedEntry[]): void {
+  let newest = entries[0];
+  for (const entry of entries) {
+    const time = entry.kubeletTime?.value ?? 0;
+    assert.ok(time >= (newest?.kubeletTime?.value ?? 0), `entry ${entry.seq} (${entry.pod} at ${entry.kubeletTime?.raw}) came after entry ${newest?.seq} (${newest?.pod} at ${newest?.kubeletTime?.raw})`);
+    newest = entry;
+  }
+}
+
 async function settle(session: LogSession, quietMs = 600): Promise<void> {
   let last = Date.now();
   const sub = session.onDidAppend(() => (last = Date.now()));
@@ -256,12 +266,7 @@ describe('log follow against the sandbox cluster', () => {
       sb.world.setGatewayLogRate(BLOG.apim.name, BLOG.gateway.name, 0);
       await settle(session);
       const entries = session.snapshot();
-      let newest = entries[0];
-      for (const entry of entries) {
-        const time = entry.kubeletTime?.value ?? 0;
-        assert.ok(time >= (newest?.kubeletTime?.value ?? 0), `entry ${entry.seq} (${entry.pod} at ${entry.kubeletTime?.raw}) came after entry ${newest?.seq} (${newest?.pod} at ${newest?.kubeletTime?.raw})`);
-        newest = entry;
-      }
+      assertKubeletOrder(entries);
       assert.ok(batches > 10, `appended in ${batches} batches`);
     } finally {
       sb.world.setGatewayLogRate(BLOG.apim.name, BLOG.gateway.name, 0);
@@ -297,12 +302,7 @@ describe('log follow against the sandbox cluster', () => {
       sb.world.setGatewayLogRate(BLOG.apim.name, BLOG.gateway.name, 0);
       await settle(session);
       const entries = session.snapshot();
-      let newest = entries[0];
-      for (const entry of entries) {
-        const time = entry.kubeletTime?.value ?? 0;
-        assert.ok(time >= (newest?.kubeletTime?.value ?? 0), `entry ${entry.seq} (${entry.pod} at ${entry.kubeletTime?.raw}) came after entry ${newest?.seq} (${newest?.pod} at ${newest?.kubeletTime?.raw})`);
-        newest = entry;
-      }
+      assertKubeletOrder(entries);
       assert.ok(placed > 50, `${placed} entries were placed among older ones (the stall did make them late)`);
       assert.deepEqual(Array.from({ length: view.length }, (_, i) => view.at(i)?.seq), entries.map((e) => e.seq), 'the view holds the buffer, in its order');
       // Nothing of the slow pod was lost or repeated: every line it wrote since the first one followed.
