@@ -10,6 +10,7 @@
 import { stripAnsi } from '../gatewayLogs/parser.ts';
 import type { EntryKind } from '../gatewayLogs/entry.ts';
 import type { SessionNotice, TaggedEntry } from '../logSessions/session.ts';
+import { checkMaxEntries } from '../logSessions/buffer.ts';
 import { PodNamer } from '../logSessions/podNames.ts';
 import { redact } from '../util/redact.ts';
 
@@ -130,10 +131,7 @@ export class LogDocumentModel {
   private readonly written = new WeakSet<TaggedEntry>();
 
   constructor(options: DocumentModelOptions) {
-    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) {
-      throw new RangeError(`maxEntries must be a whole number of at least 1 (got ${options.maxEntries})`);
-    }
-    this.maxEntries = options.maxEntries;
+    this.maxEntries = checkMaxEntries(options.maxEntries);
     const ratio = options.lowWaterRatio ?? 0.9;
     this.lowWater = Math.max(1, Math.min(this.maxEntries, Math.floor(this.maxEntries * ratio)));
     this.now = options.now ?? Date.now;

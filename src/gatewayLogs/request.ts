@@ -476,7 +476,8 @@ function applyText(r: GatewayRequest, code: number, s: string): void {
 /**
  * `buildRequestPlanned` for a text record, whose values are all strings: the same request, read with plain stores
  * into a copy of the layout's template (what nearly every request of a busy log is). `test/unit/gatewayLogs/
- * request.test.ts` pins it to `buildRequestPlanned`.
+ * fastPaths.test.ts` pins it to `buildRequestPlanned`. Its switch repeats `applyCode`'s on purpose: calling
+ * `buildRequestPlanned` here instead made the eager parse 4-8 % slower (isolated pairs 1.081, 2026-12-08).
  */
 export function buildTextRequest(
     plan: RequestPlan,
