@@ -12,7 +12,7 @@ import { Emitter } from '../util/event.ts';
 import { checkMaxEntries, PlacingBuffer } from './buffer.ts';
 import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
 import type { LogSession, PodState, PodStatus, SessionNotice, TaggedEntry } from './session.ts';
-import { KubeletOrder } from './merge.ts';
+import { KubeletOrder, kubeletOrderKey } from './merge.ts';
 import { StreamParser, type UnsequencedEntry } from './streamParser.ts';
 import { collectionPaths, readDeployment } from '../kubernetes/resources.ts';
 
@@ -303,10 +303,11 @@ class FollowSession extends Disposable implements LogSession {
     const lineNos = new Array<number>(lines.length);
     for (let i = 0; i < lines.length; i++) lineNos[i] = ++entry.lineNo;
     for (let i = times.length - 1; i >= 0; i--) {
-      const newest = times[i]?.ms;
-      if (newest === undefined) continue;
+      const time = times[i];
+      if (time === undefined) continue;
+      const newest = kubeletOrderKey(time);
       if (entry.newestTime === undefined || newest > entry.newestTime) entry.newestTime = newest;
-      entry.lag.see(now - newest, now);
+      entry.lag.see(now - time.ms, now);
       break;
     }
     entry.lastDataAt = now;

@@ -1,5 +1,6 @@
 // Entries of several pods, merged in the order the kubelet stamped their lines. Pure: no `vscode`, no Node APIs.
 
+import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
 import type { LogTimestamp } from '../gatewayLogs/entry.ts';
 
 interface Timed {
@@ -108,6 +109,12 @@ export class KubeletOrder<T extends Timed> {
   releaseAll(keys?: number[]): T[] {
     return this.release(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, keys);
   }
+}
+
+/** `orderKey` of a kubelet stamp as the stream reader gives it: the bound a pod's newest line sets is on the same scale
+ * as the keys of the entries it bounds (a whole millisecond would hold back the entries of that millisecond). */
+export function kubeletOrderKey(time: KubeletTime): number {
+  return orderKey({ raw: time.raw, value: time.ms, assumedUtc: false }) ?? time.ms;
 }
 
 /**

@@ -4,6 +4,7 @@
 // Every stream (a pod in a live follow, a `[pod/…]` prefix in a saved file) gets its own GatewayLogParser: a
 // multi-line record (a `lastError` block, a stack trace) must not take in lines that another pod wrote between
 // its lines.
+import { kubeletOrderKey } from './merge.ts';
 import { GatewayLogParser, type GatewayLogEntry, type LogTimestamp } from '../gatewayLogs/parser.ts';
 import type { KubeletTime } from '../kubernetes/kubeletLines.ts';
 
@@ -81,12 +82,13 @@ export class StreamParser {
   }
 
   /**
-   * The kubelet time (epoch ms) before which this stream can return no further entry from the lines it was given:
+   * The kubelet time (`kubeletOrderKey`: epoch ms, the stamp's finer digits as a fraction) before which this stream can return no further entry from the lines it was given:
    * that of the line `openFrom` names. Undefined when nothing is held, or that line had no kubelet time. Lets a reader
    * of several streams release entries in kubelet-time order.
    */
   get openTime(): number | undefined {
-    return this.unflushed ? this.times[this.openIndex - this.queueStart]?.ms : undefined;
+    const time = this.unflushed ? this.times[this.openIndex - this.queueStart] : undefined;
+    return time && kubeletOrderKey(time);
   }
 
   private tag(entries: GatewayLogEntry[]): UnsequencedEntry[] {

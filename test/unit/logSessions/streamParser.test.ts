@@ -1,3 +1,4 @@
+import { kubeletOrderKey } from '../../../src/logSessions/merge.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseKubeletTime, type KubeletTime } from '../../../src/kubernetes/kubeletLines.ts';
@@ -24,15 +25,15 @@ describe('StreamParser', () => {
     const parser = new StreamParser('gw-1');
     assert.equal(parser.openTime, undefined, 'nothing pushed');
     parser.push(['[Info] 2026-11-27T15:00:00.000 [A]'], [t(5_000_000)], [1]);
-    assert.equal(parser.openTime, t(5_000_000).ms, 'the held entry starts at its first line');
+    assert.equal(parser.openTime, kubeletOrderKey(t(5_000_000)), 'the held entry starts at its first line');
     parser.push(['[Error] 2026-11-27T15:00:00.000 [GatewayLogs], isRequestSuccess: false, lastError: {', '  "reason": "X"'], [t(7_000_000), t(8_000_000)], [2, 3]);
-    assert.equal(parser.openTime, t(7_000_000).ms, 'A returned; the record held from its first line, not its newest');
+    assert.equal(parser.openTime, kubeletOrderKey(t(7_000_000)), 'A returned; the record held from its first line, not its newest');
     assert.deepEqual(parser.flush().map((e) => e.kind), ['request']);
     assert.equal(parser.openTime, undefined, 'nothing held after a flush');
     parser.push(['[Info] 2026-11-27T15:00:00.000 [B]'], [t(9_000_000)], [4]);
-    assert.equal(parser.openTime, t(9_000_000).ms);
+    assert.equal(parser.openTime, kubeletOrderKey(t(9_000_000)));
     for (let i = 0; i < 6000; i++) parser.push([`[Info] 2026-11-27T15:00:00.000 [E${i}]`], [t(10_000_000 + i * 1000)], [5 + i]);
-    assert.equal(parser.openTime, t(10_000_000 + 5999 * 1000).ms, 'right after the kept times were compacted');
+    assert.equal(parser.openTime, kubeletOrderKey(t(10_000_000 + 5999 * 1000)), 'right after the kept times were compacted');
   });
 
   it('tags each entry with the time of its first line, also for records spanning pushes', () => {
